@@ -1,0 +1,494 @@
+//! `ferrodesk bench`: loads 1,000 organisations × 1,000 tickets with COPY, then measures over real
+//! HTTP (16 concurrent clients) the agent queue query and `createTicket`, and compares the latter
+//! with PostgreSQL's own single-row insert rate measured by pgbench in the same run.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use ferrodesk_config::{DatabaseConfig, GatewayConfig, HttpConfig, RedisConfig};
+use ferrodesk_core::Principal;
+use ferrodesk_core::auth::SessionStore;
+use ferrodesk_db::BootstrapPlan;
+use ferrodesk_domain::{OrgId, UserId};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::json;
+use sqlx::{Connection, PgConnection};
+use uuid::Uuid;
+
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    #[arg(long, default_value_t = 1000)]
+    orgs: usize,
+    #[arg(long, default_value_t = 1000)]
+    tickets_per_org: usize,
+    #[arg(long, default_value_t = 16)]
+    clients: usize,
+    /// Seconds each measurement runs.
+    #[arg(long, default_value_t = 20)]
+    seconds: u64,
+    /// Reuse the data of a previous run instead of loading again.
+    #[arg(long)]
+    skip_load: bool,
+    #[arg(
+        long,
+        env = "DATABASE_SUPERUSER_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    superuser_url: String,
+    #[arg(long, default_value = "127.0.0.1:5432")]
+    pg_host: String,
+    #[arg(long, default_value = "ferrodesk_bench")]
+    database: String,
+    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    redis_url: String,
+}
+
+const AGENTS_PER_ORG: usize = 5;
+const REQUESTERS_PER_ORG: usize = 50;
+const SUBJECTS: &[&str] = &[
+    "VPN disconnects every hour",
+    "Outlook crashes when opening the shared calendar",
+    "New starter needs a laptop and accounts",
+    "Printer on the second floor jams on double-sided jobs",
+    "Cannot access the finance share",
+    "Wi-Fi in meeting room B drops video calls",
+    "Request licence for Adobe Acrobat Pro",
+    "Password reset for the HR system",
+    "Monitor flickers after docking",
+    "MFA prompts keep appearing on mobile",
+    "Teams camera not detected",
+    "Slow internet at the warehouse",
+];
+const WORDS: &[&str] = &[
+    "the",
+    "user",
+    "reports",
+    "that",
+    "since",
+    "Monday",
+    "laptop",
+    "error",
+    "message",
+    "appears",
+    "when",
+    "connecting",
+    "to",
+    "network",
+    "after",
+    "update",
+    "restart",
+    "did",
+    "not",
+    "help",
+    "please",
+    "advise",
+    "urgent",
+    "meeting",
+    "client",
+    "tomorrow",
+    "screenshot",
+    "attached",
+    "office",
+    "remote",
+    "working",
+];
+
+fn url(role: &str, host: &str, db: &str) -> String {
+    format!("postgres://{role}:{role}@{host}/{db}")
+}
+
+fn out(line: &str) {
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "{line}");
+    let _ = stdout.flush();
+}
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let admin_url = url("ferrodesk_owner", &args.pg_host, &args.database);
+    let app_url = url("ferrodesk_app", &args.pg_host, &args.database);
+    let plan = BootstrapPlan::from_urls(&admin_url, &app_url)?;
+    if !args.skip_load {
+        let mut su = PgConnection::connect(&args.superuser_url).await.context("superuser connection")?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("drop database if exists {} with (force)", args.database)))
+            .execute(&mut su)
+            .await?;
+        ferrodesk_db::bootstrap_cluster(&args.superuser_url, &plan).await?;
+        ferrodesk_db::migrate(&admin_url).await?;
+        let started = Instant::now();
+        load(&admin_url, &args).await?;
+        out(&format!(
+            "loaded {} orgs × {} tickets in {:.1} s",
+            args.orgs,
+            args.tickets_per_org,
+            started.elapsed().as_secs_f64()
+        ));
+    }
+
+    // The gateway runs on its own runtime, as it would in its own process.
+    let config = GatewayConfig {
+        database: DatabaseConfig {
+            url: app_url.clone().into(),
+            admin_url: None,
+            max_connections: u32::try_from(args.clients + 4).unwrap_or(20),
+        },
+        redis: RedisConfig { url: args.redis_url.clone().into(), key_prefix: "fdbench:".into() },
+        http: HttpConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: "http://localhost".into(),
+            graphiql: false,
+            trust_proxy: false,
+            web_dir: None,
+        },
+    };
+    let server_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let app = server_rt.block_on_in_place(ferrodesk_gateway::Application::build(config))?;
+    let addr = app.local_addr();
+    server_rt.spawn(app.run_until_stopped());
+
+    let tokens = sessions(&admin_url, &args.redis_url).await?;
+    let endpoint = format!("http://{addr}/graphql");
+    let http = reqwest::Client::builder().pool_max_idle_per_host(args.clients).build()?;
+    let duration = Duration::from_secs(args.seconds);
+
+    out(&format!("\n{} clients, {} s per measurement, gateway at {addr}\n", args.clients, args.seconds));
+    // Warm up caches and connections before measuring.
+    measure(&http, &endpoint, &tokens, args.clients, Duration::from_secs(3), Operation::Queue).await?;
+    let queue = measure(&http, &endpoint, &tokens, args.clients, duration, Operation::Queue).await?;
+    out(&queue.line("queue (first 50 open, by priority then age)"));
+    let create = measure(&http, &endpoint, &tokens, args.clients, duration, Operation::Create).await?;
+    out(&create.line("createTicket"));
+    let pgbench = pgbench(&admin_url, args.clients, args.seconds).await?;
+    out(&format!("{:<44} {:>9.0} inserts/s", "pgbench single-row insert (same row width)", pgbench));
+    out(&format!(
+        "\nqueue p99 {:.2} ms (target ≤ 10 ms); createTicket/pgbench = {:.0}% (target ≥ 50%)",
+        queue.p99_ms(),
+        100.0 * create.throughput() / pgbench
+    ));
+    server_rt.shutdown_background();
+    Ok(())
+}
+
+trait BlockOnInPlace {
+    fn block_on_in_place<F: std::future::Future>(&self, f: F) -> F::Output;
+}
+
+impl BlockOnInPlace for tokio::runtime::Runtime {
+    fn block_on_in_place<F: std::future::Future>(&self, f: F) -> F::Output {
+        tokio::task::block_in_place(|| self.block_on(f))
+    }
+}
+
+/// One agent per organisation, signed in through the gateway's own session store.
+async fn sessions(admin_url: &str, redis_url: &str) -> anyhow::Result<Arc<Vec<String>>> {
+    let mut conn = PgConnection::connect(admin_url).await?;
+    let agents: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "select distinct on (org_id) org_id, user_id from memberships where role = 'agent' order by org_id, user_id",
+    )
+    .fetch_all(&mut conn)
+    .await?;
+    let redis = ferrodesk_gateway::connect_redis(&redis_url.to_owned().into()).await?;
+    let store = SessionStore::new(redis, "fdbench:");
+    let mut tokens = Vec::with_capacity(agents.len());
+    for (org, user) in agents {
+        tokens.push(
+            store
+                .create(Principal { org_id: OrgId::from_uuid(org), user_id: UserId::from_uuid(user) })
+                .await?,
+        );
+    }
+    Ok(Arc::new(tokens))
+}
+
+#[derive(Clone, Copy)]
+enum Operation {
+    Queue,
+    Create,
+}
+
+const QUEUE: &str = "query Queue { tickets(first: 50, filter: { status: [NEW, OPEN, PENDING] },
+    orderBy: { field: PRIORITY, direction: ASC }) { edges { cursor node { id number subject status priority
+    createdAt assignee { id name } category { id name } requester { name } } } pageInfo { hasNextPage } } }";
+const CREATE: &str =
+    "mutation Create($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id number } } }";
+
+struct Stats {
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+    errors: usize,
+}
+
+impl Stats {
+    fn percentile_ms(&self, p: f64) -> f64 {
+        if self.latencies.is_empty() {
+            return f64::NAN;
+        }
+        let rank = ((p / 100.0) * (self.latencies.len() - 1) as f64).round() as usize;
+        self.latencies[rank.min(self.latencies.len() - 1)].as_secs_f64() * 1000.0
+    }
+
+    fn p99_ms(&self) -> f64 {
+        self.percentile_ms(99.0)
+    }
+
+    fn throughput(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn line(&self, name: &str) -> String {
+        format!(
+            "{name:<44} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   ({} requests, {} errors)",
+            self.throughput(),
+            self.percentile_ms(50.0),
+            self.p99_ms(),
+            self.latencies.len(),
+            self.errors
+        )
+    }
+}
+
+async fn measure(
+    http: &reqwest::Client,
+    endpoint: &str,
+    tokens: &Arc<Vec<String>>,
+    clients: usize,
+    duration: Duration,
+    operation: Operation,
+) -> anyhow::Result<Stats> {
+    let started = Instant::now();
+    let deadline = started + duration;
+    let workers = (0..clients).map(|client| {
+        let http = http.clone();
+        let endpoint = endpoint.to_owned();
+        let tokens = tokens.clone();
+        tokio::spawn(async move {
+            let mut rng = StdRng::seed_from_u64(client as u64);
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            while Instant::now() < deadline {
+                let token = &tokens[rng.random_range(0..tokens.len())];
+                let body = match operation {
+                    Operation::Queue => json!({ "query": QUEUE }),
+                    Operation::Create => json!({ "query": CREATE, "variables": { "input": {
+                        "kind": "INCIDENT",
+                        "subject": SUBJECTS[rng.random_range(0..SUBJECTS.len())],
+                        "description": sentence(&mut rng, 60),
+                        "impact": "MEDIUM", "urgency": "HIGH", "tags": ["bench"],
+                    }}}),
+                };
+                let sent = Instant::now();
+                let response = http.post(&endpoint).bearer_auth(token).json(&body).send().await;
+                let ok = match response {
+                    Ok(r) if r.status().is_success() => r
+                        .json::<serde_json::Value>()
+                        .await
+                        .map(|v| v.get("errors").is_none())
+                        .unwrap_or(false),
+                    _ => false,
+                };
+                if ok {
+                    latencies.push(sent.elapsed());
+                } else {
+                    errors += 1;
+                }
+            }
+            (latencies, errors)
+        })
+    });
+    let mut stats = Stats { latencies: Vec::new(), elapsed: Duration::ZERO, errors: 0 };
+    for result in futures::future::join_all(workers).await {
+        let (latencies, errors) = result?;
+        stats.latencies.extend(latencies);
+        stats.errors += errors;
+    }
+    stats.elapsed = started.elapsed();
+    stats.latencies.sort_unstable();
+    if stats.latencies.is_empty() {
+        bail!("every request failed ({} errors)", stats.errors);
+    }
+    Ok(stats)
+}
+
+fn sentence(rng: &mut StdRng, words: usize) -> String {
+    let n = rng.random_range(words / 2..=words);
+    (0..n).map(|_| WORDS[rng.random_range(0..WORDS.len())]).collect::<Vec<_>>().join(" ")
+}
+
+/// PostgreSQL's own rate for the same shape of work: one row per transaction, from `clients`
+/// connections, into a table as wide as a ticket (no row-level security, no triggers).
+async fn pgbench(admin_url: &str, clients: usize, seconds: u64) -> anyhow::Result<f64> {
+    let mut conn = PgConnection::connect(admin_url).await?;
+    sqlx::raw_sql(
+        "drop table if exists bench_insert;
+         create table bench_insert (id uuid primary key, org_id uuid not null, subject text not null,
+                                    description text not null, created_at timestamptz not null default now());
+         create index on bench_insert (org_id, created_at);",
+    )
+    .execute(&mut conn)
+    .await?;
+    let script = std::env::temp_dir().join("ferrodesk-pgbench-insert.sql");
+    std::fs::write(
+        &script,
+        "insert into bench_insert (id, org_id, subject, description) values (gen_random_uuid(), gen_random_uuid(), 'VPN disconnects every hour', repeat('the user reports an error ', 12));\n",
+    )?;
+    let output = tokio::process::Command::new("pgbench")
+        .args(["-n", "-c", &clients.to_string(), "-j", "2", "-T", &seconds.to_string(), "-f"])
+        .arg(&script)
+        .arg(admin_url)
+        .output()
+        .await
+        .context("running pgbench (Debian package postgresql-contrib / postgresql)")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let tps = text
+        .lines()
+        .find_map(|l| l.strip_prefix("tps = ").and_then(|rest| rest.split_whitespace().next()))
+        .and_then(|v| v.parse::<f64>().ok());
+    sqlx::raw_sql("drop table bench_insert").execute(&mut conn).await?;
+    tps.with_context(|| format!("pgbench printed no tps: {text}{}", String::from_utf8_lossy(&output.stderr)))
+}
+
+/// Loads the data set with COPY as the owner role (COPY cannot run under row-level security).
+async fn load(admin_url: &str, args: &BenchArgs) -> anyhow::Result<()> {
+    let mut conn = PgConnection::connect(admin_url).await?;
+    let mut rng = StdRng::seed_from_u64(42);
+    let now = Utc::now();
+    // Every person shares one precomputed hash: logging in is not what is measured.
+    let hash = ferrodesk_core::auth::hash_password("bench password 1").await?;
+
+    let mut orgs = String::new();
+    let mut users = String::new();
+    let mut members = String::new();
+    let mut departments = String::new();
+    let mut categories = String::new();
+    let mut counters = String::new();
+    struct Org {
+        id: Uuid,
+        department: Uuid,
+        categories: Vec<Uuid>,
+        agents: Vec<Uuid>,
+        requesters: Vec<Uuid>,
+    }
+    let mut all = Vec::with_capacity(args.orgs);
+    for o in 0..args.orgs {
+        let id = Uuid::now_v7();
+        let slug = format!("bench-{o:04}");
+        orgs.push_str(&format!("{id}\t{slug}\tBench {o}\tEurope/London\n"));
+        let department = Uuid::now_v7();
+        departments.push_str(&format!("{id}\t{department}\tIT\n"));
+        let mut cats = Vec::new();
+        for (p, parent) in ["Hardware", "Software", "Access", "Network"].iter().enumerate() {
+            let pid = Uuid::now_v7();
+            categories.push_str(&format!("{id}\t{pid}\t{department}\t\\N\t{parent}\t{p}\n"));
+            for c in 0..4 {
+                let cid = Uuid::now_v7();
+                categories.push_str(&format!("{id}\t{cid}\t{department}\t{pid}\t{parent} {c}\t{c}\n"));
+                cats.push(cid);
+            }
+        }
+        let mut person = |role: &str, n: usize| {
+            let uid = Uuid::now_v7();
+            users.push_str(&format!("{uid}\t{role}{n}@{slug}.test\t{role} {n} of {slug}\t{hash}\n"));
+            members.push_str(&format!("{id}\t{uid}\t{role}\n"));
+            uid
+        };
+        let agents = (0..AGENTS_PER_ORG).map(|n| person("agent", n)).collect();
+        let requesters = (0..REQUESTERS_PER_ORG).map(|n| person("requester", n)).collect();
+        all.push(Org { id, department, categories: cats, agents, requesters });
+    }
+    copy(&mut conn, "organizations (id, slug, name, time_zone)", orgs).await?;
+    copy(&mut conn, "users (id, email, name, password_hash)", users).await?;
+    copy(&mut conn, "memberships (org_id, user_id, role)", members).await?;
+    copy(&mut conn, "departments (org_id, id, name)", departments).await?;
+    copy(&mut conn, "categories (org_id, id, department_id, parent_id, name, position)", categories).await?;
+
+    let columns = "tickets (org_id, id, kind, number, subject, description, status, priority, impact, urgency, \
+                   channel, department_id, category_id, requester_id, assignee_id, tags, created_at, updated_at, \
+                   first_response_at, resolved_at, closed_at)";
+    let mut batch = String::new();
+    for (i, org) in all.iter().enumerate() {
+        let (mut incidents, mut requests) = (0, 0);
+        for _ in 0..args.tickets_per_org {
+            let incident = rng.random_bool(0.7);
+            let (kind, number) = if incident {
+                incidents += 1;
+                ("incident", incidents)
+            } else {
+                requests += 1;
+                ("service_request", requests)
+            };
+            let created: DateTime<Utc> = now - chrono::Duration::minutes(rng.random_range(10..525_600));
+            let roll: f64 = rng.random();
+            let status = match roll {
+                r if r < 0.05 => "new",
+                r if r < 0.20 => "open",
+                r if r < 0.30 => "pending",
+                r if r < 0.55 => "resolved",
+                _ => "closed",
+            };
+            let priority = match rng.random_range(0..100) {
+                0..5 => 1,
+                5..20 => 2,
+                20..70 => 3,
+                _ => 4,
+            };
+            let assignee = if status == "new" || rng.random_bool(0.1) {
+                "\\N".to_owned()
+            } else {
+                org.agents[rng.random_range(0..org.agents.len())].to_string()
+            };
+            let first_response = if status == "new" {
+                "\\N".to_owned()
+            } else {
+                (created + chrono::Duration::minutes(30)).to_rfc3339()
+            };
+            let resolved = if matches!(status, "resolved" | "closed") {
+                (created + chrono::Duration::hours(20)).to_rfc3339()
+            } else {
+                "\\N".into()
+            };
+            let closed = if status == "closed" {
+                (created + chrono::Duration::days(3)).to_rfc3339()
+            } else {
+                "\\N".into()
+            };
+            let subject = format!("{} ({})", SUBJECTS[rng.random_range(0..SUBJECTS.len())], number);
+            batch.push_str(&format!(
+                "{}\t{}\t{kind}\t{number}\t{subject}\t{}\t{status}\t{priority}\tmedium\tmedium\temail\t{}\t{}\t{}\t{assignee}\t{{}}\t{}\t{}\t{first_response}\t{resolved}\t{closed}\n",
+                org.id,
+                Uuid::now_v7(),
+                sentence(&mut rng, 70),
+                org.department,
+                org.categories[rng.random_range(0..org.categories.len())],
+                org.requesters[rng.random_range(0..org.requesters.len())],
+                created.to_rfc3339(),
+                created.to_rfc3339(),
+            ));
+        }
+        counters.push_str(&format!(
+            "{}\tincident\t{incidents}\n{}\tservice_request\t{requests}\n",
+            org.id, org.id
+        ));
+        if (i + 1) % 50 == 0 || i + 1 == all.len() {
+            copy(&mut conn, columns, std::mem::take(&mut batch)).await?;
+            out(&format!("  {} / {} organisations loaded", i + 1, all.len()));
+        }
+    }
+    copy(&mut conn, "ticket_counters (org_id, kind, last_number)", counters).await?;
+    sqlx::raw_sql(
+        "analyze organizations, users, memberships, departments, categories, tickets, ticket_counters",
+    )
+    .execute(&mut conn)
+    .await?;
+    Ok(())
+}
+
+async fn copy(conn: &mut PgConnection, target: &str, data: String) -> anyhow::Result<()> {
+    let mut copy = conn.copy_in_raw(&format!("copy {target} from stdin")).await?;
+    copy.send(data.into_bytes()).await?;
+    copy.finish().await?;
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! `ferrodesk`: the operator's command line (bootstrap, migrations, schema export, benchmarks).
+
+mod bench;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use ferrodesk_db::BootstrapPlan;
+
+#[derive(Parser)]
+#[command(name = "ferrodesk", about = "Ferrodesk operator commands")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (or correct) the database roles and the database. Needs a superuser connection.
+    Bootstrap {
+        #[arg(
+            long,
+            env = "DATABASE_SUPERUSER_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+        )]
+        superuser_url: String,
+        #[arg(long, env = "DATABASE_ADMIN_URL")]
+        admin_url: String,
+        #[arg(long, env = "DATABASE_URL")]
+        app_url: String,
+    },
+    /// Apply pending migrations as the owner role.
+    Migrate {
+        #[arg(long, env = "DATABASE_ADMIN_URL")]
+        admin_url: String,
+    },
+    /// Print the GraphQL schema (SDL) for client code generation.
+    Schema,
+    /// Load 1,000 orgs × 1,000 tickets and measure the queue query and createTicket over HTTP.
+    Bench(bench::BenchArgs),
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    ferrodesk_config::telemetry::init("ctl");
+    match Cli::parse().command {
+        Command::Bootstrap { superuser_url, admin_url, app_url } => {
+            let plan = BootstrapPlan::from_urls(&admin_url, &app_url)?;
+            ferrodesk_db::bootstrap_cluster(&superuser_url, &plan).await.context("bootstrapping roles")?;
+            tracing::info!(database = %plan.database, owner = %plan.owner_role, runtime = %plan.app_role, "bootstrapped");
+        }
+        Command::Migrate { admin_url } => {
+            ferrodesk_db::migrate(&admin_url).await.context("migrating")?;
+            tracing::info!("migrations applied");
+        }
+        Command::Bench(args) => bench::run(args).await?,
+        Command::Schema => {
+            use std::io::Write;
+            std::io::stdout().write_all(ferrodesk_gateway::sdl().as_bytes())?;
+        }
+    }
+    Ok(())
+}

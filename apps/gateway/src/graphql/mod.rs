@@ -1,0 +1,168 @@
+//! The GraphQL schema (API.md is the contract): Relay-style connections with opaque keyset
+//! cursors, global ids through `node(id:)`, and errors with a stable `extensions.code`.
+
+mod mutation;
+mod query;
+mod types;
+
+use std::sync::{Arc, Mutex};
+
+use async_graphql::{EmptySubscription, ErrorExtensions, Schema, ServerError, Value};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ferrodesk_core::{AppError, Principal};
+use ferrodesk_db::TenantTx;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+
+/// Limits that keep a single request cheap: nesting depth and total field cost.
+const MAX_DEPTH: usize = 12;
+const MAX_COMPLEXITY: usize = 5_000;
+/// The largest page a connection returns.
+pub const MAX_PAGE: i32 = 100;
+
+pub fn build_schema() -> AppSchema {
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(32)
+        .finish()
+}
+
+/// The schema in SDL, for clients' code generation (`ferrodesk schema`).
+pub fn sdl() -> String {
+    build_schema().sdl()
+}
+
+/// Per-request context: who is calling, from where, and a slot for the session cookie that a
+/// mutation (logIn, logOut…) wants set on the response (`Some(None)` clears it).
+pub struct RequestCtx {
+    pub principal: Option<Principal>,
+    pub session_token: Option<String>,
+    pub client_ip: String,
+    pub set_cookie: Arc<Mutex<Option<Option<String>>>>,
+}
+
+impl RequestCtx {
+    pub fn set_session_cookie(&self, token: Option<String>) {
+        if let Ok(mut slot) = self.set_cookie.lock() {
+            *slot = Some(token);
+        }
+    }
+}
+
+pub(crate) fn app<'a>(ctx: &async_graphql::Context<'a>) -> &'a AppState {
+    ctx.data_unchecked::<AppState>()
+}
+
+pub(crate) fn request<'a>(ctx: &async_graphql::Context<'a>) -> &'a RequestCtx {
+    ctx.data_unchecked::<RequestCtx>()
+}
+
+/// Opens the caller's tenant transaction, or fails with UNAUTHENTICATED.
+pub(crate) async fn tenant(ctx: &async_graphql::Context<'_>) -> async_graphql::Result<TenantTx> {
+    let principal = request(ctx).principal.ok_or_else(|| gql_error(AppError::Unauthenticated))?;
+    ferrodesk_core::enter(&app(ctx).db, principal).await.map_err(gql_error)
+}
+
+/// The one mapping from use-case errors to GraphQL errors. Internal causes are logged with
+/// their chain and replaced by a generic message.
+pub(crate) fn gql_error(err: AppError) -> async_graphql::Error {
+    if let AppError::Internal(cause) = &err {
+        tracing::error!(error = format!("{cause:#}"), "internal error");
+    }
+    let code = err.code();
+    let field = err.field();
+    let retry = match &err {
+        AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+        _ => None,
+    };
+    async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
+        ext.set("code", code);
+        if let Some(field) = field {
+            ext.set("field", field);
+        }
+        if let Some(retry) = retry {
+            ext.set("retryAfterSeconds", retry);
+        }
+    })
+}
+
+pub(crate) trait OrGql<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T, E: Into<AppError>> OrGql<T> for Result<T, E> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(|e| gql_error(e.into()))
+    }
+}
+
+/// Gives every error a code: parse and validation errors (including the depth and complexity
+/// limits) are the client's; anything else without a code is internal.
+pub fn with_error_codes(mut response: async_graphql::Response) -> async_graphql::Response {
+    for error in &mut response.errors {
+        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+        if !has_code {
+            let code = if error.path.is_empty() { "BAD_USER_INPUT" } else { "INTERNAL" };
+            if code == "INTERNAL" {
+                tracing::error!(message = %error.message, "resolver error without a code");
+                *error = ServerError { message: "internal error".into(), ..error.clone() };
+            }
+            error.extensions.get_or_insert_with(Default::default).set("code", Value::from(code));
+        }
+    }
+    response
+}
+
+/// Relay global ids: `base64url("Ticket:<uuid>")`.
+pub(crate) fn global_id(type_name: &str, id: Uuid) -> async_graphql::ID {
+    async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("{type_name}:{id}")))
+}
+
+/// Decodes a global id of the expected type. Any malformed or mistyped id is NOT_FOUND, the same
+/// answer as an id that exists in another organisation.
+pub(crate) fn parse_global_id(type_name: &'static str, id: &async_graphql::ID) -> Result<Uuid, AppError> {
+    let decoded = URL_SAFE_NO_PAD.decode(id.as_str()).ok().and_then(|b| String::from_utf8(b).ok());
+    decoded
+        .as_deref()
+        .and_then(|s| s.split_once(':'))
+        .filter(|(t, _)| *t == type_name)
+        .and_then(|(_, uuid)| Uuid::parse_str(uuid).ok())
+        .ok_or(AppError::NotFound(type_name))
+}
+
+pub(crate) fn decode_global_id(id: &async_graphql::ID) -> Option<(String, Uuid)> {
+    let decoded = String::from_utf8(URL_SAFE_NO_PAD.decode(id.as_str()).ok()?).ok()?;
+    let (t, uuid) = decoded.split_once(':')?;
+    Some((t.to_owned(), Uuid::parse_str(uuid).ok()?))
+}
+
+pub(crate) fn encode_cursor<T: Serialize>(value: &T) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).unwrap_or_default())
+}
+
+pub(crate) fn decode_cursor<T: DeserializeOwned>(cursor: Option<&str>) -> Result<Option<T>, AppError> {
+    cursor
+        .map(|c| {
+            URL_SAFE_NO_PAD
+                .decode(c)
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .ok_or_else(|| AppError::bad_input("after", "this cursor is not one the API returned"))
+        })
+        .transpose()
+}
+
+/// Validates `first`: 1 to MAX_PAGE, default `default`.
+pub(crate) fn page_size(first: Option<i32>, default: i32) -> Result<i64, AppError> {
+    match first.unwrap_or(default) {
+        n if (1..=MAX_PAGE).contains(&n) => Ok(i64::from(n)),
+        _ => Err(AppError::bad_input("first", format!("first must be between 1 and {MAX_PAGE}"))),
+    }
+}

@@ -1,0 +1,458 @@
+//! Output types and enums.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{ComplexObject, Context, Enum, ID, Interface, Json, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use ferrodesk_db::accounts::{MemberRow, OrganizationRow};
+use ferrodesk_db::catalog::CategoryRow;
+use ferrodesk_db::events::EventRow;
+use ferrodesk_db::tickets::{MessageRow, TicketRow};
+use ferrodesk_db::{catalog, events, tickets};
+use ferrodesk_domain::TicketId;
+use uuid::Uuid;
+
+use super::{OrGql, decode_cursor, encode_cursor, global_id, page_size, tenant};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "ferrodesk_domain::TicketKind")]
+pub enum TicketKind {
+    Incident,
+    ServiceRequest,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "ferrodesk_domain::TicketStatus")]
+pub enum TicketStatus {
+    New,
+    Open,
+    Pending,
+    Resolved,
+    Closed,
+}
+
+/// P1 critical, P2 high, P3 medium, P4 low.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "ferrodesk_domain::Priority")]
+pub enum Priority {
+    /// Critical: business stopped.
+    P1,
+    /// High: a team or key service degraded.
+    P2,
+    /// Medium: one person impaired (the default).
+    P3,
+    /// Low: an inconvenience or a question.
+    P4,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "ferrodesk_domain::Impact")]
+pub enum Impact {
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "ferrodesk_domain::Urgency")]
+pub enum Urgency {
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "ferrodesk_domain::Channel")]
+pub enum Channel {
+    Web,
+    Portal,
+    Email,
+    Api,
+    Phone,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "ferrodesk_domain::Role")]
+pub enum MemberRole {
+    Owner,
+    Admin,
+    Agent,
+    Stakeholder,
+    Requester,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum MemberStatus {
+    Active,
+    Invited,
+    Disabled,
+}
+
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID"))]
+pub enum Node {
+    Ticket(Box<Ticket>),
+    Category(Category),
+    User(User),
+}
+
+/// Someone who asked for help (or anyone referred to by a ticket).
+#[derive(SimpleObject, Clone)]
+pub struct Person {
+    pub id: ID,
+    pub name: String,
+    pub email: String,
+}
+
+impl Person {
+    fn from_parts(id: Option<Uuid>, name: Option<String>, email: Option<String>) -> Option<Self> {
+        Some(Self { id: global_id("User", id?), name: name?, email: email? })
+    }
+}
+
+/// A member of the organisation.
+#[derive(SimpleObject, Clone)]
+pub struct User {
+    #[graphql(owned)]
+    pub id: ID,
+    pub name: String,
+    pub email: String,
+    /// The role in the current organisation, where known.
+    pub role: Option<MemberRole>,
+    pub status: Option<MemberStatus>,
+}
+
+impl From<MemberRow> for User {
+    fn from(m: MemberRow) -> Self {
+        Self {
+            id: global_id("User", m.user_id),
+            name: m.name,
+            email: m.email,
+            role: m.role.parse::<ferrodesk_domain::Role>().ok().map(Into::into),
+            status: Some(match m.status.as_str() {
+                "invited" => MemberStatus::Invited,
+                "disabled" => MemberStatus::Disabled,
+                _ => MemberStatus::Active,
+            }),
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Department {
+    pub id: ID,
+    pub name: String,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Category {
+    #[graphql(owned)]
+    pub id: ID,
+    pub name: String,
+    /// The top-level category of a subcategory.
+    pub parent_id: Option<ID>,
+    pub department_id: ID,
+    pub position: i32,
+}
+
+impl From<CategoryRow> for Category {
+    fn from(c: CategoryRow) -> Self {
+        Self {
+            id: global_id("Category", c.id),
+            name: c.name,
+            parent_id: c.parent_id.map(|p| global_id("Category", p)),
+            department_id: global_id("Department", c.department_id),
+            position: c.position,
+        }
+    }
+}
+
+/// The SLA clock as stored on the ticket (targets are computed by the SLA engine).
+#[derive(SimpleObject, Clone)]
+pub struct TicketSla {
+    pub response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub response_breached: bool,
+    pub resolution_breached: bool,
+    /// The clock stops while a ticket waits on the requester.
+    pub paused: bool,
+}
+
+pub struct Ticket(pub TicketRow);
+
+#[Object]
+impl Ticket {
+    async fn id(&self) -> ID {
+        global_id("Ticket", self.0.id)
+    }
+
+    /// The human number, e.g. INC-1042.
+    async fn number(&self) -> String {
+        self.0.number().to_string()
+    }
+
+    async fn kind(&self) -> TicketKind {
+        self.0.kind().into()
+    }
+
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    async fn status(&self) -> TicketStatus {
+        self.0.status().into()
+    }
+
+    async fn priority(&self) -> Priority {
+        self.0.priority().into()
+    }
+
+    async fn impact(&self) -> Option<Impact> {
+        self.0.impact.as_deref().and_then(|i| i.parse::<ferrodesk_domain::Impact>().ok()).map(Into::into)
+    }
+
+    async fn urgency(&self) -> Option<Urgency> {
+        self.0.urgency.as_deref().and_then(|u| u.parse::<ferrodesk_domain::Urgency>().ok()).map(Into::into)
+    }
+
+    async fn channel(&self) -> Channel {
+        self.0.channel.parse::<ferrodesk_domain::Channel>().unwrap_or(ferrodesk_domain::Channel::Web).into()
+    }
+
+    async fn requester(&self) -> Option<Person> {
+        let t = &self.0;
+        Person::from_parts(t.requester_id, t.requester_name.clone(), t.requester_email.clone())
+    }
+
+    async fn assignee(&self) -> Option<User> {
+        let t = &self.0;
+        Some(User {
+            id: global_id("User", t.assignee_id?),
+            name: t.assignee_name.clone()?,
+            email: t.assignee_email.clone()?,
+            role: None,
+            status: None,
+        })
+    }
+
+    async fn category(&self) -> Option<Category> {
+        let t = &self.0;
+        Some(Category {
+            id: global_id("Category", t.category_id?),
+            name: t.category_name.clone()?,
+            parent_id: t.category_parent_id.map(|p| global_id("Category", p)),
+            department_id: global_id("Department", t.department_id),
+            position: 0,
+        })
+    }
+
+    async fn tags(&self) -> &[String] {
+        &self.0.tags
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    async fn first_response_at(&self) -> Option<DateTime<Utc>> {
+        self.0.first_response_at
+    }
+
+    async fn resolved_at(&self) -> Option<DateTime<Utc>> {
+        self.0.resolved_at
+    }
+
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.closed_at
+    }
+
+    async fn reopen_count(&self) -> i32 {
+        self.0.reopen_count
+    }
+
+    async fn sla(&self) -> TicketSla {
+        let t = &self.0;
+        TicketSla {
+            response_due_at: t.response_due_at,
+            resolution_due_at: t.resolution_due_at,
+            response_breached: t.response_breached,
+            resolution_breached: t.resolution_breached,
+            paused: t.status() == ferrodesk_domain::TicketStatus::Pending,
+        }
+    }
+
+    /// The conversation, oldest first. Requesters and stakeholders never see internal notes.
+    #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity")]
+    async fn messages(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, TicketMessage>> {
+        let limit = page_size(first, 50).gql()?;
+        let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
+        let mut tx = tenant(ctx).await?;
+        let mut rows =
+            tickets::messages(&mut tx, TicketId::from_uuid(self.0.id), cursor, limit + 1).await.gql()?;
+        tx.commit().await.gql()?;
+        let has_next = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let mut connection = Connection::new(cursor.is_some(), has_next);
+        connection.edges.extend(
+            rows.into_iter().map(|m| Edge::new(encode_cursor(&(m.created_at, m.id)), TicketMessage(m))),
+        );
+        Ok(connection)
+    }
+
+    /// The audit trail: every change, who made it and when.
+    #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, AuditEvent>> {
+        let limit = page_size(first, 50).gql()?;
+        let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
+        let mut tx = tenant(ctx).await?;
+        let mut rows =
+            events::list_for_subject(&mut tx, "ticket", self.0.id, cursor, limit + 1).await.gql()?;
+        tx.commit().await.gql()?;
+        let has_next = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let mut connection = Connection::new(cursor.is_some(), has_next);
+        connection
+            .edges
+            .extend(rows.into_iter().map(|e| Edge::new(encode_cursor(&(e.created_at, e.id)), AuditEvent(e))));
+        Ok(connection)
+    }
+}
+
+pub struct TicketMessage(pub MessageRow);
+
+#[Object]
+impl TicketMessage {
+    async fn id(&self) -> ID {
+        global_id("TicketMessage", self.0.id)
+    }
+
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+
+    /// An internal note (staff only) rather than a public reply.
+    async fn internal(&self) -> bool {
+        self.0.internal
+    }
+
+    async fn channel(&self) -> Channel {
+        self.0.channel.parse::<ferrodesk_domain::Channel>().unwrap_or(ferrodesk_domain::Channel::Web).into()
+    }
+
+    async fn author(&self) -> Option<Person> {
+        let m = &self.0;
+        Person::from_parts(m.author_id, m.author_name.clone(), m.author_email.clone())
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+pub struct AuditEvent(pub EventRow);
+
+#[Object]
+impl AuditEvent {
+    async fn id(&self) -> ID {
+        global_id("AuditEvent", self.0.id)
+    }
+
+    /// What happened, e.g. `ticket.created`, `ticket.updated`, `ticket.note_added`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+
+    /// Who did it; null for the system.
+    async fn actor(&self) -> Option<AuditActor> {
+        Some(AuditActor { id: global_id("User", self.0.actor_id?), name: self.0.actor_name.clone() })
+    }
+
+    /// Field → `{ from, to }` for updates, or the details of the action.
+    async fn changes(&self) -> Json<serde_json::Value> {
+        Json(self.0.changes.clone())
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct AuditActor {
+    pub id: ID,
+    /// Null when the person is no longer visible in this organisation.
+    pub name: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct Subscription {
+    /// trialing, active, past_due, canceled or unpaid.
+    pub status: String,
+    pub trial_ends_at: Option<DateTime<Utc>>,
+    pub current_period_end: Option<DateTime<Utc>>,
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Organization {
+    pub id: ID,
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub is_demo: bool,
+    pub created_at: DateTime<Utc>,
+    pub subscription: Subscription,
+}
+
+impl From<OrganizationRow> for Organization {
+    fn from(o: OrganizationRow) -> Self {
+        Self {
+            id: global_id("Organization", o.id),
+            slug: o.slug,
+            name: o.name,
+            time_zone: o.time_zone,
+            is_demo: o.is_demo,
+            created_at: o.created_at,
+            subscription: Subscription {
+                status: o.subscription_status,
+                trial_ends_at: o.trial_ends_at,
+                current_period_end: o.current_period_end,
+            },
+        }
+    }
+}
+
+#[ComplexObject]
+impl Organization {
+    async fn departments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Department>> {
+        let mut tx = tenant(ctx).await?;
+        let rows = catalog::departments(&mut tx).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(rows.into_iter().map(|d| Department { id: global_id("Department", d.id), name: d.name }).collect())
+    }
+
+    /// All categories, top-level first; subcategories name their parent.
+    async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+        let mut tx = tenant(ctx).await?;
+        let rows = catalog::categories(&mut tx).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(rows.into_iter().map(Category::from).collect())
+    }
+}

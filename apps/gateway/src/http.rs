@@ -1,0 +1,219 @@
+//! Routes, the GraphQL transport (JSON over POST, with our own parsing so that every failure is a
+//! GraphQL error with a code), cookies, health and metrics.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use async_graphql::http::GraphiQLSource;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use ferrodesk_config::HttpConfig;
+use ferrodesk_core::auth::Credential;
+use ferrodesk_core::{Principal, accounts};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use serde_json::json;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+use crate::graphql::RequestCtx;
+use crate::state::AppState;
+
+/// Largest GraphQL request body accepted.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+pub const SESSION_COOKIE: &str = "fd_session";
+
+pub fn router(state: AppState, config: &HttpConfig) -> Router {
+    let graphql_route =
+        if config.graphiql { get(graphiql).post(graphql) } else { axum::routing::post(graphql) };
+    let mut router = Router::new()
+        .route("/graphql", graphql_route)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics));
+    if let Some(dir) =
+        config.web_dir.as_deref().filter(|d| std::path::Path::new(d).join("index.html").exists())
+    {
+        let index = std::path::Path::new(dir).join("index.html");
+        router = router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));
+    }
+    let request_id = header::HeaderName::from_static("x-request-id");
+    router
+        .layer(middleware::from_fn(record_metrics))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+fn prometheus() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5])
+            .unwrap_or_else(|_| PrometheusBuilder::new())
+            .build_recorder();
+        let handle = recorder.handle();
+        // Several apps in one test process share the first recorder.
+        let _ = metrics::set_global_recorder(recorder);
+        handle
+    })
+}
+
+async fn record_metrics(req: Request, next: Next) -> Response {
+    prometheus();
+    let path = req.extensions().get::<MatchedPath>().map_or("other", |p| p.as_str()).to_owned();
+    let method = req.method().to_string();
+    let started = Instant::now();
+    let response = next.run(req).await;
+    let labels = [("method", method), ("path", path), ("status", response.status().as_u16().to_string())];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
+    response
+}
+
+async fn metrics() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], prometheus().render())
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    let db =
+        tokio::time::timeout(Duration::from_secs(2), sqlx::query("select 1").execute(state.db.pool())).await;
+    let mut redis = state.redis.clone();
+    let ping =
+        tokio::time::timeout(Duration::from_secs(2), redis::cmd("PING").query_async::<String>(&mut redis))
+            .await;
+    let db_ok = matches!(db, Ok(Ok(_)));
+    let redis_ok = matches!(ping, Ok(Ok(_)));
+    let status = if db_ok && redis_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(json!({ "database": db_ok, "redis": redis_ok }))).into_response()
+}
+
+async fn graphiql() -> Html<String> {
+    Html(GraphiQLSource::build().endpoint("/graphql").title("Ferrodesk GraphQL").finish())
+}
+
+/// A transport-level failure, shaped like any other GraphQL error.
+fn transport_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })))
+        .into_response()
+}
+
+fn bearer_or_cookie(headers: &HeaderMap) -> Option<String> {
+    if let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        return auth.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
+    }
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+fn client_ip(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(str::trim)
+        .filter(|v| state.trust_proxy && !v.is_empty());
+    if let Some(first) = forwarded {
+        return first.to_owned();
+    }
+    peer.ip().to_string()
+}
+
+async fn graphql(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    // JSON only: a cross-site form cannot send it without a CORS preflight, which keeps the
+    // SameSite=Lax session cookie safe from CSRF.
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if !is_json {
+        return transport_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_USER_INPUT",
+            "send GraphQL requests as application/json",
+        );
+    }
+    let bytes: Bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return transport_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "BAD_USER_INPUT",
+                &format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+            );
+        }
+    };
+    let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            return transport_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                &format!("the request body is not a GraphQL JSON request: {e}"),
+            );
+        }
+    };
+
+    let token = bearer_or_cookie(&headers);
+    let credential = token.as_deref().and_then(Credential::from_token);
+    let principal: Option<Principal> = match &credential {
+        None => None,
+        Some(c) => match accounts::authenticate(&state.db, &state.sessions, c).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = ?e, "authenticating a request");
+                return transport_error(StatusCode::SERVICE_UNAVAILABLE, "INTERNAL", "try again shortly");
+            }
+        },
+    };
+    let ctx = RequestCtx {
+        principal,
+        session_token: match credential {
+            Some(Credential::Session(t)) => Some(t),
+            _ => None,
+        },
+        client_ip: client_ip(&state, &headers, peer),
+        set_cookie: Arc::new(Mutex::new(None)),
+    };
+    let set_cookie = ctx.set_cookie.clone();
+    let response = state.schema.execute(request.data(state.clone()).data(ctx)).await;
+    let response = crate::graphql::with_error_codes(response);
+    let mut http = Json(response).into_response();
+    let cookie = set_cookie.lock().ok().and_then(|mut c| c.take());
+    if let Some(cookie) = cookie {
+        let value = match cookie {
+            Some(token) => format!(
+                "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+                14 * 24 * 3600,
+                if state.secure_cookies { "; Secure" } else { "" }
+            ),
+            None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+        };
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            http.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    http.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    http
+}

@@ -1,0 +1,58 @@
+use std::sync::Arc;
+
+use anyhow::Context;
+use ferrodesk_config::GatewayConfig;
+use ferrodesk_core::auth::{RateLimiter, SessionStore};
+use ferrodesk_db::Db;
+use redis::aio::ConnectionManager;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::graphql::{AppSchema, build_schema};
+
+/// Shared by every request. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<App>);
+
+pub struct App {
+    pub db: Db,
+    pub redis: ConnectionManager,
+    pub sessions: SessionStore,
+    pub limiter: RateLimiter,
+    pub schema: AppSchema,
+    pub secure_cookies: bool,
+    pub trust_proxy: bool,
+    pub public_url: String,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+pub async fn connect_redis(url: &SecretString) -> anyhow::Result<ConnectionManager> {
+    let client = redis::Client::open(url.expose_secret()).context("REDIS_URL is not a valid Redis URL")?;
+    ConnectionManager::new(client).await.context("connecting to Redis")
+}
+
+impl AppState {
+    pub async fn connect(config: &GatewayConfig) -> anyhow::Result<Self> {
+        let db = Db::connect(&config.database.url, config.database.max_connections)
+            .await
+            .context("connecting to Postgres (DATABASE_URL)")?;
+        let redis = connect_redis(&config.redis.url).await?;
+        let prefix = &config.redis.key_prefix;
+        Ok(Self(Arc::new(App {
+            sessions: SessionStore::new(redis.clone(), prefix),
+            limiter: RateLimiter::new(redis.clone(), prefix),
+            schema: build_schema(),
+            db,
+            redis,
+            secure_cookies: config.http.is_https(),
+            trust_proxy: config.http.trust_proxy,
+            public_url: config.http.public_url.trim_end_matches('/').to_owned(),
+        })))
+    }
+}

@@ -1,0 +1,155 @@
+//! Typed configuration from the environment (12-factor) and tracing set-up, shared by every binary.
+//!
+//! Each subsystem gets its own struct; secrets are `SecretString`, so `Debug` never prints them.
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+use anyhow::{Context, bail};
+use secrecy::SecretString;
+
+pub mod telemetry;
+
+/// Reads one variable; `None` when unset or empty.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_var<T: FromStr>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|e| anyhow::anyhow!("{name}={raw:?} is not valid: {e}")),
+    }
+}
+
+fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
+    match var(name).map(|v| v.to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(v) if matches!(v.as_str(), "1" | "true" | "yes" | "on") => Ok(true),
+        Some(v) if matches!(v.as_str(), "0" | "false" | "no" | "off") => Ok(false),
+        Some(v) => bail!("{name}={v:?} is not a boolean (true/false)"),
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DatabaseConfig {
+    /// The runtime role: subject to row-level security.
+    pub url: SecretString,
+    /// The migration role: owns the schema. Only needed by `ferrodesk migrate` and bootstrap.
+    pub admin_url: Option<SecretString>,
+    pub max_connections: u32,
+}
+
+impl DatabaseConfig {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Ok(Self {
+            url: var("DATABASE_URL").context("DATABASE_URL must be set (the runtime role)")?.into(),
+            admin_url: var("DATABASE_ADMIN_URL").map(Into::into),
+            max_connections: parse_var("DATABASE_MAX_CONNECTIONS", 20)?,
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RedisConfig {
+    pub url: SecretString,
+    /// Prefix for every key, so several deployments (or test runs) can share one Redis.
+    pub key_prefix: String,
+}
+
+impl RedisConfig {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Ok(Self {
+            url: var("REDIS_URL").unwrap_or_else(|| "redis://127.0.0.1:6379".into()).into(),
+            key_prefix: var("REDIS_KEY_PREFIX").unwrap_or_else(|| "fd:".into()),
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    pub addr: SocketAddr,
+    /// Where users reach the app, e.g. `https://help.example.com`. Decides the cookie's `Secure`.
+    pub public_url: String,
+    /// Serve GraphiQL on `GET /graphql`.
+    pub graphiql: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// The built web app (`web/dist`); served with SPA fallback when present.
+    pub web_dir: Option<String>,
+}
+
+impl HttpConfig {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Ok(Self {
+            addr: parse_var("HTTP_ADDR", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
+            public_url: var("PUBLIC_URL").unwrap_or_else(|| "http://localhost:8080".into()),
+            graphiql: parse_bool("GRAPHIQL", true)?,
+            trust_proxy: parse_bool("TRUST_PROXY", false)?,
+            web_dir: var("WEB_DIR").or_else(|| Some("web/dist".into())),
+        })
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    pub inbound_domain: String,
+    pub intake_smtp_addr: SocketAddr,
+    pub smtp_relay_url: Option<SecretString>,
+}
+
+impl MailConfig {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Ok(Self {
+            inbound_domain: var("INBOUND_DOMAIN").unwrap_or_else(|| "inbound.localhost".into()),
+            intake_smtp_addr: parse_var("INTAKE_SMTP_ADDR", SocketAddr::from(([127, 0, 0, 1], 2525)))?,
+            smtp_relay_url: var("SMTP_RELAY_URL").map(Into::into),
+        })
+    }
+}
+
+/// Everything the gateway needs.
+#[derive(Clone, Debug)]
+pub struct GatewayConfig {
+    pub database: DatabaseConfig,
+    pub redis: RedisConfig,
+    pub http: HttpConfig,
+}
+
+impl GatewayConfig {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Ok(Self {
+            database: DatabaseConfig::from_env()?,
+            redis: RedisConfig::from_env()?,
+            http: HttpConfig::from_env()?,
+        })
+    }
+}
+
+/// Everything the worker needs.
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    pub database: DatabaseConfig,
+    pub redis: RedisConfig,
+    pub mail: MailConfig,
+    /// How many jobs one worker process runs at once.
+    pub concurrency: usize,
+}
+
+impl WorkerConfig {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Ok(Self {
+            database: DatabaseConfig::from_env()?,
+            redis: RedisConfig::from_env()?,
+            mail: MailConfig::from_env()?,
+            concurrency: parse_var("WORKER_CONCURRENCY", 8)?,
+        })
+    }
+}

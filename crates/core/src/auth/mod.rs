@@ -1,0 +1,32 @@
+//! Authentication: password hashing, opaque tokens, Redis-backed sessions and rate limits.
+
+mod password;
+mod rate_limit;
+mod sessions;
+
+pub use password::{hash_password, verify_password};
+pub use rate_limit::{RateLimit, RateLimiter};
+pub use sessions::{Credential, Session, SessionStore};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// Prefix of session tokens (from logIn / signUp / acceptInvitation).
+pub const SESSION_TOKEN_PREFIX: &str = "fds_";
+/// Prefix of personal API tokens.
+pub const API_TOKEN_PREFIX: &str = "fdp_";
+/// Prefix of invitation tokens.
+pub const INVITE_TOKEN_PREFIX: &str = "fdi_";
+
+/// A new random token (256 bits) with a readable prefix. Only its SHA-256 is ever stored.
+pub fn new_token(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}

@@ -1,0 +1,312 @@
+//! Tickets: create, update, converse. Every change appends an audit event in the same transaction.
+
+use ferrodesk_db::tickets::{self as repo, NewMessage, NewTicket, TicketRow};
+use ferrodesk_db::{TenantTx, accounts, catalog, events};
+use ferrodesk_domain::{
+    CategoryId, Channel, DepartmentId, Email, Impact, MessageId, Priority, Role, Subject, TagName, TicketId,
+    TicketKind, TicketStatus, Urgency, UserId,
+};
+use serde_json::{Map, Value, json};
+
+use crate::{AppError, require_staff, role_of};
+
+const MAX_BODY_CHARS: usize = 100_000;
+
+pub struct CreateTicket {
+    pub kind: TicketKind,
+    pub subject: String,
+    pub description: String,
+    pub priority: Option<Priority>,
+    pub impact: Option<Impact>,
+    pub urgency: Option<Urgency>,
+    pub category_id: Option<CategoryId>,
+    pub requester_email: Option<String>,
+    pub requester_name: Option<String>,
+    pub assignee_id: Option<UserId>,
+    pub tags: Vec<String>,
+    pub channel: Channel,
+}
+
+fn check_body(field: &'static str, body: &str, allow_empty: bool) -> Result<(), AppError> {
+    if !allow_empty && body.trim().is_empty() {
+        return Err(AppError::bad_input(field, "write a message first"));
+    }
+    if body.chars().count() > MAX_BODY_CHARS {
+        return Err(AppError::bad_input(field, format!("at most {MAX_BODY_CHARS} characters")));
+    }
+    Ok(())
+}
+
+/// An assignee must be an active agent, admin or owner of this organisation.
+async fn check_assignee(tx: &mut TenantTx, user_id: UserId) -> Result<(), AppError> {
+    let member = accounts::member(tx, user_id).await?;
+    match member {
+        Some(m) if m.status == "active" && m.role.parse::<Role>().is_ok_and(Role::is_staff) => Ok(()),
+        Some(_) => {
+            Err(AppError::bad_input("assigneeId", "tickets can be assigned to agents and admins only"))
+        }
+        None => Err(AppError::NotFound("assignee")),
+    }
+}
+
+async fn department_of_category(tx: &mut TenantTx, id: CategoryId) -> Result<DepartmentId, AppError> {
+    let category = catalog::category(tx, id).await?.ok_or(AppError::NotFound("category"))?;
+    Ok(DepartmentId::from_uuid(category.department_id))
+}
+
+pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<TicketRow, AppError> {
+    let actor = tx.actor().ok_or(AppError::Unauthenticated)?;
+    let subject = Subject::parse(&input.subject)?;
+    check_body("description", &input.description, true)?;
+    let tags: Vec<String> = TagName::parse_list(&input.tags)?.iter().map(|t| t.as_str().to_owned()).collect();
+
+    let requester_id = match actor.role {
+        Role::Stakeholder => {
+            return Err(AppError::Forbidden("stakeholders can read tickets but not create them"));
+        }
+        Role::Requester => {
+            if input.priority.is_some()
+                || input.assignee_id.is_some()
+                || input.requester_email.is_some()
+                || !tags.is_empty()
+            {
+                return Err(AppError::Forbidden(
+                    "requesters describe impact and urgency; agents set priority, assignee and tags",
+                ));
+            }
+            actor.user_id
+        }
+        _ => match &input.requester_email {
+            None => actor.user_id,
+            Some(raw) => {
+                let email = Email::parse_field("requesterEmail", raw)?;
+                let name = input
+                    .requester_name
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("requester"))
+                    .to_owned();
+                let id = accounts::ensure_person(tx, &email, &name).await?;
+                accounts::insert_membership(tx, id, Role::Requester, "active").await?;
+                id
+            }
+        },
+    };
+    if let Some(assignee) = input.assignee_id {
+        check_assignee(tx, assignee).await?;
+    }
+    let department_id = match input.category_id {
+        Some(category) => department_of_category(tx, category).await?,
+        None => catalog::default_department(tx).await?,
+    };
+    let priority = input.priority.unwrap_or(match (input.impact, input.urgency) {
+        (Some(i), Some(u)) => Priority::from_matrix(i, u),
+        (Some(i), None) => Priority::from_matrix(i, Urgency::Medium),
+        (None, Some(u)) => Priority::from_matrix(Impact::Medium, u),
+        (None, None) => Priority::P3,
+    });
+    let status = if input.assignee_id.is_some() { TicketStatus::Open } else { TicketStatus::New };
+    let channel = if actor.role == Role::Requester { Channel::Portal } else { input.channel };
+    let id = TicketId::generate();
+    let number = repo::insert(
+        tx,
+        NewTicket {
+            id,
+            kind: input.kind,
+            subject: subject.as_str(),
+            description: input.description.trim(),
+            status,
+            priority,
+            impact: input.impact,
+            urgency: input.urgency,
+            channel,
+            department_id,
+            category_id: input.category_id,
+            requester_id: Some(requester_id),
+            assignee_id: input.assignee_id,
+            tags: &tags,
+        },
+    )
+    .await?;
+    events::append(
+        tx,
+        events::NewEvent {
+            subject_type: "ticket",
+            subject_id: id.into_uuid(),
+            action: "ticket.created",
+            changes: json!({
+                "number": number, "kind": input.kind, "subject": subject, "status": status,
+                "priority": priority.to_string(), "requester": requester_id, "assignee": input.assignee_id,
+                "category": input.category_id, "tags": tags, "channel": channel,
+            }),
+        },
+    )
+    .await?;
+    repo::by_id(tx, id).await?.ok_or(AppError::NotFound("ticket"))
+}
+
+/// A field to change: absent leaves it alone, `Some(None)` clears it.
+pub type Patch<T> = Option<Option<T>>;
+
+#[derive(Default)]
+pub struct UpdateTicket {
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    pub assignee_id: Patch<UserId>,
+    pub category_id: Patch<CategoryId>,
+    pub tags: Option<Vec<String>>,
+}
+
+fn record<T: serde::Serialize + PartialEq>(changes: &mut Map<String, Value>, field: &str, from: &T, to: &T) {
+    if from != to {
+        changes.insert(field.to_owned(), json!({ "from": from, "to": to }));
+    }
+}
+
+pub async fn update_ticket(
+    tx: &mut TenantTx,
+    id: TicketId,
+    input: UpdateTicket,
+) -> Result<TicketRow, AppError> {
+    require_staff(tx).map_err(|_| AppError::Forbidden("only agents and admins can change tickets"))?;
+    let before = repo::lock(tx, id).await?.ok_or(AppError::NotFound("ticket"))?;
+    let mut after = before.clone();
+    if let Some(status) = input.status {
+        if status == TicketStatus::New && before.status != TicketStatus::New {
+            return Err(AppError::bad_input("status", "a ticket cannot go back to New; reopen it as Open"));
+        }
+        after.status = status;
+    }
+    if let Some(priority) = input.priority {
+        after.priority = priority;
+    }
+    if let Some(assignee) = input.assignee_id {
+        if let Some(user) = assignee.filter(|u| before.assignee_id != Some(*u)) {
+            check_assignee(tx, user).await?;
+        }
+        after.assignee_id = assignee;
+        // Taking a new ticket starts work on it.
+        if assignee.is_some() && after.status == TicketStatus::New && input.status.is_none() {
+            after.status = TicketStatus::Open;
+        }
+    }
+    if let Some(category) = input.category_id {
+        if let Some(c) = category {
+            department_of_category(tx, c).await?;
+        }
+        after.category_id = category;
+    }
+    if let Some(tags) = &input.tags {
+        after.tags = TagName::parse_list(tags)?.iter().map(|t| t.as_str().to_owned()).collect();
+    }
+
+    let mut changes = Map::new();
+    record(&mut changes, "status", &before.status, &after.status);
+    record(&mut changes, "priority", &before.priority.to_string(), &after.priority.to_string());
+    record(&mut changes, "assignee", &before.assignee_id, &after.assignee_id);
+    record(&mut changes, "category", &before.category_id, &after.category_id);
+    record(&mut changes, "tags", &before.tags, &after.tags);
+    if !changes.is_empty() {
+        repo::save_state(tx, &before, &after).await?;
+        if !before.status.is_active() && after.status.is_active() {
+            changes.insert("reopened".into(), Value::Bool(true));
+        }
+        events::append(
+            tx,
+            events::NewEvent {
+                subject_type: "ticket",
+                subject_id: id.into_uuid(),
+                action: "ticket.updated",
+                changes: Value::Object(changes),
+            },
+        )
+        .await?;
+    }
+    repo::by_id(tx, id).await?.ok_or(AppError::NotFound("ticket"))
+}
+
+pub struct AddMessage {
+    pub ticket_id: TicketId,
+    pub body: String,
+    pub internal: bool,
+    pub channel: Channel,
+}
+
+/// Adds a public reply or an internal note. A first public reply from staff records the first
+/// response; a requester's reply brings a pending or resolved ticket back to Open.
+pub async fn add_message(
+    tx: &mut TenantTx,
+    input: AddMessage,
+) -> Result<(TicketRow, repo::MessageRow), AppError> {
+    let actor = tx.actor().ok_or(AppError::Unauthenticated)?;
+    check_body("body", &input.body, false)?;
+    let role = role_of(tx);
+    if role == Role::Stakeholder {
+        return Err(AppError::Forbidden("stakeholders can read tickets but not reply"));
+    }
+    if input.internal && !role.is_staff() {
+        return Err(AppError::Forbidden("internal notes are for agents and admins"));
+    }
+    let before = repo::lock(tx, input.ticket_id).await?.ok_or(AppError::NotFound("ticket"))?;
+    let mut after = before.clone();
+    if role.is_staff() {
+        if !input.internal && before.first_response_at.is_none() {
+            after.first_response_at = Some(chrono::Utc::now());
+        }
+        if !input.internal && before.status == TicketStatus::New {
+            after.status = TicketStatus::Open;
+        }
+    } else {
+        match before.status {
+            TicketStatus::Pending | TicketStatus::Resolved => after.status = TicketStatus::Open,
+            TicketStatus::Closed => {
+                return Err(AppError::bad_input(
+                    "ticketId",
+                    "this ticket is closed; submit a new request instead",
+                ));
+            }
+            TicketStatus::New | TicketStatus::Open => {}
+        }
+    }
+    let message_id = MessageId::generate();
+    let channel = if role == Role::Requester && input.channel == Channel::Web {
+        Channel::Portal
+    } else {
+        input.channel
+    };
+    let body = input.body.trim();
+    repo::insert_message(
+        tx,
+        NewMessage {
+            id: message_id,
+            ticket_id: input.ticket_id,
+            author_id: Some(actor.user_id),
+            internal: input.internal,
+            body,
+            channel,
+        },
+    )
+    .await?;
+    let mut changes = Map::new();
+    changes.insert("messageId".into(), json!(message_id));
+    changes.insert("internal".into(), json!(input.internal));
+    record(&mut changes, "status", &before.status, &after.status);
+    if before.status != after.status || before.first_response_at != after.first_response_at {
+        repo::save_state(tx, &before, &after).await?;
+    }
+    let action = if input.internal { "ticket.note_added" } else { "ticket.reply_added" };
+    events::append(
+        tx,
+        events::NewEvent {
+            subject_type: "ticket",
+            subject_id: input.ticket_id.into_uuid(),
+            action,
+            changes: Value::Object(changes),
+        },
+    )
+    .await?;
+    let ticket = repo::by_id(tx, input.ticket_id).await?.ok_or(AppError::NotFound("ticket"))?;
+    let message = repo::message(tx, message_id).await?.ok_or(AppError::NotFound("message"))?;
+    Ok((ticket, message))
+}

@@ -1,0 +1,47 @@
+use sqlx::error::ErrorKind;
+
+/// A database failure, with constraint violations named so that services can translate them into
+/// user-facing errors (a duplicate slug becomes `CONFLICT` on `slug`) without checking first.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unique constraint {constraint} violated")]
+    Unique { constraint: String },
+    #[error("foreign key constraint {constraint} violated")]
+    ForeignKey { constraint: String },
+    #[error("check constraint {constraint} violated")]
+    Check { constraint: String },
+    #[error("the person is not an active member of this organisation")]
+    NotAMember,
+    #[error(transparent)]
+    Sqlx(sqlx::Error),
+}
+
+impl DbError {
+    /// True for failures worth retrying later (connection trouble, serialization, deadlock).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Sqlx(sqlx::Error::Database(db)) => {
+                matches!(db.code().as_deref(), Some("40001" | "40P01" | "57P01" | "53300"))
+            }
+            Self::Sqlx(e) => {
+                matches!(e, sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(err: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &err {
+            let constraint = db.constraint().unwrap_or_default().to_owned();
+            match db.kind() {
+                ErrorKind::UniqueViolation => return Self::Unique { constraint },
+                ErrorKind::ForeignKeyViolation => return Self::ForeignKey { constraint },
+                ErrorKind::CheckViolation => return Self::Check { constraint },
+                _ => {}
+            }
+        }
+        Self::Sqlx(err)
+    }
+}

@@ -1,0 +1,19 @@
+//! Persistence: the connection pools, the tenant transaction (the only way to reach tenant tables),
+//! the named system functions that cross tenants, migrations and role bootstrap.
+//!
+//! Row-level security in Postgres is the isolation boundary; this crate's job is to make the
+//! right way the easy way: `Db::enter` opens a transaction whose first statement sets the tenant.
+
+pub mod accounts;
+mod bootstrap;
+pub mod catalog;
+mod error;
+pub mod events;
+mod tenant;
+pub mod tickets;
+
+pub use bootstrap::{BootstrapPlan, bootstrap_cluster, migrate, migrations_fingerprint};
+pub use error::DbError;
+pub use tenant::{Actor, Db, RuntimeRoleError, TenantTx};
+
+pub use sqlx::PgPool;

@@ -1,0 +1,156 @@
+use std::ops::{Deref, DerefMut};
+use std::time::Duration;
+
+use ferrodesk_domain::{OrgId, Role, UserId};
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+
+use crate::DbError;
+
+/// Who is acting inside a tenant transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub role: Role,
+}
+
+/// The runtime pool. Its role is subject to row-level security; see [`Db::check_runtime_role`].
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: PgPool,
+}
+
+impl Db {
+    pub async fn connect(url: &SecretString, max_connections: u32) -> Result<Self, DbError> {
+        let options: PgConnectOptions = url.expose_secret().parse()?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options.application_name("ferrodesk"))
+            .await?;
+        Ok(Self { pool })
+    }
+
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Refuses a role that would see through row-level security: a superuser, a role with
+    /// BYPASSRLS, or the owner of any table (owners are exempt unless RLS is forced, and one
+    /// forgotten FORCE would then open everything).
+    pub async fn check_runtime_role(&self) -> Result<(), RuntimeRoleError> {
+        let row = sqlx::query!(
+            r#"select r.rolname as "name!", r.rolsuper as "superuser!", r.rolbypassrls as "bypassrls!",
+                      (select count(*) from pg_class c
+                       where c.relowner = r.oid and c.relkind in ('r', 'p')) as "owned_tables!"
+               from pg_roles r where r.rolname = current_user"#
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| RuntimeRoleError::Unreachable(e.into()))?;
+        if row.superuser || row.bypassrls || row.owned_tables > 0 {
+            return Err(RuntimeRoleError::Bypasses {
+                role: row.name,
+                superuser: row.superuser,
+                bypassrls: row.bypassrls,
+                owned_tables: row.owned_tables,
+            });
+        }
+        Ok(())
+    }
+
+    /// Opens a tenant transaction for a member: sets the organisation and person, and looks up
+    /// their active role in one round trip. `DbError::NotAMember` when they are not (any more).
+    pub async fn enter(&self, org_id: OrgId, user_id: UserId) -> Result<TenantTx, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let role = sqlx::query_scalar!("select fd_enter($1, $2)", org_id.as_uuid(), user_id.as_uuid())
+            .fetch_one(&mut *tx)
+            .await?;
+        let role = role.and_then(|r| r.parse::<Role>().ok()).ok_or(DbError::NotAMember)?;
+        Ok(TenantTx { tx, org_id, actor: Some(Actor { user_id, role }) })
+    }
+
+    /// Opens a tenant transaction for system work on one organisation (the worker, sign-up's
+    /// defaults). The caller has already decided, through a system function, which tenant.
+    pub async fn system_in(&self, org_id: OrgId) -> Result<TenantTx, DbError> {
+        TenantTx::system(self.pool.begin().await?, org_id).await
+    }
+
+    /// A transaction with no tenant set: only the `fd_*` system functions do anything in it
+    /// (every tenant table shows zero rows).
+    pub async fn begin_system(&self) -> Result<Transaction<'static, Postgres>, DbError> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeRoleError {
+    #[error("cannot check the database role: {0}")]
+    Unreachable(DbError),
+    #[error(
+        "refusing to run as database role {role:?}: it would bypass row-level security \
+         (superuser: {superuser}, bypassrls: {bypassrls}, tables owned: {owned_tables}); \
+         DATABASE_URL must name the runtime role"
+    )]
+    Bypasses { role: String, superuser: bool, bypassrls: bool, owned_tables: i64 },
+}
+
+/// A transaction scoped to one organisation. Dereferences to the connection for queries.
+pub struct TenantTx {
+    tx: Transaction<'static, Postgres>,
+    org_id: OrgId,
+    actor: Option<Actor>,
+}
+
+impl TenantTx {
+    /// Turns a transaction that has just done system work (e.g. created the organisation) into
+    /// that organisation's tenant transaction, acting as the system.
+    pub async fn system(mut tx: Transaction<'static, Postgres>, org_id: OrgId) -> Result<Self, DbError> {
+        sqlx::query!(
+            r#"select set_config('app.org_id', $1, true) as "org", set_config('app.role', 'system', true) as "role",
+                      set_config('app.user_id', '', true) as "user""#,
+            org_id.to_string()
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(Self { tx, org_id, actor: None })
+    }
+
+    pub fn org_id(&self) -> OrgId {
+        self.org_id
+    }
+
+    /// The acting member; `None` for system work.
+    pub fn actor(&self) -> Option<Actor> {
+        self.actor
+    }
+
+    pub fn actor_id(&self) -> Option<UserId> {
+        self.actor.map(|a| a.user_id)
+    }
+
+    pub async fn commit(self) -> Result<(), DbError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Deref for TenantTx {
+    type Target = PgConnection;
+
+    fn deref(&self) -> &PgConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for TenantTx {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+}

@@ -1,0 +1,463 @@
+//! Tickets and their conversation.
+
+use chrono::{DateTime, Utc};
+use ferrodesk_domain::{
+    CategoryId, Channel, DepartmentId, Impact, MessageId, Priority, TicketId, TicketKind, TicketNumber,
+    TicketStatus, Urgency, UserId,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::{Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::{DbError, TenantTx};
+
+/// A ticket with the names a list or page shows next to it (assignee, requester, category).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TicketRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub number: i32,
+    pub subject: String,
+    pub description: String,
+    pub status: String,
+    pub priority: i16,
+    pub impact: Option<String>,
+    pub urgency: Option<String>,
+    pub channel: String,
+    pub department_id: Uuid,
+    pub tags: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub reopen_count: i32,
+    pub response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub response_breached: bool,
+    pub resolution_breached: bool,
+    pub category_id: Option<Uuid>,
+    pub category_name: Option<String>,
+    pub category_parent_id: Option<Uuid>,
+    pub requester_id: Option<Uuid>,
+    pub requester_name: Option<String>,
+    pub requester_email: Option<String>,
+    pub assignee_id: Option<Uuid>,
+    pub assignee_name: Option<String>,
+    pub assignee_email: Option<String>,
+}
+
+impl TicketRow {
+    pub fn kind(&self) -> TicketKind {
+        self.kind.parse().unwrap_or(TicketKind::Incident)
+    }
+
+    pub fn status(&self) -> TicketStatus {
+        self.status.parse().unwrap_or(TicketStatus::Open)
+    }
+
+    pub fn priority(&self) -> Priority {
+        Priority::from_level(self.priority).unwrap_or(Priority::P3)
+    }
+
+    pub fn number(&self) -> TicketNumber {
+        TicketNumber { kind: self.kind(), number: self.number }
+    }
+}
+
+/// The projection shared by every ticket read. Names come through joins, under the same
+/// row-level security as everything else (a requester never sees other requesters' names).
+const SELECT_TICKET: &str = "select t.id, t.kind, t.number, t.subject, t.description, t.status, t.priority,
+       t.impact, t.urgency, t.channel, t.department_id, t.tags, t.created_at, t.updated_at,
+       t.first_response_at, t.resolved_at, t.closed_at, t.reopen_count, t.response_due_at,
+       t.resolution_due_at, t.response_breached, t.resolution_breached,
+       t.category_id, c.name as category_name, c.parent_id as category_parent_id,
+       t.requester_id, r.name as requester_name, r.email::text as requester_email,
+       t.assignee_id, a.name as assignee_name, a.email::text as assignee_email
+  from tickets t
+  left join categories c on c.org_id = t.org_id and c.id = t.category_id
+  left join users r on r.id = t.requester_id
+  left join users a on a.id = t.assignee_id
+ where t.org_id = ";
+
+fn select_ticket(tx: &TenantTx) -> QueryBuilder<Postgres> {
+    let mut q = QueryBuilder::new(SELECT_TICKET);
+    q.push_bind(tx.org_id().into_uuid());
+    q
+}
+
+pub async fn by_id(tx: &mut TenantTx, id: TicketId) -> Result<Option<TicketRow>, DbError> {
+    let mut q = select_ticket(tx);
+    q.push(" and t.id = ").push_bind(id.into_uuid());
+    Ok(q.build_query_as().fetch_optional(&mut **tx).await?)
+}
+
+pub async fn by_number(tx: &mut TenantTx, number: TicketNumber) -> Result<Option<TicketRow>, DbError> {
+    let mut q = select_ticket(tx);
+    q.push(" and t.kind = ").push_bind(number.kind.as_str());
+    q.push(" and t.number = ").push_bind(number.number);
+    Ok(q.build_query_as().fetch_optional(&mut **tx).await?)
+}
+
+/// The fields an update may change, locked for the duration of the transaction.
+#[derive(Debug, Clone)]
+pub struct TicketState {
+    pub id: TicketId,
+    pub status: TicketStatus,
+    pub priority: Priority,
+    pub assignee_id: Option<UserId>,
+    pub category_id: Option<CategoryId>,
+    pub tags: Vec<String>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub requester_id: Option<UserId>,
+}
+
+pub async fn lock(tx: &mut TenantTx, id: TicketId) -> Result<Option<TicketState>, DbError> {
+    let org_id = tx.org_id();
+    let row = sqlx::query!(
+        "select id, status, priority, assignee_id, category_id, tags, first_response_at, requester_id
+         from tickets where org_id = $1 and id = $2 for update",
+        org_id.as_uuid(),
+        id.as_uuid()
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| TicketState {
+        id: TicketId::from_uuid(r.id),
+        status: r.status.parse().unwrap_or(TicketStatus::Open),
+        priority: Priority::from_level(r.priority).unwrap_or(Priority::P3),
+        assignee_id: r.assignee_id.map(UserId::from_uuid),
+        category_id: r.category_id.map(CategoryId::from_uuid),
+        tags: r.tags,
+        first_response_at: r.first_response_at,
+        requester_id: r.requester_id.map(UserId::from_uuid),
+    }))
+}
+
+pub struct NewTicket<'a> {
+    pub id: TicketId,
+    pub kind: TicketKind,
+    pub subject: &'a str,
+    pub description: &'a str,
+    pub status: TicketStatus,
+    pub priority: Priority,
+    pub impact: Option<Impact>,
+    pub urgency: Option<Urgency>,
+    pub channel: Channel,
+    pub department_id: DepartmentId,
+    pub category_id: Option<CategoryId>,
+    pub requester_id: Option<UserId>,
+    pub assignee_id: Option<UserId>,
+    pub tags: &'a [String],
+}
+
+/// Inserts a ticket with the organisation's next number for its kind. The counter row is locked
+/// until commit, so concurrent creates in one organisation get distinct, consecutive numbers.
+pub async fn insert(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<i32, DbError> {
+    let org_id = tx.org_id();
+    let created_by = tx.actor_id();
+    let number = sqlx::query_scalar!(
+        r#"with counter as (
+               insert into ticket_counters (org_id, kind, last_number) values ($1, $3, 1)
+               on conflict (org_id, kind) do update set last_number = ticket_counters.last_number + 1
+               returning last_number
+           )
+           insert into tickets (org_id, id, kind, number, subject, description, status, priority, impact,
+                                urgency, channel, department_id, category_id, requester_id, assignee_id,
+                                created_by, tags)
+           select $1, $2, $3, counter.last_number, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
+           from counter
+           returning number"#,
+        org_id.as_uuid(),
+        t.id.as_uuid(),
+        t.kind.as_str(),
+        t.subject,
+        t.description,
+        t.status.as_str(),
+        t.priority.level(),
+        t.impact.map(|i| i.as_str()),
+        t.urgency.map(|u| u.as_str()),
+        t.channel.as_str(),
+        t.department_id.as_uuid(),
+        t.category_id.map(|c| c.into_uuid()),
+        t.requester_id.map(|u| u.into_uuid()),
+        t.assignee_id.map(|u| u.into_uuid()),
+        created_by.map(|u| u.into_uuid()),
+        t.tags,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(number)
+}
+
+/// Writes the new state of the fields that updates change, and the timestamps that follow from
+/// a status change (resolved/closed times, reopen count).
+pub async fn save_state(tx: &mut TenantTx, before: &TicketState, after: &TicketState) -> Result<(), DbError> {
+    let org_id = tx.org_id();
+    let reopened = !before.status.is_active() && after.status.is_active();
+    sqlx::query!(
+        "update tickets set
+             status = $3, priority = $4, assignee_id = $5, category_id = $6, tags = $7,
+             first_response_at = $8,
+             resolved_at = case when $3 = 'resolved' and status <> 'resolved' then now()
+                                when $3 in ('new', 'open', 'pending') then null else resolved_at end,
+             closed_at = case when $3 = 'closed' and status <> 'closed' then now()
+                              when $3 in ('new', 'open', 'pending') then null else closed_at end,
+             reopen_count = reopen_count + case when $9 then 1 else 0 end
+         where org_id = $1 and id = $2",
+        org_id.as_uuid(),
+        after.id.as_uuid(),
+        after.status.as_str(),
+        after.priority.level(),
+        after.assignee_id.map(|u| u.into_uuid()),
+        after.category_id.map(|c| c.into_uuid()),
+        &after.tags,
+        after.first_response_at,
+        reopened,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TicketOrderField {
+    Created,
+    Updated,
+    Priority,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TicketOrder {
+    pub field: TicketOrderField,
+    pub descending: bool,
+}
+
+/// Where a page ends: the sort key of its last ticket. Opaque to clients.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketCursor {
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i16>,
+    #[serde(rename = "t")]
+    pub at: DateTime<Utc>,
+    #[serde(rename = "i")]
+    pub id: Uuid,
+}
+
+impl TicketCursor {
+    pub fn of(row: &TicketRow, order: TicketOrder) -> Self {
+        match order.field {
+            TicketOrderField::Created => Self { priority: None, at: row.created_at, id: row.id },
+            TicketOrderField::Updated => Self { priority: None, at: row.updated_at, id: row.id },
+            TicketOrderField::Priority => {
+                Self { priority: Some(row.priority), at: row.created_at, id: row.id }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TicketFilter {
+    pub statuses: Vec<TicketStatus>,
+    pub priorities: Vec<Priority>,
+    pub kind: Option<TicketKind>,
+    pub assignee: Option<UserId>,
+    pub unassigned: bool,
+    pub requester: Option<UserId>,
+    pub category: Option<CategoryId>,
+    pub tag: Option<String>,
+    /// Words to find in the subject, description or messages (prefix match on each word).
+    pub search: Option<String>,
+}
+
+/// Turns free text into a prefix-matching `tsquery` source: `vpn conn` → `vpn:* & conn:*`.
+/// Only letters and digits survive, so user input can never be tsquery syntax.
+pub fn search_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| format!("{}:*", w.to_lowercase()))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" & "))
+}
+
+/// A page of tickets in the requested order, after the cursor. Keyset pagination: each page is
+/// an index range scan, however deep.
+pub async fn list(
+    tx: &mut TenantTx,
+    filter: &TicketFilter,
+    order: TicketOrder,
+    after: Option<&TicketCursor>,
+    limit: i64,
+) -> Result<Vec<TicketRow>, DbError> {
+    let org = tx.org_id().into_uuid();
+    let mut q = select_ticket(tx);
+    if !filter.statuses.is_empty() {
+        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        q.push(" and t.status = any(").push_bind(statuses).push(")");
+    }
+    if !filter.priorities.is_empty() {
+        let levels: Vec<i16> = filter.priorities.iter().map(|p| p.level()).collect();
+        q.push(" and t.priority = any(").push_bind(levels).push(")");
+    }
+    if let Some(kind) = filter.kind {
+        q.push(" and t.kind = ").push_bind(kind.as_str());
+    }
+    if let Some(assignee) = filter.assignee {
+        q.push(" and t.assignee_id = ").push_bind(assignee.into_uuid());
+    }
+    if filter.unassigned {
+        q.push(" and t.assignee_id is null");
+    }
+    if let Some(requester) = filter.requester {
+        q.push(" and t.requester_id = ").push_bind(requester.into_uuid());
+    }
+    if let Some(category) = filter.category {
+        // A top-level category matches its subcategories too.
+        q.push(" and (t.category_id = ").push_bind(category.into_uuid());
+        q.push(" or c.parent_id = ").push_bind(category.into_uuid()).push(")");
+    }
+    if let Some(tag) = &filter.tag {
+        q.push(" and t.tags @> array[").push_bind(tag.clone()).push("]::text[]");
+    }
+    if let Some((text, tsq)) = filter.search.as_ref().and_then(|t| Some((t, search_query(t)?))) {
+        q.push(" and (t.search @@ to_tsquery('english', ").push_bind(tsq.clone()).push(")");
+        q.push(" or exists (select 1 from ticket_messages m where m.org_id = ").push_bind(org);
+        q.push(" and m.ticket_id = t.id and m.search @@ to_tsquery('english', ").push_bind(tsq);
+        q.push("))");
+        if let Ok(number) = TicketNumber::parse(text) {
+            q.push(" or (t.kind = ").push_bind(number.kind.as_str());
+            q.push(" and t.number = ").push_bind(number.number).push(")");
+        }
+        q.push(")");
+    }
+    let (cmp, dir) = if order.descending { ("<", "desc") } else { (">", "asc") };
+    match order.field {
+        TicketOrderField::Created | TicketOrderField::Updated => {
+            let column =
+                if order.field == TicketOrderField::Created { "t.created_at" } else { "t.updated_at" };
+            if let Some(c) = after {
+                q.push(format!(" and ({column}, t.id) {cmp} ("));
+                q.push_bind(c.at).push(", ").push_bind(c.id).push(")");
+            }
+            q.push(format!(" order by {column} {dir}, t.id {dir}"));
+        }
+        TicketOrderField::Priority => {
+            if let Some(c) = after {
+                q.push(format!(" and (t.priority, t.created_at, t.id) {cmp} ("));
+                q.push_bind(c.priority.unwrap_or(0)).push(", ").push_bind(c.at).push(", ").push_bind(c.id);
+                q.push(")");
+            }
+            q.push(format!(" order by t.priority {dir}, t.created_at {dir}, t.id {dir}"));
+        }
+    }
+    q.push(" limit ").push_bind(limit);
+    Ok(q.build_query_as().fetch_all(&mut **tx).await?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: Uuid,
+    pub ticket_id: Uuid,
+    pub author_id: Option<Uuid>,
+    pub author_name: Option<String>,
+    pub author_email: Option<String>,
+    pub internal: bool,
+    pub body: String,
+    pub channel: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewMessage<'a> {
+    pub id: MessageId,
+    pub ticket_id: TicketId,
+    pub author_id: Option<UserId>,
+    pub internal: bool,
+    pub body: &'a str,
+    pub channel: Channel,
+}
+
+pub async fn insert_message(tx: &mut TenantTx, m: NewMessage<'_>) -> Result<DateTime<Utc>, DbError> {
+    let org_id = tx.org_id();
+    let created_at = sqlx::query_scalar!(
+        "insert into ticket_messages (org_id, id, ticket_id, author_id, internal, body, channel)
+         values ($1, $2, $3, $4, $5, $6, $7) returning created_at",
+        org_id.as_uuid(),
+        m.id.as_uuid(),
+        m.ticket_id.as_uuid(),
+        m.author_id.map(|u| u.into_uuid()),
+        m.internal,
+        m.body,
+        m.channel.as_str(),
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    // A new message makes the ticket "updated" for queues ordered by activity.
+    sqlx::query!(
+        "update tickets set updated_at = now() where org_id = $1 and id = $2",
+        org_id.as_uuid(),
+        m.ticket_id.as_uuid()
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(created_at)
+}
+
+/// A page of a ticket's conversation, oldest first. Internal notes are filtered out by
+/// row-level security for anyone who is not staff.
+pub async fn messages(
+    tx: &mut TenantTx,
+    ticket_id: TicketId,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<MessageRow>, DbError> {
+    let org_id = tx.org_id();
+    let (after_at, after_id) = after.unzip();
+    Ok(sqlx::query_as!(
+        MessageRow,
+        r#"select m.id, m.ticket_id, m.author_id, u.name as "author_name?", u.email::text as "author_email?",
+                  m.internal, m.body, m.channel, m.created_at
+           from ticket_messages m
+           left join users u on u.id = m.author_id
+           where m.org_id = $1 and m.ticket_id = $2
+             and ($3::timestamptz is null or (m.created_at, m.id) > ($3, $4))
+           order by m.created_at, m.id
+           limit $5"#,
+        org_id.as_uuid(),
+        ticket_id.as_uuid(),
+        after_at,
+        after_id,
+        limit
+    )
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+pub async fn message(tx: &mut TenantTx, id: MessageId) -> Result<Option<MessageRow>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        MessageRow,
+        r#"select m.id, m.ticket_id, m.author_id, u.name as "author_name?", u.email::text as "author_email?",
+                  m.internal, m.body, m.channel, m.created_at
+           from ticket_messages m
+           left join users u on u.id = m.author_id
+           where m.org_id = $1 and m.id = $2"#,
+        org_id.as_uuid(),
+        id.as_uuid()
+    )
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search_query;
+
+    #[test]
+    fn search_text_becomes_prefix_terms_without_operators() {
+        assert_eq!(search_query("VPN conn"), Some("vpn:* & conn:*".into()));
+        assert_eq!(search_query("a & !b | c:*"), Some("a:* & b:* & c:*".into()));
+        assert_eq!(search_query("  !!  "), None);
+    }
+}

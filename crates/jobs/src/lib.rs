@@ -1,0 +1,208 @@
+//! Durable jobs in Postgres (DESIGN §2.5).
+//!
+//! A job is enqueued with [`enqueue`] inside the transaction of the change that causes it, so it
+//! exists exactly when the change does. Workers claim due jobs through `fd_claim_jobs` (FOR
+//! UPDATE SKIP LOCKED, with a lease so a crashed worker's jobs come back), run them, and either
+//! delete them or schedule a retry with exponential backoff; a job out of attempts is parked as
+//! `dead` for an operator.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use ferrodesk_db::{Db, DbError, TenantTx};
+use ferrodesk_domain::OrgId;
+use serde_json::Value;
+use tokio::sync::watch;
+use tracing::Instrument;
+use uuid::Uuid;
+
+/// Enqueues a job for the transaction's organisation. With a `dedupe_key`, a second job of the
+/// same kind and key is not added while the first exists. Returns whether it was added.
+pub async fn enqueue(
+    tx: &mut TenantTx,
+    kind: &str,
+    payload: Value,
+    dedupe_key: Option<&str>,
+) -> Result<bool, DbError> {
+    let org_id = tx.org_id();
+    let added = sqlx::query!(
+        "insert into jobs (id, org_id, kind, payload, dedupe_key) values ($1, $2, $3, $4, $5)
+         on conflict do nothing",
+        Uuid::now_v7(),
+        org_id.as_uuid(),
+        kind,
+        payload,
+        dedupe_key
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(added == 1)
+}
+
+/// A claimed job, handed to its handler.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: Uuid,
+    pub org_id: Option<OrgId>,
+    pub kind: String,
+    pub payload: Value,
+    pub attempts: i32,
+}
+
+type HandlerFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
+type Handler = Arc<dyn Fn(Db, Job) -> HandlerFuture + Send + Sync>;
+
+/// Runs jobs by kind.
+pub struct Runner {
+    db: Db,
+    worker_id: String,
+    handlers: HashMap<String, Handler>,
+    concurrency: usize,
+    lease: Duration,
+    poll: Duration,
+}
+
+impl Runner {
+    pub fn new(db: Db, concurrency: usize) -> Self {
+        Self {
+            db,
+            worker_id: format!("{}-{}", std::process::id(), Uuid::now_v7().simple()),
+            handlers: HashMap::new(),
+            concurrency: concurrency.max(1),
+            lease: Duration::from_secs(300),
+            poll: Duration::from_millis(500),
+        }
+    }
+
+    pub fn with_poll_interval(mut self, poll: Duration) -> Self {
+        self.poll = poll;
+        self
+    }
+
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    pub fn register<F, Fut>(mut self, kind: &str, handler: F) -> Self
+    where
+        F: Fn(Db, Job) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
+        self.handlers.insert(kind.to_owned(), Arc::new(move |db, job| Box::pin(handler(db, job))));
+        self
+    }
+
+    /// Claims and runs one batch; returns how many jobs it ran.
+    pub async fn run_once(&self) -> Result<usize, DbError> {
+        let lease = format!("{} seconds", self.lease.as_secs().max(1));
+        let rows = sqlx::query!(
+            r#"select id as "id!", org_id, kind as "kind!", payload as "payload!", attempts as "attempts!"
+               from fd_claim_jobs($1, $2, $3::text::interval)"#,
+            self.worker_id,
+            i32::try_from(self.concurrency).unwrap_or(i32::MAX),
+            lease
+        )
+        .fetch_all(self.db.pool())
+        .await?;
+        let count = rows.len();
+        let runs = rows.into_iter().map(|r| {
+            let job = Job {
+                id: r.id,
+                org_id: r.org_id.map(OrgId::from_uuid),
+                kind: r.kind,
+                payload: r.payload,
+                attempts: r.attempts,
+            };
+            self.run_job(job)
+        });
+        futures::future::join_all(runs).await;
+        Ok(count)
+    }
+
+    async fn run_job(&self, job: Job) {
+        let span = tracing::info_span!("job", id = %job.id, kind = %job.kind, attempt = job.attempts);
+        self.run_job_inner(job).instrument(span).await;
+    }
+
+    async fn run_job_inner(&self, job: Job) {
+        let outcome = match self.handlers.get(&job.kind) {
+            Some(handler) => handler(self.db.clone(), job.clone()).await,
+            None => Err(anyhow::anyhow!("no handler for job kind {:?}", job.kind)),
+        };
+        let result = match outcome {
+            Ok(()) => {
+                sqlx::query_scalar!(r#"select fd_complete_job($1, $2) as "done!""#, job.id, self.worker_id)
+                    .fetch_one(self.db.pool())
+                    .await
+                    .map(|_| ())
+            }
+            Err(error) => {
+                let retry_at = Utc::now() + backoff(job.attempts);
+                tracing::warn!(error = format!("{error:#}"), %retry_at, "job failed");
+                sqlx::query_scalar!(
+                    "select fd_fail_job($1, $2, $3, $4)",
+                    job.id,
+                    self.worker_id,
+                    format!("{error:#}"),
+                    retry_at
+                )
+                .fetch_one(self.db.pool())
+                .await
+                .map(|status| {
+                    if status.as_deref() == Some("dead") {
+                        tracing::error!("job parked as dead after its last attempt");
+                    }
+                })
+            }
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, "recording a job's outcome");
+        }
+    }
+
+    /// Runs until `stop` turns true, polling when idle.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        tracing::info!(worker = %self.worker_id, kinds = ?self.handlers.keys().collect::<Vec<_>>(), "job runner started");
+        while !*stop.borrow() {
+            let ran = match self.run_once().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::error!(error = %e, "claiming jobs");
+                    0
+                }
+            };
+            if ran == 0 {
+                tokio::select! {
+                    () = tokio::time::sleep(self.poll) => {},
+                    _ = stop.changed() => {},
+                }
+            }
+        }
+        tracing::info!("job runner stopped");
+    }
+}
+
+/// Exponential backoff from 5 s, capped at one hour.
+pub fn backoff(attempts: i32) -> chrono::Duration {
+    let exp = u32::try_from(attempts.clamp(1, 12) - 1).unwrap_or(0);
+    chrono::Duration::seconds((5_i64 << exp).min(3600))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(1).num_seconds(), 5);
+        assert_eq!(backoff(2).num_seconds(), 10);
+        assert_eq!(backoff(5).num_seconds(), 80);
+        assert_eq!(backoff(50).num_seconds(), 3600);
+    }
+}

@@ -1,0 +1,266 @@
+//! Test support: a migrated template database cloned per test, and the real gateway on port 0.
+//!
+//! Needs a local PostgreSQL superuser (`TEST_DATABASE_SUPERUSER_URL`, default
+//! `postgres://postgres@127.0.0.1:5432/postgres`) and Redis (`TEST_REDIS_URL`). Each nextest
+//! test is its own process: the template is built once (under an advisory lock, named by the
+//! migrations' fingerprint) and every test clones it in a few tens of milliseconds.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use ferrodesk_config::{DatabaseConfig, GatewayConfig, HttpConfig, RedisConfig};
+use ferrodesk_db::BootstrapPlan;
+use serde_json::{Value, json};
+use sqlx::{Connection, PgConnection};
+use tokio::sync::OnceCell;
+
+pub const OWNER_ROLE: &str = "ferrodesk_owner";
+pub const APP_ROLE: &str = "ferrodesk_app";
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned())
+}
+
+pub fn superuser_url() -> String {
+    env_or("TEST_DATABASE_SUPERUSER_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+}
+
+fn pg_host() -> String {
+    env_or("TEST_DATABASE_HOST", "127.0.0.1:5432")
+}
+
+pub fn redis_url() -> String {
+    env_or("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+}
+
+/// A database of this test's own, migrated.
+pub struct TestDb {
+    pub name: String,
+    /// The runtime role (subject to RLS).
+    pub app_url: String,
+    /// The owner role (migrations; BYPASSRLS).
+    pub admin_url: String,
+}
+
+impl TestDb {
+    pub async fn app_conn(&self) -> PgConnection {
+        PgConnection::connect(&self.app_url).await.expect("connect as the runtime role")
+    }
+
+    pub async fn admin_conn(&self) -> PgConnection {
+        PgConnection::connect(&self.admin_url).await.expect("connect as the owner role")
+    }
+}
+
+fn url_for(role: &str, database: &str) -> String {
+    format!("postgres://{role}:{role}@{}/{database}", pg_host())
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+async fn template() -> anyhow::Result<String> {
+    TEMPLATE
+        .get_or_try_init(|| async {
+            let template = format!("fdtpl_{}", ferrodesk_db::migrations_fingerprint());
+            let plan =
+                BootstrapPlan::from_urls(&url_for(OWNER_ROLE, "postgres"), &url_for(APP_ROLE, "postgres"))?;
+            ferrodesk_db::bootstrap_cluster(&superuser_url(), &plan).await.context("bootstrapping roles")?;
+            let mut su = PgConnection::connect(&superuser_url()).await?;
+            sqlx::query("select pg_advisory_lock(7245002)").execute(&mut su).await?;
+            let result = async {
+                drop_stale_databases(&mut su).await?;
+                let exists: bool =
+                    sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+                        .bind(&template)
+                        .fetch_one(&mut su)
+                        .await?;
+                if !exists {
+                    let building = format!("{template}_building");
+                    exec(&mut su, &format!("drop database if exists {building} with (force)")).await?;
+                    exec(&mut su, &format!("create database {building} owner {OWNER_ROLE}")).await?;
+                    ferrodesk_db::migrate(&url_for(OWNER_ROLE, &building))
+                        .await
+                        .context("migrating the template")?;
+                    exec(&mut su, &format!("alter database {building} rename to {template}")).await?;
+                }
+                anyhow::Ok(())
+            }
+            .await;
+            sqlx::query("select pg_advisory_unlock(7245002)").execute(&mut su).await?;
+            result?;
+            Ok(template)
+        })
+        .await
+        .cloned()
+}
+
+async fn exec(conn: &mut PgConnection, sql: &str) -> anyhow::Result<()> {
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(conn).await?;
+    Ok(())
+}
+
+/// Test databases are named `fdt_<pid>_<n>`; those of processes that have ended are dropped.
+async fn drop_stale_databases(su: &mut PgConnection) -> anyhow::Result<()> {
+    let names: Vec<String> =
+        sqlx::query_scalar("select datname from pg_database where datname like 'fdt\\_%'")
+            .fetch_all(&mut *su)
+            .await?;
+    for name in names {
+        let pid = name.split('_').nth(1).and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            exec(su, &format!("drop database if exists {name} with (force)")).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn test_db() -> TestDb {
+    let template = template().await.expect("test template database");
+    let name = format!("fdt_{}_{}", std::process::id(), uuid::Uuid::now_v7().simple());
+    let mut su = PgConnection::connect(&superuser_url()).await.expect("superuser connection");
+    exec(
+        &mut su,
+        &format!("create database {name} template {template} owner {OWNER_ROLE} strategy file_copy"),
+    )
+    .await
+    .expect("clone the template");
+    TestDb { app_url: url_for(APP_ROLE, &name), admin_url: url_for(OWNER_ROLE, &name), name }
+}
+
+/// The real gateway on a free port, over its own database and Redis key space.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: TestDb,
+    pub redis_prefix: String,
+    pub http: reqwest::Client,
+}
+
+pub fn gateway_config(db: &TestDb, redis_prefix: &str) -> GatewayConfig {
+    GatewayConfig {
+        database: DatabaseConfig { url: db.app_url.clone().into(), admin_url: None, max_connections: 5 },
+        redis: RedisConfig { url: redis_url().into(), key_prefix: redis_prefix.to_owned() },
+        http: HttpConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: "http://localhost:8080".into(),
+            graphiql: true,
+            trust_proxy: false,
+            web_dir: None,
+        },
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with a chance to change the configuration first.
+    pub async fn spawn_with(configure: impl FnOnce(&mut GatewayConfig)) -> Self {
+        if std::env::var_os("TEST_LOG").is_some() {
+            ferrodesk_config::telemetry::init("test");
+        }
+        let db = test_db().await;
+        let redis_prefix = format!("fdtest:{}:", uuid::Uuid::now_v7().simple());
+        let mut config = gateway_config(&db, &redis_prefix);
+        configure(&mut config);
+        let app = ferrodesk_gateway::Application::build(config).await.expect("build app");
+        let addr = app.local_addr();
+        tokio::spawn(app.run_until_stopped());
+        Self { addr, db, redis_prefix, http: reqwest::Client::new() }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Sends a GraphQL request (as a bearer when `token` is given) and returns the JSON body.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut req =
+            self.http.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("send").json().await.expect("json body")
+    }
+
+    /// Signs up an organisation; returns the owner's session token.
+    pub async fn sign_up(&self, slug: &str) -> Session {
+        let body = self
+            .gql(
+                None,
+                "mutation($input: SignUpInput!) { signUp(input: $input) { token viewer { id } organization { id } } }",
+                json!({ "input": {
+                    "organizationName": format!("{slug} Ltd"), "slug": slug, "name": format!("Owner of {slug}"),
+                    "email": format!("owner@{slug}.test"), "password": "correct horse battery",
+                }}),
+            )
+            .await;
+        let data = &body["data"]["signUp"];
+        assert!(data.is_object(), "sign-up failed: {body}");
+        Session {
+            token: data["token"].as_str().unwrap().to_owned(),
+            user_id: data["viewer"]["id"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// Invites a member with a role and accepts the invitation; returns their session.
+    pub async fn add_member(&self, admin: &Session, email: &str, role: &str) -> Session {
+        let body = self
+            .gql(
+                Some(&admin.token),
+                "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { acceptUrl } } }",
+                json!({ "input": { "email": email, "name": format!("Member {email}"), "role": role } }),
+            )
+            .await;
+        let url = body["data"]["inviteMember"]["invitation"]["acceptUrl"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{body}"));
+        let token = url.rsplit('/').next().unwrap();
+        let body = self
+            .gql(
+                None,
+                "mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { token viewer { id } } }",
+                json!({ "input": { "token": token, "password": "another good password" } }),
+            )
+            .await;
+        let data = &body["data"]["acceptInvitation"];
+        assert!(data.is_object(), "accepting failed: {body}");
+        Session {
+            token: data["token"].as_str().unwrap().to_owned(),
+            user_id: data["viewer"]["id"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// Creates a ticket; returns `{ id number }`.
+    pub async fn create_ticket(&self, session: &Session, input: Value) -> Value {
+        let body = self
+            .gql(
+                Some(&session.token),
+                "mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id number } } }",
+                json!({ "input": input }),
+            )
+            .await;
+        let ticket = body["data"]["createTicket"]["ticket"].clone();
+        assert!(ticket.is_object(), "createTicket failed: {body}");
+        ticket
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub token: String,
+    /// Global id of the person.
+    pub user_id: String,
+}
+
+/// The `extensions.code` of the first error, if any.
+pub fn error_code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
+}
+
+/// The `extensions.field` of the first error, if any.
+pub fn error_field(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["field"].as_str()
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Brings the whole product up locally: PostgreSQL and Redis (installed from Debian's packages if
+# absent), roles and database, migrations, then the gateway and the worker in the background.
+# Usage: bash infra/up.sh          start (or restart) everything and print where to open it
+#        bash infra/up.sh stop     stop the gateway and the worker
+#        PROFILE=release bash infra/up.sh   optimised build (slower to compile)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source infra/lib.sh
+
+run_dir=var/run
+log_dir=var/log
+mkdir -p "$run_dir" "$log_dir"
+
+stop() {
+  for service in gateway worker; do
+    local pidfile="$run_dir/$service.pid"
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      log "stopping $service"
+      kill "$(cat "$pidfile")" || true
+      for _ in $(seq 1 50); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+if [ "${1:-}" = "stop" ]; then
+  stop
+  exit 0
+fi
+
+[ -f .env ] || { cp .env.example .env; log "created .env from .env.example"; }
+set -a
+# shellcheck disable=SC1091
+source .env
+set +a
+
+ensure_postgres
+ensure_redis
+
+profile="${PROFILE:-debug}"
+export SQLX_OFFLINE=true
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ferrodesk/target}"
+log "building ($profile)"
+if [ "$profile" = "release" ]; then
+  cargo build --locked --release -p ferrodesk-gateway -p ferrodesk-worker -p ferrodesk-ctl
+else
+  cargo build --locked -p ferrodesk-gateway -p ferrodesk-worker -p ferrodesk-ctl
+fi
+bin="$CARGO_TARGET_DIR/$profile"
+
+log "database roles, database and migrations"
+"$bin/ferrodesk" bootstrap
+"$bin/ferrodesk" migrate
+
+stop
+log "starting the gateway and the worker (logs in $log_dir/)"
+nohup "$bin/ferrodesk-gateway" >>"$log_dir/gateway.log" 2>&1 &
+echo $! >"$run_dir/gateway.pid"
+nohup "$bin/ferrodesk-worker" >>"$log_dir/worker.log" 2>&1 &
+echo $! >"$run_dir/worker.pid"
+
+addr="${HTTP_ADDR:-127.0.0.1:8080}"
+for _ in $(seq 1 60); do
+  if curl -fsS "http://$addr/readyz" >/dev/null 2>&1; then
+    url="${PUBLIC_URL:-http://$addr}"
+    printf '\nFerrodesk is running.\n  App and API:  %s\n  GraphiQL:     %s/graphql\n  Health:       %s/readyz\n  Logs:         %s/\n  Stop:         bash infra/up.sh stop\n' \
+      "$url" "$url" "$url" "$log_dir"
+    exit 0
+  fi
+  if ! kill -0 "$(cat "$run_dir/gateway.pid")" 2>/dev/null; then
+    echo "the gateway exited; last lines of $log_dir/gateway.log:" >&2
+    tail -n 20 "$log_dir/gateway.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+echo "the gateway did not become ready; see $log_dir/gateway.log" >&2
+exit 1

@@ -1,0 +1,279 @@
+use ferrodesk_testkit::{TestApp, error_code, error_field};
+use serde_json::json;
+
+const SIGN_UP: &str = "mutation($input: SignUpInput!) { signUp(input: $input) { token organization { slug subscription { status trialEndsAt } } } }";
+const LOG_IN: &str = "mutation($input: LogInInput!) { logIn(input: $input) { token viewer { name role } organization { slug } } }";
+
+fn sign_up_input(slug: &str, email: &str) -> serde_json::Value {
+    json!({ "input": { "organizationName": "Acme", "slug": slug, "name": "Ada", "email": email, "password": "correct horse battery" } })
+}
+
+#[tokio::test]
+async fn sign_up_creates_a_trial_with_default_categories() {
+    let app = TestApp::spawn().await;
+    let body = app.gql(None, SIGN_UP, sign_up_input("acme", "ada@acme.test")).await;
+    let org = &body["data"]["signUp"]["organization"];
+    assert_eq!(org["slug"], "acme", "{body}");
+    assert_eq!(org["subscription"]["status"], "trialing");
+    let trial_ends: chrono::DateTime<chrono::Utc> =
+        org["subscription"]["trialEndsAt"].as_str().unwrap().parse().unwrap();
+    let days = (trial_ends - chrono::Utc::now()).num_hours() as f64 / 24.0;
+    assert!((13.9..=14.0).contains(&days), "trial of {days} days");
+
+    let token = body["data"]["signUp"]["token"].as_str().unwrap();
+    let body = app
+        .gql(
+            Some(token),
+            "{ viewer { name role } organization { departments { name } categories { name parentId } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["viewer"]["role"], "OWNER");
+    assert_eq!(body["data"]["organization"]["departments"], json!([{ "name": "IT" }]));
+    let categories = body["data"]["organization"]["categories"].as_array().unwrap();
+    let top: Vec<&str> =
+        categories.iter().filter(|c| c["parentId"].is_null()).map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(top, ["Hardware", "Software", "Access", "Network"]);
+    assert!(categories.iter().any(|c| c["name"] == "VPN" && !c["parentId"].is_null()));
+}
+
+#[tokio::test]
+async fn duplicate_slug_or_email_is_a_conflict_naming_the_field_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    app.gql(None, SIGN_UP, sign_up_input("acme", "ada@acme.test")).await;
+
+    let body = app.gql(None, SIGN_UP, sign_up_input("acme", "bob@acme.test")).await;
+    assert_eq!((error_code(&body), error_field(&body)), (Some("CONFLICT"), Some("slug")), "{body}");
+    let body = app.gql(None, SIGN_UP, sign_up_input("acme-two", "ADA@acme.test")).await;
+    assert_eq!((error_code(&body), error_field(&body)), (Some("CONFLICT"), Some("email")), "{body}");
+
+    // Neither failure left an organisation or a person behind.
+    let mut admin = app.db.admin_conn().await;
+    let orgs: i64 =
+        sqlx::query_scalar("select count(*) from organizations").fetch_one(&mut admin).await.unwrap();
+    let users: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&mut admin).await.unwrap();
+    assert_eq!((orgs, users), (1, 1));
+}
+
+#[tokio::test]
+async fn bad_sign_up_input_names_the_field() {
+    let app = TestApp::spawn().await;
+    for (slug, email, password, field) in [
+        ("acme", "ada@acme.test", "short", "password"),
+        ("acme", "ada@acme.test", "", "password"),
+        ("Not A Slug!", "ada@acme.test", "correct horse battery", "slug"),
+        ("admin", "ada@acme.test", "correct horse battery", "slug"),
+        ("acme", "not-an-email", "correct horse battery", "email"),
+    ] {
+        let input = json!({ "input": { "organizationName": "Acme", "slug": slug, "name": "Ada", "email": email, "password": password } });
+        let body = app.gql(None, SIGN_UP, input).await;
+        assert_eq!((error_code(&body), error_field(&body)), (Some("BAD_USER_INPUT"), Some(field)), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn log_in_log_out_and_wrong_passwords() {
+    let app = TestApp::spawn().await;
+    app.sign_up("acme").await;
+    let body = app
+        .gql(None, LOG_IN, json!({ "input": { "email": "owner@acme.test", "password": "wrong password!" } }))
+        .await;
+    assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
+    let body = app
+        .gql(None, LOG_IN, json!({ "input": { "email": "nobody@acme.test", "password": "wrong password!" } }))
+        .await;
+    assert_eq!(
+        error_code(&body),
+        Some("UNAUTHENTICATED"),
+        "an unknown email answers like a wrong password: {body}"
+    );
+
+    let body = app
+        .gql(
+            None,
+            LOG_IN,
+            json!({ "input": { "email": "Owner@Acme.test", "password": "correct horse battery" } }),
+        )
+        .await;
+    assert_eq!(body["data"]["logIn"]["organization"]["slug"], "acme", "{body}");
+    let token = body["data"]["logIn"]["token"].as_str().unwrap().to_owned();
+    let viewer = app.gql(Some(&token), "{ viewer { email } }", json!({})).await;
+    assert_eq!(viewer["data"]["viewer"]["email"], "owner@acme.test");
+
+    let body = app.gql(Some(&token), "mutation { logOut }", json!({})).await;
+    assert_eq!(body["data"]["logOut"], true);
+    let viewer = app.gql(Some(&token), "{ viewer { email } }", json!({})).await;
+    assert!(viewer["data"]["viewer"].is_null(), "a revoked session is signed out: {viewer}");
+    let body = app.gql(Some(&token), "{ tickets(first: 1) { edges { node { id } } } }", json!({})).await;
+    assert_eq!(error_code(&body), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn browsers_get_an_http_only_session_cookie() {
+    let app = TestApp::spawn().await;
+    app.sign_up("acme").await;
+    let response = app
+        .http
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": LOG_IN, "variables": { "input": { "email": "owner@acme.test", "password": "correct horse battery" } } }))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("fd_session=fds_")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap();
+    let body: serde_json::Value = app
+        .http
+        .post(app.url("/graphql"))
+        .header("cookie", session)
+        .json(&json!({ "query": "{ viewer { email } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["data"]["viewer"]["email"], "owner@acme.test");
+}
+
+#[tokio::test]
+async fn log_in_is_rate_limited_per_account() {
+    let app = TestApp::spawn().await;
+    app.sign_up("acme").await;
+    let wrong = json!({ "input": { "email": "owner@acme.test", "password": "wrong password!" } });
+    for _ in 0..10 {
+        let body = app.gql(None, LOG_IN, wrong.clone()).await;
+        assert_eq!(error_code(&body), Some("UNAUTHENTICATED"));
+    }
+    let body = app
+        .gql(
+            None,
+            LOG_IN,
+            json!({ "input": { "email": "owner@acme.test", "password": "correct horse battery" } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"), "even the right password waits: {body}");
+    assert!(body["errors"][0]["extensions"]["retryAfterSeconds"].as_u64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn invitations_add_members_who_then_log_in() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    let agent = app.add_member(&owner, "agent@acme.test", "AGENT").await;
+    let body = app.gql(Some(&agent.token), "{ viewer { role status } }", json!({})).await;
+    assert_eq!(body["data"]["viewer"], json!({ "role": "AGENT", "status": "ACTIVE" }));
+    let body = app
+        .gql(
+            None,
+            LOG_IN,
+            json!({ "input": { "email": "agent@acme.test", "password": "another good password" } }),
+        )
+        .await;
+    assert_eq!(body["data"]["logIn"]["viewer"]["role"], "AGENT", "{body}");
+
+    // Agents cannot invite; nobody can invite a second owner; members cannot be invited twice.
+    let invite = "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { id } } }";
+    let body = app
+        .gql(
+            Some(&agent.token),
+            invite,
+            json!({ "input": { "email": "x@acme.test", "name": "X", "role": "AGENT" } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"));
+    let body = app
+        .gql(
+            Some(&owner.token),
+            invite,
+            json!({ "input": { "email": "x@acme.test", "name": "X", "role": "OWNER" } }),
+        )
+        .await;
+    assert_eq!((error_code(&body), error_field(&body)), (Some("BAD_USER_INPUT"), Some("role")));
+    let body = app
+        .gql(
+            Some(&owner.token),
+            invite,
+            json!({ "input": { "email": "agent@acme.test", "name": "A", "role": "AGENT" } }),
+        )
+        .await;
+    assert_eq!((error_code(&body), error_field(&body)), (Some("CONFLICT"), Some("email")));
+
+    // The membership change is in the audit trail.
+    let mut admin = app.db.admin_conn().await;
+    let actions: Vec<String> = sqlx::query_scalar(
+        "select action from events where subject_type = 'membership' order by created_at, id",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(actions, ["member.invited", "member.joined"]);
+}
+
+#[tokio::test]
+async fn an_invitation_never_replaces_an_existing_password() {
+    let app = TestApp::spawn().await;
+    let acme = app.sign_up("acme").await;
+    app.sign_up("globex").await;
+    // Acme's admin invites Globex's owner and tries to accept with a password of their choosing.
+    let body = app
+        .gql(
+            Some(&acme.token),
+            "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { acceptUrl } } }",
+            json!({ "input": { "email": "owner@globex.test", "name": "G", "role": "AGENT" } }),
+        )
+        .await;
+    let token = body["data"]["inviteMember"]["invitation"]["acceptUrl"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let accept = "mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { token } }";
+    let body =
+        app.gql(None, accept, json!({ "input": { "token": token, "password": "attacker chosen pw" } })).await;
+    assert_eq!((error_code(&body), error_field(&body)), (Some("BAD_USER_INPUT"), Some("password")), "{body}");
+    // The victim's password still works, for Globex.
+    let body = app.gql(None, LOG_IN, json!({ "input": { "email": "owner@globex.test", "password": "correct horse battery", "organizationSlug": "globex" } })).await;
+    assert_eq!(body["data"]["logIn"]["organization"]["slug"], "globex", "{body}");
+}
+
+#[tokio::test]
+async fn api_tokens_authenticate_until_revoked() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    let body = app
+        .gql(
+            Some(&owner.token),
+            "mutation { createApiToken(input: { name: \"CI\" }) { token apiToken { id name } } }",
+            json!({}),
+        )
+        .await;
+    let token = body["data"]["createApiToken"]["token"].as_str().unwrap().to_owned();
+    let id = body["data"]["createApiToken"]["apiToken"]["id"].as_str().unwrap().to_owned();
+    assert!(token.starts_with("fdp_"));
+    let body = app.gql(Some(&token), "{ viewer { role } apiTokens { name } }", json!({})).await;
+    assert_eq!(body["data"]["viewer"]["role"], "OWNER", "{body}");
+    assert_eq!(body["data"]["apiTokens"], json!([{ "name": "CI" }]));
+    let body = app
+        .gql(Some(&owner.token), "mutation($id: ID!) { revokeApiToken(id: $id) }", json!({ "id": id }))
+        .await;
+    assert_eq!(body["data"]["revokeApiToken"], true, "{body}");
+    let body = app.gql(Some(&token), "{ viewer { role } }", json!({})).await;
+    assert!(body["data"]["viewer"].is_null());
+}
+
+#[tokio::test]
+async fn the_gateway_refuses_a_role_that_bypasses_row_level_security() {
+    let db = ferrodesk_testkit::test_db().await;
+    let mut config = ferrodesk_testkit::gateway_config(&db, "fdtest:refuse:");
+    config.database.url = db.admin_url.clone().into();
+    let err = ferrodesk_gateway::Application::build(config).await.err().expect("must refuse the owner role");
+    assert!(format!("{err:#}").contains("bypass row-level security"), "{err:#}");
+}

@@ -1,0 +1,224 @@
+//! Two organisations; everything tried with the other's ids, over GraphQL and in SQL as the
+//! runtime role.
+
+use ferrodesk_testkit::{TestApp, error_code};
+use serde_json::json;
+use sqlx::Row;
+
+#[tokio::test]
+async fn graphql_never_crosses_tenants() {
+    let app = TestApp::spawn().await;
+    let acme = app.sign_up("acme").await;
+    let globex = app.sign_up("globex").await;
+    let secret = app
+        .create_ticket(
+            &globex,
+            json!({ "kind": "INCIDENT", "subject": "Globex merger files leaked", "tags": ["merger"] }),
+        )
+        .await;
+    let body = app.gql(Some(&globex.token), "{ organization { categories { id } } }", json!({})).await;
+    let globex_category = body["data"]["organization"]["categories"][0]["id"].clone();
+    let mine = app.create_ticket(&acme, json!({ "kind": "INCIDENT", "subject": "Acme printer" })).await;
+
+    // Reads: by number, by global id, in lists, filters and search.
+    let body = app.gql(Some(&acme.token), "{ ticket(number: \"INC-0001\") { subject } }", json!({})).await;
+    assert_eq!(body["data"]["ticket"]["subject"], "Acme printer", "the same number is Acme's own ticket");
+    let body = app
+        .gql(Some(&acme.token), "query($id: ID!) { node(id: $id) { id } }", json!({ "id": secret["id"] }))
+        .await;
+    assert!(body["data"]["node"].is_null(), "{body}");
+    let body = app
+        .gql(Some(&acme.token), "query($id: ID!) { node(id: $id) { id } }", json!({ "id": globex.user_id }))
+        .await;
+    assert!(body["data"]["node"].is_null());
+    for filter in [
+        json!({ "search": "merger" }),
+        json!({ "tag": "merger" }),
+        json!({}),
+        json!({ "assigneeId": globex.user_id }),
+        json!({ "categoryId": globex_category }),
+    ] {
+        let body = app
+            .gql(
+                Some(&acme.token),
+                "query($f: TicketFilter) { tickets(filter: $f) { edges { node { subject } } } }",
+                json!({ "f": filter }),
+            )
+            .await;
+        let subjects: Vec<&str> = body["data"]["tickets"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["subject"].as_str().unwrap())
+            .collect();
+        assert!(!subjects.contains(&"Globex merger files leaked"), "{body}");
+    }
+    let body = app.gql(Some(&acme.token), "{ members { edges { node { email } } } }", json!({})).await;
+    assert_eq!(body["data"]["members"]["edges"].as_array().unwrap().len(), 1);
+
+    // Writes with the other tenant's ids: NOT_FOUND, exactly like ids that do not exist.
+    let update = "mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { id } } }";
+    let message =
+        "mutation($input: AddTicketMessageInput!) { addTicketMessage(input: $input) { message { id } } }";
+    let create = "mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }";
+    for (query, vars) in [
+        (update, json!({ "input": { "id": secret["id"], "status": "CLOSED" } })),
+        (message, json!({ "input": { "ticketId": secret["id"], "body": "hello", "internal": false } })),
+        (update, json!({ "input": { "id": mine["id"], "assigneeId": globex.user_id } })),
+        (update, json!({ "input": { "id": mine["id"], "categoryId": globex_category } })),
+        (create, json!({ "input": { "kind": "INCIDENT", "subject": "x", "categoryId": globex_category } })),
+        (create, json!({ "input": { "kind": "INCIDENT", "subject": "x", "assigneeId": globex.user_id } })),
+    ] {
+        let body = app.gql(Some(&acme.token), query, vars).await;
+        assert_eq!(error_code(&body), Some("NOT_FOUND"), "{body}");
+    }
+    let body = app
+        .gql(
+            Some(&globex.token),
+            "{ ticket(number: \"INC-0001\") { status messages { edges { node { id } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["ticket"],
+        json!({ "status": "NEW", "messages": { "edges": [] } }),
+        "Globex's ticket is untouched"
+    );
+}
+
+#[tokio::test]
+async fn sql_as_the_runtime_role_sees_nothing_without_the_right_tenant() {
+    let app = TestApp::spawn().await;
+    app.sign_up("acme").await;
+    let globex = app.sign_up("globex").await;
+    app.create_ticket(&globex, json!({ "kind": "INCIDENT", "subject": "Globex only" })).await;
+    let mut admin = app.db.admin_conn().await;
+    let acme_id: uuid::Uuid = sqlx::query_scalar("select id from organizations where slug = 'acme'")
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+    let globex_id: uuid::Uuid = sqlx::query_scalar("select id from organizations where slug = 'globex'")
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+
+    let mut conn = app.db.app_conn().await;
+    let tables = [
+        "organizations",
+        "users",
+        "memberships",
+        "departments",
+        "categories",
+        "tickets",
+        "ticket_messages",
+        "events",
+        "jobs",
+        "ticket_counters",
+    ];
+    // No app.org_id at all: every table is empty.
+    for table in tables {
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{table} without a tenant");
+    }
+    // Acme's tenant with the system role: Globex's rows stay invisible.
+    let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
+    sqlx::query("select set_config('app.org_id', $1, true), set_config('app.role', 'system', true)")
+        .bind(acme_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar("select count(*) from tickets").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(n, 0);
+    let orgs: Vec<String> =
+        sqlx::query_scalar("select slug from organizations").fetch_all(&mut *tx).await.unwrap();
+    assert_eq!(orgs, ["acme"]);
+    let updated = sqlx::query("update tickets set subject = 'pwned' where org_id = $1")
+        .bind(globex_id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(updated.rows_affected(), 0);
+    let deleted = sqlx::query("delete from tickets").execute(&mut *tx).await.unwrap();
+    assert_eq!(deleted.rows_affected(), 0);
+    // Writing a row for another organisation is refused by the policy's WITH CHECK.
+    let err =
+        sqlx::query("insert into departments (org_id, id, name) values ($1, gen_random_uuid(), 'Shadow IT')")
+            .bind(globex_id)
+            .execute(&mut *tx)
+            .await
+            .unwrap_err();
+    assert!(err.to_string().contains("row-level security"), "{err}");
+    tx.rollback().await.unwrap();
+
+    // A garbage tenant id is an error, not a wildcard.
+    let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
+    sqlx::query("select set_config('app.org_id', '', true)").execute(&mut *tx).await.unwrap();
+    let n: i64 = sqlx::query_scalar("select count(*) from tickets").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(n, 0);
+    tx.rollback().await.unwrap();
+
+    // The audit trail is append-only for the runtime role.
+    let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
+    sqlx::query("select set_config('app.org_id', $1, true), set_config('app.role', 'system', true)")
+        .bind(globex_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let row = sqlx::query("select count(*) as n from events").fetch_one(&mut *tx).await.unwrap();
+    assert!(row.get::<i64, _>("n") > 0);
+    let err = sqlx::query("delete from events").execute(&mut *tx).await.unwrap_err();
+    assert!(err.to_string().contains("permission denied"), "{err}");
+    tx.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn requesters_reach_only_their_own_conversations_even_in_sql() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    let jane = app.add_member(&owner, "jane@acme.test", "REQUESTER").await;
+    let omar = app.add_member(&owner, "omar@acme.test", "REQUESTER").await;
+    let janes = app.create_ticket(&jane, json!({ "kind": "INCIDENT", "subject": "Jane's laptop" })).await;
+    let omars =
+        app.create_ticket(&omar, json!({ "kind": "INCIDENT", "subject": "Omar's salary question" })).await;
+    let reply =
+        "mutation($input: AddTicketMessageInput!) { addTicketMessage(input: $input) { message { id } } }";
+    for ticket in [&janes, &omars] {
+        app.gql(
+            Some(&owner.token),
+            reply,
+            json!({ "input": { "ticketId": ticket["id"], "body": "public reply", "internal": false } }),
+        )
+        .await;
+    }
+    let mut admin = app.db.admin_conn().await;
+    let (org, jane_id): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "select m.org_id, m.user_id from memberships m join users u on u.id = m.user_id where u.email = 'jane@acme.test'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+
+    let mut conn = app.db.app_conn().await;
+    let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
+    let role: Option<String> = sqlx::query_scalar("select fd_enter($1, $2)")
+        .bind(org)
+        .bind(jane_id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(role.as_deref(), Some("requester"));
+    let subjects: Vec<String> = sqlx::query_scalar(
+        "select t.subject from ticket_messages m join tickets t on t.org_id = m.org_id and t.id = m.ticket_id",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(subjects, ["Jane's laptop"]);
+    let all: i64 =
+        sqlx::query_scalar("select count(*) from ticket_messages").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(all, 1, "Omar's conversation is invisible to Jane even without the join");
+    tx.rollback().await.unwrap();
+}

@@ -1,0 +1,119 @@
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use ferrodesk_db::Db;
+use ferrodesk_jobs::Runner;
+use serde_json::json;
+
+async fn org_tx(db: &Db, admin: &mut sqlx::PgConnection) -> ferrodesk_db::TenantTx {
+    let id: uuid::Uuid = sqlx::query_scalar(
+        "insert into organizations (id, slug, name) values (gen_random_uuid(), 'jobs-org', 'Jobs') returning id",
+    )
+    .fetch_one(admin)
+    .await
+    .unwrap();
+    db.system_in(ferrodesk_domain::OrgId::from_uuid(id)).await.unwrap()
+}
+
+#[tokio::test]
+async fn jobs_exist_only_if_their_transaction_commits_and_run_once_across_workers() {
+    let test_db = ferrodesk_testkit::test_db().await;
+    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.app_url).await.unwrap());
+    let mut admin = test_db.admin_conn().await;
+
+    let mut tx = org_tx(&db, &mut admin).await;
+    ferrodesk_jobs::enqueue(&mut tx, "count", json!({}), None).await.unwrap();
+    drop(tx); // rolled back: the job must not exist
+    let n: i64 = sqlx::query_scalar("select count(*) from jobs").fetch_one(&mut admin).await.unwrap();
+    assert_eq!(n, 0);
+
+    let org: uuid::Uuid =
+        sqlx::query_scalar("select id from organizations").fetch_one(&mut admin).await.unwrap();
+    let mut tx = db.system_in(ferrodesk_domain::OrgId::from_uuid(org)).await.unwrap();
+    for i in 0..50 {
+        ferrodesk_jobs::enqueue(&mut tx, "count", json!({ "i": i }), None).await.unwrap();
+    }
+    assert!(ferrodesk_jobs::enqueue(&mut tx, "count", json!({}), Some("k")).await.unwrap());
+    assert!(
+        !ferrodesk_jobs::enqueue(&mut tx, "count", json!({}), Some("k")).await.unwrap(),
+        "deduplicated by key"
+    );
+    tx.commit().await.unwrap();
+
+    let runs = Arc::new(AtomicUsize::new(0));
+    let make = |runs: Arc<AtomicUsize>| {
+        Runner::new(db.clone(), 4).with_poll_interval(Duration::from_millis(20)).register(
+            "count",
+            move |_, _| {
+                let runs = runs.clone();
+                async move {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    Ok(())
+                }
+            },
+        )
+    };
+    let (a, b) = (make(runs.clone()), make(runs.clone()));
+    let drain = |r: Runner| async move { while r.run_once().await.unwrap() > 0 {} };
+    tokio::join!(drain(a), drain(b));
+    assert_eq!(runs.load(Ordering::SeqCst), 51, "each job ran exactly once across two workers");
+    let left: i64 = sqlx::query_scalar("select count(*) from jobs").fetch_one(&mut admin).await.unwrap();
+    assert_eq!(left, 0);
+}
+
+#[tokio::test]
+async fn failing_jobs_back_off_and_end_up_dead_with_their_error() {
+    let test_db = ferrodesk_testkit::test_db().await;
+    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.app_url).await.unwrap());
+    let mut admin = test_db.admin_conn().await;
+    let mut tx = org_tx(&db, &mut admin).await;
+    ferrodesk_jobs::enqueue(&mut tx, "flaky", json!({}), None).await.unwrap();
+    tx.commit().await.unwrap();
+    sqlx::query("update jobs set max_attempts = 2").execute(&mut admin).await.unwrap();
+
+    let runner =
+        Runner::new(db.clone(), 1).register("flaky", |_, _| async { anyhow::bail!("mail relay refused") });
+    assert_eq!(runner.run_once().await.unwrap(), 1);
+    let (status, run_at_in): (String, f64) =
+        sqlx::query_as("select status, extract(epoch from run_at - now())::float8 from jobs")
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+    assert_eq!(status, "queued");
+    assert!(run_at_in > 3.0, "retried after a backoff, not at once ({run_at_in}s)");
+    assert_eq!(runner.run_once().await.unwrap(), 0, "not due yet");
+
+    sqlx::query("update jobs set run_at = now()").execute(&mut admin).await.unwrap();
+    assert_eq!(runner.run_once().await.unwrap(), 1);
+    let (status, error): (String, String) =
+        sqlx::query_as("select status, last_error from jobs").fetch_one(&mut admin).await.unwrap();
+    assert_eq!((status.as_str(), error.as_str()), ("dead", "mail relay refused"));
+}
+
+#[tokio::test]
+async fn a_crashed_workers_job_comes_back_after_its_lease() {
+    let test_db = ferrodesk_testkit::test_db().await;
+    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.app_url).await.unwrap());
+    let mut admin = test_db.admin_conn().await;
+    let mut tx = org_tx(&db, &mut admin).await;
+    ferrodesk_jobs::enqueue(&mut tx, "once", json!({}), None).await.unwrap();
+    tx.commit().await.unwrap();
+    // A worker claimed it and died: the lease ran out.
+    sqlx::query("update jobs set status = 'running', locked_by = 'dead-worker', locked_until = now() - interval '1 second', attempts = 1")
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counter = runs.clone();
+    let runner = Runner::new(db, 1).register("once", move |_, _| {
+        let counter = counter.clone();
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    });
+    assert_eq!(runner.run_once().await.unwrap(), 1);
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests: the real gateway on port 0 over real Postgres (as the runtime role) and Redis.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers, not production code
+
+mod accounts;
+mod errors;
+mod isolation;
+mod jobs;
+mod schema_guard;
+mod tickets;
