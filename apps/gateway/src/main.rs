@@ -1,6 +1,9 @@
 use ferrodesk_config::{GatewayConfig, telemetry};
 use ferrodesk_gateway::Application;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     telemetry::init("gateway");

@@ -1,6 +1,9 @@
 use ferrodesk_config::{WorkerConfig, telemetry};
 use tokio::sync::watch;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     telemetry::init("worker");

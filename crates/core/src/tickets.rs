@@ -97,8 +97,8 @@ pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<Tic
         check_assignee(tx, assignee).await?;
     }
     let department_id = match input.category_id {
-        Some(category) => department_of_category(tx, category).await?,
-        None => catalog::default_department(tx).await?,
+        Some(category) => Some(department_of_category(tx, category).await?),
+        None => None,
     };
     let priority = input.priority.unwrap_or(match (input.impact, input.urgency) {
         (Some(i), Some(u)) => Priority::from_matrix(i, u),
@@ -108,11 +108,16 @@ pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<Tic
     });
     let status = if input.assignee_id.is_some() { TicketStatus::Open } else { TicketStatus::New };
     let channel = if actor.role == Role::Requester { Channel::Portal } else { input.channel };
-    let id = TicketId::generate();
-    let number = repo::insert(
+    // The creation event is appended by the same statement that inserts the ticket.
+    let event_changes = json!({
+        "kind": input.kind, "subject": subject, "status": status, "priority": priority.to_string(),
+        "requester": requester_id, "assignee": input.assignee_id, "category": input.category_id,
+        "tags": tags, "channel": channel,
+    });
+    let row = repo::insert(
         tx,
         NewTicket {
-            id,
+            id: TicketId::generate(),
             kind: input.kind,
             subject: subject.as_str(),
             description: input.description.trim(),
@@ -126,24 +131,11 @@ pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<Tic
             requester_id: Some(requester_id),
             assignee_id: input.assignee_id,
             tags: &tags,
+            event_changes,
         },
     )
     .await?;
-    events::append(
-        tx,
-        events::NewEvent {
-            subject_type: "ticket",
-            subject_id: id.into_uuid(),
-            action: "ticket.created",
-            changes: json!({
-                "number": number, "kind": input.kind, "subject": subject, "status": status,
-                "priority": priority.to_string(), "requester": requester_id, "assignee": input.assignee_id,
-                "category": input.category_id, "tags": tags, "channel": channel,
-            }),
-        },
-    )
-    .await?;
-    repo::by_id(tx, id).await?.ok_or(AppError::NotFound("ticket"))
+    Ok(row)
 }
 
 /// A field to change: absent leaves it alone, `Some(None)` clears it.

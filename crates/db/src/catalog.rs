@@ -69,18 +69,6 @@ pub async fn departments(tx: &mut TenantTx) -> Result<Vec<DepartmentRow>, DbErro
     .await?)
 }
 
-/// The organisation's default department: the oldest one (IT, created at sign-up).
-pub async fn default_department(tx: &mut TenantTx) -> Result<DepartmentId, DbError> {
-    let org_id = tx.org_id();
-    let id = sqlx::query_scalar!(
-        "select id from departments where org_id = $1 order by created_at, id limit 1",
-        org_id.as_uuid()
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(DepartmentId::from_uuid(id))
-}
-
 pub async fn categories(tx: &mut TenantTx) -> Result<Vec<CategoryRow>, DbError> {
     let org_id = tx.org_id();
     Ok(sqlx::query_as!(

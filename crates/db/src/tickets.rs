@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use ferrodesk_domain::{
-    CategoryId, Channel, DepartmentId, Impact, MessageId, Priority, TicketId, TicketKind, TicketNumber,
-    TicketStatus, Urgency, UserId,
+    CategoryId, Channel, DepartmentId, EventId, Impact, MessageId, Priority, TicketId, TicketKind,
+    TicketNumber, TicketStatus, Urgency, UserId,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::{Postgres, QueryBuilder};
@@ -65,20 +65,31 @@ impl TicketRow {
     }
 }
 
-/// The projection shared by every ticket read. Names come through joins, under the same
-/// row-level security as everything else (a requester never sees other requesters' names).
-const SELECT_TICKET: &str = "select t.id, t.kind, t.number, t.subject, t.description, t.status, t.priority,
+/// The projection shared by every ticket read, over a relation named `t` with the tickets'
+/// columns. Names come through joins, under the same row-level security as everything else (a
+/// requester never sees other requesters' names). A macro so that it can be `concat!`ed.
+macro_rules! ticket_projection {
+    () => {
+        "select t.id, t.kind, t.number, t.subject, t.description, t.status, t.priority,
        t.impact, t.urgency, t.channel, t.department_id, t.tags, t.created_at, t.updated_at,
        t.first_response_at, t.resolved_at, t.closed_at, t.reopen_count, t.response_due_at,
        t.resolution_due_at, t.response_breached, t.resolution_breached,
        t.category_id, c.name as category_name, c.parent_id as category_parent_id,
        t.requester_id, r.name as requester_name, r.email::text as requester_email,
-       t.assignee_id, a.name as assignee_name, a.email::text as assignee_email
-  from tickets t
-  left join categories c on c.org_id = t.org_id and c.id = t.category_id
+       t.assignee_id, a.name as assignee_name, a.email::text as assignee_email"
+    };
+}
+
+macro_rules! ticket_joins {
+    () => {
+        " left join categories c on c.org_id = t.org_id and c.id = t.category_id
   left join users r on r.id = t.requester_id
-  left join users a on a.id = t.assignee_id
- where t.org_id = ";
+  left join users a on a.id = t.assignee_id"
+    };
+}
+
+const SELECT_TICKET: &str =
+    concat!(ticket_projection!(), " from tickets t", ticket_joins!(), " where t.org_id = ");
 
 fn select_ticket(tx: &TenantTx) -> QueryBuilder<Postgres> {
     let mut q = QueryBuilder::new(SELECT_TICKET);
@@ -144,50 +155,70 @@ pub struct NewTicket<'a> {
     pub impact: Option<Impact>,
     pub urgency: Option<Urgency>,
     pub channel: Channel,
-    pub department_id: DepartmentId,
+    /// `None`: the organisation's default department (its oldest).
+    pub department_id: Option<DepartmentId>,
     pub category_id: Option<CategoryId>,
     pub requester_id: Option<UserId>,
     pub assignee_id: Option<UserId>,
     pub tags: &'a [String],
+    /// Details for the `ticket.created` audit event; the number is added to them.
+    pub event_changes: serde_json::Value,
 }
 
-/// Inserts a ticket with the organisation's next number for its kind. The counter row is locked
-/// until commit, so concurrent creates in one organisation get distinct, consecutive numbers.
-pub async fn insert(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<i32, DbError> {
+/// Creates a ticket in one statement (one round trip): takes the organisation's next number for
+/// its kind, inserts the ticket, appends its `ticket.created` event and returns it as reads do.
+/// The counter row stays locked until commit, so concurrent creates in one organisation get
+/// distinct, consecutive numbers.
+pub async fn insert(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<TicketRow, DbError> {
+    const INSERT: &str = concat!(
+        "with counter as (
+             insert into ticket_counters (org_id, kind, last_number) values ($1, $3, 1)
+             on conflict (org_id, kind) do update set last_number = ticket_counters.last_number + 1
+             returning last_number
+         ), t as (
+             insert into tickets (org_id, id, kind, number, subject, description, status, priority, impact,
+                                  urgency, channel, department_id, category_id, requester_id, assignee_id,
+                                  created_by, tags)
+             select $1, $2, $3, counter.last_number, $4, $5, $6, $7, $8, $9, $10,
+                    coalesce($11, (select d.id from departments d where d.org_id = $1
+                                   order by d.created_at, d.id limit 1)),
+                    $12, $13, $14, $15, $16
+             from counter
+             returning *
+         ), created as (
+             insert into events (org_id, id, subject_type, subject_id, actor_id, action, changes)
+             select t.org_id, $17, 'ticket', t.id, $15, 'ticket.created',
+                    $18::jsonb || jsonb_build_object('number', t.number)
+             from t
+         ) ",
+        ticket_projection!(),
+        " from t",
+        ticket_joins!()
+    );
     let org_id = tx.org_id();
     let created_by = tx.actor_id();
-    let number = sqlx::query_scalar!(
-        r#"with counter as (
-               insert into ticket_counters (org_id, kind, last_number) values ($1, $3, 1)
-               on conflict (org_id, kind) do update set last_number = ticket_counters.last_number + 1
-               returning last_number
-           )
-           insert into tickets (org_id, id, kind, number, subject, description, status, priority, impact,
-                                urgency, channel, department_id, category_id, requester_id, assignee_id,
-                                created_by, tags)
-           select $1, $2, $3, counter.last_number, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
-           from counter
-           returning number"#,
-        org_id.as_uuid(),
-        t.id.as_uuid(),
-        t.kind.as_str(),
-        t.subject,
-        t.description,
-        t.status.as_str(),
-        t.priority.level(),
-        t.impact.map(|i| i.as_str()),
-        t.urgency.map(|u| u.as_str()),
-        t.channel.as_str(),
-        t.department_id.as_uuid(),
-        t.category_id.map(|c| c.into_uuid()),
-        t.requester_id.map(|u| u.into_uuid()),
-        t.assignee_id.map(|u| u.into_uuid()),
-        created_by.map(|u| u.into_uuid()),
-        t.tags,
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(number)
+    let row = sqlx::query_as::<_, TicketRow>(INSERT)
+        .bind(org_id.into_uuid())
+        .bind(t.id.into_uuid())
+        .bind(t.kind.as_str())
+        .bind(t.subject)
+        .bind(t.description)
+        .bind(t.status.as_str())
+        .bind(t.priority.level())
+        .bind(t.impact.map(|i| i.as_str()))
+        .bind(t.urgency.map(|u| u.as_str()))
+        .bind(t.channel.as_str())
+        .bind(t.department_id.map(|d| d.into_uuid()))
+        .bind(t.category_id.map(|c| c.into_uuid()))
+        .bind(t.requester_id.map(|u| u.into_uuid()))
+        .bind(t.assignee_id.map(|u| u.into_uuid()))
+        .bind(created_by.map(|u| u.into_uuid()))
+        .bind(t.tags)
+        .bind(EventId::generate().into_uuid())
+        .bind(t.event_changes)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(row)
 }
 
 /// Writes the new state of the fields that updates change, and the timestamps that follow from

@@ -84,6 +84,21 @@ async fn graphql_never_crosses_tenants() {
         json!({ "status": "NEW", "messages": { "edges": [] } }),
         "Globex's ticket is untouched"
     );
+
+    let token = app
+        .gql(
+            Some(&globex.token),
+            "mutation { createApiToken(input: { name: \"ci\" }) { apiToken { id } } }",
+            json!({}),
+        )
+        .await;
+    let token_id = token["data"]["createApiToken"]["apiToken"]["id"].clone();
+    let body = app
+        .gql(Some(&acme.token), "mutation($id: ID!) { revokeApiToken(id: $id) }", json!({ "id": token_id }))
+        .await;
+    assert_eq!(error_code(&body), Some("NOT_FOUND"), "{body}");
+    let body = app.gql(Some(&globex.token), "{ apiTokens { name } }", json!({})).await;
+    assert_eq!(body["data"]["apiTokens"], json!([{ "name": "ci" }]), "Globex's token is untouched");
 }
 
 #[tokio::test]

@@ -114,7 +114,12 @@ impl Query {
     /// The signed-in person, or null.
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         let Some(principal) = request(ctx).principal else { return Ok(None) };
-        let Ok(mut tx) = tenant(ctx).await else { return Ok(None) };
+        // A session whose membership has ended reads as signed out; other failures are errors.
+        let mut tx = match ferrodesk_core::enter(&super::app(ctx).db, principal).await {
+            Ok(tx) => tx,
+            Err(AppError::Unauthenticated) => return Ok(None),
+            Err(e) => return Err(super::gql_error(e)),
+        };
         let member = accounts::member(&mut tx, principal.user_id).await.gql()?;
         tx.commit().await.gql()?;
         Ok(member.map(User::from))
