@@ -2,8 +2,10 @@
 //! HTTP (16 concurrent clients) the agent queue query and `createTicket`, and compares the latter
 //! with PostgreSQL's own single-row insert rate measured by pgbench in the same run.
 
+use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,8 +14,10 @@ use chrono::{DateTime, Utc};
 use ferrodesk_config::{DatabaseConfig, GatewayConfig, HttpConfig, RedisConfig};
 use ferrodesk_core::Principal;
 use ferrodesk_core::auth::SessionStore;
-use ferrodesk_db::BootstrapPlan;
-use ferrodesk_domain::{OrgId, UserId};
+use ferrodesk_core::tickets::CreateTicket;
+use ferrodesk_db::tickets::{self, TicketFilter, TicketOrder, TicketOrderField};
+use ferrodesk_db::{BootstrapPlan, Db};
+use ferrodesk_domain::{Channel, Impact, OrgId, TicketKind, TicketStatus, Urgency, UserId};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
@@ -155,24 +159,34 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let addr = app.local_addr();
     server_rt.spawn(app.run_until_stopped());
 
-    let tokens = sessions(&admin_url, &args.redis_url).await?;
+    let agents = agents(&admin_url).await?;
+    let tokens = sessions(&agents, &args.redis_url).await?;
     let endpoint = format!("http://{addr}/graphql");
     let http = reqwest::Client::builder().pool_max_idle_per_host(args.clients).build()?;
+    let db = Db::connect(&app_url.clone().into(), u32::try_from(args.clients + 4).unwrap_or(20)).await?;
     let duration = Duration::from_secs(args.seconds);
+    let clients = args.clients;
 
-    out(&format!("\n{} clients, {} s per measurement, gateway at {addr}\n", args.clients, args.seconds));
+    out(&format!("\n{clients} clients, {} s per measurement, gateway at {addr}\n", args.clients));
+    let queue_http = over_http(&http, &endpoint, &tokens, Operation::Queue);
     // Warm up caches and connections before measuring.
-    measure(&http, &endpoint, &tokens, args.clients, Duration::from_secs(3), Operation::Queue).await?;
-    let queue = measure(&http, &endpoint, &tokens, args.clients, duration, Operation::Queue).await?;
-    out(&queue.line("queue (first 50 open, by priority then age)"));
-    let create = measure(&http, &endpoint, &tokens, args.clients, duration, Operation::Create).await?;
-    out(&create.line("createTicket"));
+    drive(clients, Duration::from_secs(3), queue_http.clone()).await?;
+    let queue = drive(clients, duration, queue_http).await?;
+    out(&queue.line("queue, over HTTP + GraphQL"));
+    let queue_db = drive(clients, duration, on_database(&db, &agents, Operation::Queue)).await?;
+    out(&queue_db.line("queue, database path only"));
+    let create = drive(clients, duration, over_http(&http, &endpoint, &tokens, Operation::Create)).await?;
+    out(&create.line("createTicket, over HTTP + GraphQL"));
+    let create_db = drive(clients, duration, on_database(&db, &agents, Operation::Create)).await?;
+    out(&create_db.line("createTicket, database path only"));
     let pgbench = pgbench(&admin_url, args.clients, args.seconds).await?;
     out(&format!("{:<44} {:>9.0} inserts/s", "pgbench single-row insert (same row width)", pgbench));
     out(&format!(
-        "\nqueue p99 {:.2} ms (target ≤ 10 ms); createTicket/pgbench = {:.0}% (target ≥ 50%)",
+        "\nqueue p99 {:.2} ms (target ≤ 10 ms); createTicket/pgbench = {:.0}% (target ≥ 50%); \
+         database path only: createTicket/pgbench = {:.0}%",
         queue.p99_ms(),
-        100.0 * create.throughput() / pgbench
+        100.0 * create.throughput() / pgbench,
+        100.0 * create_db.throughput() / pgbench,
     ));
     server_rt.shutdown_background();
     Ok(())
@@ -188,23 +202,29 @@ impl BlockOnInPlace for tokio::runtime::Runtime {
     }
 }
 
-/// One agent per organisation, signed in through the gateway's own session store.
-async fn sessions(admin_url: &str, redis_url: &str) -> anyhow::Result<Arc<Vec<String>>> {
+/// One agent per organisation.
+async fn agents(admin_url: &str) -> anyhow::Result<Arc<Vec<Principal>>> {
     let mut conn = PgConnection::connect(admin_url).await?;
     let agents: Vec<(Uuid, Uuid)> = sqlx::query_as(
         "select distinct on (org_id) org_id, user_id from memberships where role = 'agent' order by org_id, user_id",
     )
     .fetch_all(&mut conn)
     .await?;
+    Ok(Arc::new(
+        agents
+            .into_iter()
+            .map(|(org, user)| Principal { org_id: OrgId::from_uuid(org), user_id: UserId::from_uuid(user) })
+            .collect(),
+    ))
+}
+
+/// Signs the agents in through the gateway's own session store.
+async fn sessions(agents: &[Principal], redis_url: &str) -> anyhow::Result<Arc<Vec<String>>> {
     let redis = ferrodesk_gateway::connect_redis(&redis_url.to_owned().into()).await?;
     let store = SessionStore::new(redis, "fdbench:");
     let mut tokens = Vec::with_capacity(agents.len());
-    for (org, user) in agents {
-        tokens.push(
-            store
-                .create(Principal { org_id: OrgId::from_uuid(org), user_id: UserId::from_uuid(user) })
-                .await?,
-        );
+    for agent in agents {
+        tokens.push(store.create(*agent).await?);
     }
     Ok(Arc::new(tokens))
 }
@@ -256,46 +276,111 @@ impl Stats {
     }
 }
 
-async fn measure(
+/// One request of a measurement; true when it succeeded.
+type Attempt = Pin<Box<dyn Future<Output = bool> + Send>>;
+type MakeAttempt = Arc<dyn Fn(&mut StdRng) -> Attempt + Send + Sync>;
+
+fn new_ticket_input(rng: &mut StdRng) -> (&'static str, String) {
+    (SUBJECTS[rng.random_range(0..SUBJECTS.len())], sentence(rng, 60))
+}
+
+/// The operation as a client sees it: GraphQL over HTTP, authenticated by a session token.
+fn over_http(
     http: &reqwest::Client,
     endpoint: &str,
     tokens: &Arc<Vec<String>>,
-    clients: usize,
-    duration: Duration,
     operation: Operation,
-) -> anyhow::Result<Stats> {
+) -> MakeAttempt {
+    let (http, endpoint, tokens) = (http.clone(), endpoint.to_owned(), tokens.clone());
+    Arc::new(move |rng: &mut StdRng| {
+        let token = &tokens[rng.random_range(0..tokens.len())];
+        let body = match operation {
+            Operation::Queue => json!({ "query": QUEUE }),
+            Operation::Create => {
+                let (subject, description) = new_ticket_input(rng);
+                json!({ "query": CREATE, "variables": { "input": {
+                    "kind": "INCIDENT", "subject": subject, "description": description,
+                    "impact": "MEDIUM", "urgency": "HIGH", "tags": ["bench"],
+                }}})
+            }
+        };
+        let request = http.post(&endpoint).bearer_auth(token).json(&body).send();
+        Box::pin(async move {
+            // The load generator shares the machine: check the answer without parsing it all.
+            match request.await {
+                Ok(r) if r.status().is_success() => r
+                    .bytes()
+                    .await
+                    .is_ok_and(|b| b.starts_with(b"{\"data\"") && !b.windows(9).any(|w| w == b"\"errors\":")),
+                _ => false,
+            }
+        })
+    })
+}
+
+/// The same work through the product's own database code, without HTTP and GraphQL: what the
+/// database path alone costs.
+fn on_database(db: &Db, agents: &Arc<Vec<Principal>>, operation: Operation) -> MakeAttempt {
+    let (db, agents) = (db.clone(), agents.clone());
+    Arc::new(move |rng: &mut StdRng| {
+        let agent = agents[rng.random_range(0..agents.len())];
+        let db = db.clone();
+        let input = new_ticket_input(rng);
+        Box::pin(async move {
+            let work = async {
+                let mut tx = ferrodesk_core::enter(&db, agent).await?;
+                match operation {
+                    Operation::Queue => {
+                        let filter = TicketFilter {
+                            statuses: TicketStatus::ACTIVE.to_vec(),
+                            ..TicketFilter::default()
+                        };
+                        let order = TicketOrder { field: TicketOrderField::Priority, descending: false };
+                        tickets::list(&mut tx, &filter, order, None, 51).await?;
+                    }
+                    Operation::Create => {
+                        let (subject, description) = input;
+                        ferrodesk_core::tickets::create_ticket(
+                            &mut tx,
+                            CreateTicket {
+                                kind: TicketKind::Incident,
+                                subject: subject.to_owned(),
+                                description,
+                                priority: None,
+                                impact: Some(Impact::Medium),
+                                urgency: Some(Urgency::High),
+                                category_id: None,
+                                requester_email: None,
+                                requester_name: None,
+                                assignee_id: None,
+                                tags: vec!["bench".to_owned()],
+                                channel: Channel::Api,
+                            },
+                        )
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok::<_, ferrodesk_core::AppError>(())
+            };
+            work.await.is_ok()
+        })
+    })
+}
+
+/// Runs `clients` closed-loop clients for `duration` and collects their latencies.
+async fn drive(clients: usize, duration: Duration, attempt: MakeAttempt) -> anyhow::Result<Stats> {
     let started = Instant::now();
     let deadline = started + duration;
     let workers = (0..clients).map(|client| {
-        let http = http.clone();
-        let endpoint = endpoint.to_owned();
-        let tokens = tokens.clone();
+        let attempt = attempt.clone();
         tokio::spawn(async move {
             let mut rng = StdRng::seed_from_u64(client as u64);
             let mut latencies = Vec::new();
             let mut errors = 0usize;
             while Instant::now() < deadline {
-                let token = &tokens[rng.random_range(0..tokens.len())];
-                let body = match operation {
-                    Operation::Queue => json!({ "query": QUEUE }),
-                    Operation::Create => json!({ "query": CREATE, "variables": { "input": {
-                        "kind": "INCIDENT",
-                        "subject": SUBJECTS[rng.random_range(0..SUBJECTS.len())],
-                        "description": sentence(&mut rng, 60),
-                        "impact": "MEDIUM", "urgency": "HIGH", "tags": ["bench"],
-                    }}}),
-                };
                 let sent = Instant::now();
-                let response = http.post(&endpoint).bearer_auth(token).json(&body).send().await;
-                let ok = match response {
-                    Ok(r) if r.status().is_success() => r
-                        .json::<serde_json::Value>()
-                        .await
-                        .map(|v| v.get("errors").is_none())
-                        .unwrap_or(false),
-                    _ => false,
-                };
-                if ok {
+                if attempt(&mut rng).await {
                     latencies.push(sent.elapsed());
                 } else {
                     errors += 1;
