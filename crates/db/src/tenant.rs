@@ -42,13 +42,14 @@ impl Db {
     }
 
     /// Refuses a role that would see through row-level security: a superuser, a role with
-    /// BYPASSRLS, or the owner of any table (owners are exempt unless RLS is forced, and one
-    /// forgotten FORCE would then open everything).
+    /// BYPASSRLS, or the owner of any table or a member of its owner (owners are exempt unless RLS
+    /// is forced, and an owner can turn FORCE off).
     pub async fn check_runtime_role(&self) -> Result<(), RuntimeRoleError> {
         let row = sqlx::query!(
             r#"select r.rolname as "name!", r.rolsuper as "superuser!", r.rolbypassrls as "bypassrls!",
                       (select count(*) from pg_class c
-                       where c.relowner = r.oid and c.relkind in ('r', 'p')) as "owned_tables!"
+                       where c.relkind in ('r', 'p') and c.relnamespace = 'public'::regnamespace
+                         and pg_has_role(r.oid, c.relowner, 'MEMBER')) as "owned_tables!"
                from pg_roles r where r.rolname = current_user"#
         )
         .fetch_one(&self.pool)

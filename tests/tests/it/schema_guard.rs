@@ -55,3 +55,24 @@ async fn the_runtime_role_owns_nothing_and_cannot_bypass() {
         .unwrap();
     assert_eq!(owned, 0);
 }
+
+#[tokio::test]
+async fn the_gateway_refuses_a_member_of_the_owner_role() {
+    let db = ferrodesk_testkit::test_db().await;
+    let role = format!("fd_test_member_{}", std::process::id());
+    let mut su =
+        <sqlx::PgConnection as sqlx::Connection>::connect(&ferrodesk_testkit::superuser_url()).await.unwrap();
+    for statement in [
+        format!("drop role if exists {role}"),
+        format!("create role {role} login password '{role}' in role ferrodesk_owner, ferrodesk_runtime"),
+    ] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statement)).execute(&mut su).await.unwrap();
+    }
+    let url = db.app_url.replace("ferrodesk_app:ferrodesk_app", &format!("{role}:{role}"));
+    let mut config = ferrodesk_testkit::gateway_config(&db, "fdtest:member:");
+    config.database.url = url.into();
+    let result = ferrodesk_gateway::Application::build(config).await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("drop role {role}"))).execute(&mut su).await.unwrap();
+    let err = result.err().expect("a member of the owner role must be refused");
+    assert!(format!("{err:#}").contains("bypass row-level security"), "{err:#}");
+}
