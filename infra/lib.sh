@@ -32,6 +32,8 @@ ensure_postgres() {
   version=$(ls /etc/postgresql | sort -V | tail -n1)
   log "starting PostgreSQL $version"
   as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  # The package may have started the cluster before pg_hba.conf was changed above.
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main reload || true
   for _ in $(seq 1 30); do pg_ready && return; sleep 1; done
   echo "PostgreSQL did not become ready on 127.0.0.1:5432" >&2
   return 1
