@@ -44,9 +44,9 @@ pub async fn sign_up(db: &Db, input: SignUp<'_>) -> Result<Principal, AppError> 
     let password = Password::parse(input.password)?;
     let time_zone = match input.time_zone.map(str::trim).filter(|t| !t.is_empty()) {
         None => "UTC",
-        Some(tz) if is_time_zone_name(tz) => tz,
-        Some(_) => {
-            return Err(AppError::bad_input("timeZone", "use an IANA time zone such as Europe/London"));
+        Some(tz) => {
+            crate::sla::parse_time_zone("timeZone", tz)?;
+            tz
         }
     };
     let password_hash = hash_password(password.expose()).await?;
@@ -76,6 +76,7 @@ pub async fn sign_up(db: &Db, input: SignUp<'_>) -> Result<Principal, AppError> 
             catalog::insert_category(&mut tx, it, Some(parent_id), child, position).await?;
         }
     }
+    crate::sla::seed_defaults(&mut tx, it, time_zone).await?;
     events::append(
         &mut tx,
         events::NewEvent {
@@ -89,17 +90,6 @@ pub async fn sign_up(db: &Db, input: SignUp<'_>) -> Result<Principal, AppError> 
     tx.commit().await?;
     tracing::info!(org_id = %principal.org_id, slug = %slug, "organisation signed up");
     Ok(principal)
-}
-
-/// A syntactic check for IANA zone names (Area/Location or UTC); the SLA module resolves them.
-fn is_time_zone_name(tz: &str) -> bool {
-    tz == "UTC"
-        || (tz.len() <= 64
-            && tz.contains('/')
-            && tz.split('/').all(|part| {
-                !part.is_empty()
-                    && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
-            }))
 }
 
 pub struct LogIn<'a> {

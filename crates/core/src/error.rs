@@ -77,6 +77,10 @@ impl From<DbError> for AppError {
                     field: "name",
                     message: "a category with this name already exists".into(),
                 },
+                "business_calendars_name_key" => Self::Conflict {
+                    field: "name",
+                    message: "a calendar with this name already exists".into(),
+                },
                 "categories_two_levels" => {
                     Self::bad_input("parentId", "categories have two levels: pick a top-level parent")
                 }

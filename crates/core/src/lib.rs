@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 mod error;
+pub mod sla;
 pub mod tickets;
 
 pub use error::AppError;

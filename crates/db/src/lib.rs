@@ -9,6 +9,7 @@ mod bootstrap;
 pub mod catalog;
 mod error;
 pub mod events;
+pub mod sla;
 mod tenant;
 pub mod tickets;
 

@@ -6,4 +6,5 @@ mod errors;
 mod isolation;
 mod jobs;
 mod schema_guard;
+mod sla;
 mod tickets;

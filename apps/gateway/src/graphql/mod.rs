@@ -3,11 +3,12 @@
 
 mod mutation;
 mod query;
+mod sla;
 mod types;
 
 use std::sync::{Arc, Mutex};
 
-use async_graphql::{EmptySubscription, ErrorExtensions, Schema, ServerError, Value};
+use async_graphql::{EmptySubscription, ErrorExtensions, MergedObject, Schema, ServerError, Value};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ferrodesk_core::{AppError, Principal};
@@ -18,7 +19,14 @@ use uuid::Uuid;
 
 use crate::state::AppState;
 
-pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+/// The root types are merged from each module's own, so a module adds its operations in its file.
+#[derive(MergedObject, Default)]
+pub struct Query(query::CoreQuery, sla::SlaQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(mutation::CoreMutation, sla::SlaMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Limits that keep a single request cheap: nesting depth and total field cost.
 const MAX_DEPTH: usize = 12;
@@ -27,7 +35,7 @@ const MAX_COMPLEXITY: usize = 5_000;
 pub const MAX_PAGE: i32 = 100;
 
 pub fn build_schema() -> AppSchema {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)

@@ -15,7 +15,8 @@ use super::{OrGql, app, gql_error, parse_global_id, request, tenant};
 
 const SIGN_UPS_PER_IP: RateLimit = RateLimit { max: 20, window_secs: 3600 };
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct CoreMutation;
 
 #[derive(InputObject)]
 pub struct SignUpInput {
@@ -183,7 +184,7 @@ async fn start_session(ctx: &Context<'_>, principal: Principal) -> async_graphql
 }
 
 #[Object]
-impl Mutation {
+impl CoreMutation {
     /// Creates an organisation (with a 14-day trial) and its owner, and signs the owner in.
     async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> async_graphql::Result<AuthPayload> {
         let state = app(ctx);

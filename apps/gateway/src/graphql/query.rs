@@ -17,7 +17,8 @@ use super::{
     tenant,
 };
 
-pub struct Query;
+#[derive(Default)]
+pub struct CoreQuery;
 
 #[derive(InputObject, Default)]
 pub struct TicketFilter {
@@ -110,7 +111,7 @@ fn to_db_filter(filter: TicketFilter) -> Result<DbFilter, AppError> {
 }
 
 #[Object]
-impl Query {
+impl CoreQuery {
     /// The signed-in person, or null.
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         let Some(principal) = request(ctx).principal else { return Ok(None) };
