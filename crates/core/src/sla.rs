@@ -156,13 +156,15 @@ pub async fn set_policy(tx: &mut TenantTx, input: PolicyInput) -> Result<Uuid, A
             return Err(AppError::bad_input(field, "a target is 1 minute to 365 days of business time"));
         }
     }
-    if let (Some(response), Some(resolution)) = (input.first_response_minutes, input.resolution_minutes) {
-        if response > resolution {
-            return Err(AppError::bad_input(
-                "firstResponseMinutes",
-                "the first response cannot be due after resolution",
-            ));
-        }
+    let inverted = matches!(
+        (input.first_response_minutes, input.resolution_minutes),
+        (Some(response), Some(resolution)) if response > resolution
+    );
+    if inverted {
+        return Err(AppError::bad_input(
+            "firstResponseMinutes",
+            "the first response cannot be due after resolution",
+        ));
     }
     repo::calendar(tx, input.calendar_id).await?.ok_or(AppError::NotFound("calendar"))?;
     let id = repo::upsert_policy(
