@@ -168,6 +168,24 @@ impl BusinessCalendar {
         self.add(t, TimeDelta::zero()).ok()
     }
 
+    /// The holidays that take working hours away between `from` and `to`: those whose local date
+    /// overlaps the half-open stretch and falls on a weekday with working hours, in date order.
+    ///
+    /// A holiday on a day with no work (a Saturday in office hours) changes nothing, so it is left
+    /// out. The cost grows with the number of holidays returned, not with the days crossed.
+    pub fn holidays_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<NaiveDate> {
+        if to <= from {
+            return Vec::new();
+        }
+        self.holidays
+            .range(self.local_date(from)..=self.local_date(to))
+            .copied()
+            .filter(|date| !self.week[date.weekday().num_days_from_monday() as usize].is_empty())
+            // `to` may be the very midnight that opens its date, which then does not overlap.
+            .filter(|date| instant(self.tz, date.and_time(NaiveTime::MIN)).is_some_and(|start| start < to))
+            .collect()
+    }
+
     fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
         t.with_timezone(&self.tz).date_naive()
     }
@@ -322,6 +340,35 @@ mod tests {
             .business_time_between(local(London, 2026, 12, 24, 9, 0), local(London, 2026, 12, 29, 17, 0));
         assert_eq!(week, hours(16));
         assert!(!calendar.is_open(local(London, 2026, 12, 25, 12, 0)));
+    }
+
+    #[test]
+    fn holidays_between_lists_the_working_days_lost() {
+        // Christmas on a Friday, Boxing Day on the Saturday (no work anyway), observed on Monday.
+        let calendar = BusinessCalendar::office_hours(London).with_holidays([
+            date(2026, 12, 25),
+            date(2026, 12, 26),
+            date(2026, 12, 28),
+            date(2027, 1, 1),
+        ]);
+        let christmas_eve = local(London, 2026, 12, 24, 16, 0);
+        let new_year = local(London, 2027, 1, 1, 0, 0);
+        assert_eq!(
+            calendar.holidays_between(christmas_eve, new_year),
+            [date(2026, 12, 25), date(2026, 12, 28)],
+            "New Year's Day starts exactly at the end, so it is not included"
+        );
+        assert_eq!(
+            calendar.holidays_between(christmas_eve, new_year + TimeDelta::minutes(1)),
+            [date(2026, 12, 25), date(2026, 12, 28), date(2027, 1, 1)]
+        );
+        // A stretch starting late on the holiday still overlaps it.
+        let christmas_night = local(London, 2026, 12, 25, 23, 0);
+        assert_eq!(
+            calendar.holidays_between(christmas_night, new_year),
+            [date(2026, 12, 25), date(2026, 12, 28)]
+        );
+        assert_eq!(calendar.holidays_between(new_year, christmas_eve), []);
     }
 
     #[test]

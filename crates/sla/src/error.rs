@@ -24,3 +24,26 @@ pub enum CalendarError {
     )]
     BeyondHorizon { start: DateTime<Utc> },
 }
+
+/// Why a ticket's SLA clock cannot be derived from its events.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ClockError {
+    #[error("no events were given: a ticket's SLA clock starts with its creation")]
+    NoEvents,
+    #[error("the first event must be the ticket's creation, not the {found} at {at}")]
+    NotStartedByCreation { found: &'static str, at: DateTime<Utc> },
+    #[error(
+        "event {index} (the {found} at {at}) is earlier than the event before it, at {previous}: give the events in time order"
+    )]
+    OutOfOrder { index: usize, found: &'static str, at: DateTime<Utc>, previous: DateTime<Utc> },
+    #[error(
+        "event {index} creates the ticket a second time, at {at}: only the first event may be its creation"
+    )]
+    CreatedTwice { index: usize, at: DateTime<Utc> },
+    #[error("the ticket was created at {created}, after the instant the clock is read at ({now})")]
+    CreatedAfterNow { created: DateTime<Utc>, now: DateTime<Utc> },
+    #[error("the {label} {clock} target is negative ({target}): a target must be zero or more")]
+    NegativeTarget { label: String, clock: &'static str, target: TimeDelta },
+    #[error("a due time cannot be placed on the SLA calendar: {0}")]
+    Calendar(#[from] CalendarError),
+}

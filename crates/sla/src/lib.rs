@@ -1,5 +1,5 @@
 //! Business-time maths for SLA clocks: how much working time lies between two instants, and when
-//! a given amount of working time will have elapsed.
+//! a given amount of working time will have elapsed; and the SLA clock of a ticket built on it.
 //!
 //! # The model
 //!
@@ -35,8 +35,21 @@
 //! [`HORIZON_YEARS`] ahead of its start and answers [`CalendarError::BeyondHorizon`] rather than
 //! keep searching. The search walks interval by interval, a day's intervals at a time, so its cost
 //! grows with the calendar days crossed (a few thousand for ten years), never with minutes.
+//!
+//! # The clock of a ticket
+//!
+//! [`clock::SlaClock::derive`] replays a ticket's lifecycle (events: created, paused, resumed,
+//! first response, resolved, reopened, retargeted) against its targets and tells, at a given
+//! instant, for the response and the resolution target: the business time spent, the due time
+//! while the clock runs, whether it is met, at risk or breached, and a timeline that explains it.
+//! Clocks spend business time only while running (not paused, not stopped); a due time is
+//! `add(start of the running period, target − time spent before it)`; a clock is breached once
+//! it runs past its due time. A retarget keeps the time spent under the old calendar and measures
+//! the rest on the new one. Nothing is stored between derivations: a changed calendar, policy or
+//! priority is a new event and a new derivation. The [`clock`] module gives the details.
 
 mod calendar;
+pub mod clock;
 mod error;
 mod hours;
 mod wall_clock;
@@ -46,5 +59,5 @@ mod properties;
 
 pub use calendar::{BusinessCalendar, HORIZON_YEARS};
 pub use chrono_tz::Tz;
-pub use error::CalendarError;
+pub use error::{CalendarError, ClockError};
 pub use hours::WorkingHours;
