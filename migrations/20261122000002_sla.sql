@@ -59,3 +59,15 @@ end
 $$;
 
 grant select, insert, update, delete on business_calendars, sla_policies to ferrodesk_runtime;
+
+-- The clock's state as of the last change, derived by crates/sla from the ticket's events: due
+-- instants to sort and filter by, and the instants at which a sweep must look again (at risk at
+-- 80% of the target). Due times are null while the clock is paused or stopped.
+alter table tickets
+    add column response_at_risk_at timestamptz,
+    add column resolution_at_risk_at timestamptz,
+    add column sla_paused boolean not null default false;
+
+-- Agents sort the queue by what falls due first.
+create index tickets_resolution_due_idx on tickets (org_id, resolution_due_at, id)
+    where status in ('new', 'open', 'pending');

@@ -8,10 +8,18 @@ use tokio::sync::watch;
 
 /// The job kinds this worker knows, with their handlers.
 pub fn runner(db: Db, concurrency: usize) -> Runner {
-    Runner::new(db, concurrency).register("system.ping", |_db, job| async move {
-        tracing::info!(payload = %job.payload, "ping");
-        Ok(())
-    })
+    Runner::new(db, concurrency)
+        .register("system.ping", |_db, job| async move {
+            tracing::info!(payload = %job.payload, "ping");
+            Ok(())
+        })
+        .register(ferrodesk_core::sla::RECOMPUTE_JOB, |db, job| async move {
+            let org = job.org_id.ok_or_else(|| anyhow::anyhow!("an SLA recompute needs an organisation"))?;
+            let count =
+                ferrodesk_core::sla::recompute_open(&db, org).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            tracing::info!(org_id = %org, tickets = count, "SLA clocks recomputed");
+            Ok(())
+        })
 }
 
 pub async fn run(config: WorkerConfig, stop: watch::Receiver<bool>) -> anyhow::Result<()> {

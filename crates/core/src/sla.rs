@@ -1,15 +1,20 @@
 //! SLA settings: business calendars and per-department, per-priority targets. Calendars are
 //! validated by `ferrodesk-sla` before they are stored, so every stored calendar can be computed.
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
+use ferrodesk_db::events::EventRow;
 use ferrodesk_db::sla::{self as repo, CalendarFields, CalendarRow, PolicyFields};
-use ferrodesk_db::{TenantTx, events};
-use ferrodesk_domain::{DepartmentId, Priority};
+use ferrodesk_db::tickets::{self, SlaColumns};
+use ferrodesk_db::{Db, TenantTx, events};
+use ferrodesk_domain::{DepartmentId, OrgId, Priority, TicketId, TicketStatus};
+use ferrodesk_sla::clock::{ClockEvent, SlaClock, TargetState, Targets, TimedEvent};
 use ferrodesk_sla::{BusinessCalendar, Tz, WorkingHours};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{AppError, require_admin};
@@ -109,6 +114,7 @@ pub async fn save_calendar(
         },
     )
     .await?;
+    schedule_recompute(tx).await?;
     Ok(row)
 }
 
@@ -194,6 +200,7 @@ pub async fn set_policy(tx: &mut TenantTx, input: PolicyInput) -> Result<Uuid, A
         },
     )
     .await?;
+    schedule_recompute(tx).await?;
     Ok(id)
 }
 
@@ -252,3 +259,203 @@ pub async fn seed_defaults(
     }
     Ok(())
 }
+
+// The clock ---------------------------------------------------------------------------------------
+
+/// A department's SLA as the clock needs it: each priority's targets and the pausing statuses.
+pub struct SlaSetup {
+    pub department_id: DepartmentId,
+    pause_statuses: Vec<TicketStatus>,
+    targets: HashMap<Priority, Targets>,
+}
+
+impl SlaSetup {
+    /// `department`: `None` for the organisation's default department.
+    pub async fn load(tx: &mut TenantTx, department: Option<DepartmentId>) -> Result<Self, AppError> {
+        let rows = repo::setup(tx, department).await?;
+        let mut calendars: HashMap<Uuid, Arc<BusinessCalendar>> = HashMap::new();
+        let mut targets = HashMap::new();
+        for policy in rows.policies {
+            let Ok(priority) = Priority::from_level(policy.priority) else { continue };
+            let calendar = match calendars.get(&policy.calendar.id) {
+                Some(c) => c.clone(),
+                None => {
+                    let c = Arc::new(calendar_of(&policy.calendar)?);
+                    calendars.insert(policy.calendar.id, c.clone());
+                    c
+                }
+            };
+            let minutes = |m: Option<i32>| m.map(|m| TimeDelta::minutes(i64::from(m)));
+            targets.insert(
+                priority,
+                Targets {
+                    label: priority.to_string(),
+                    calendar,
+                    first_response: minutes(policy.first_response_minutes),
+                    resolution: minutes(policy.resolution_minutes),
+                },
+            );
+        }
+        let pause_statuses = rows.pause_statuses.iter().filter_map(|s| s.parse().ok()).collect();
+        Ok(Self { department_id: rows.department_id, pause_statuses, targets })
+    }
+
+    /// A priority without a policy has no targets: the clock runs but nothing falls due.
+    fn targets(&self, priority: Priority) -> Targets {
+        self.targets.get(&priority).cloned().unwrap_or_else(|| Targets {
+            label: priority.to_string(),
+            calendar: Arc::new(BusinessCalendar::always(Tz::UTC)),
+            first_response: None,
+            resolution: None,
+        })
+    }
+
+    fn pauses(&self, status: TicketStatus) -> bool {
+        self.pause_statuses.contains(&status)
+    }
+
+    fn pause(status: TicketStatus) -> ClockEvent {
+        let reason = match status {
+            TicketStatus::Pending => "waiting on requester".to_owned(),
+            other => format!("status {other}"),
+        };
+        ClockEvent::Paused { reason }
+    }
+
+    /// What a status change means for the clock.
+    fn transition(&self, from: TicketStatus, to: TicketStatus) -> Vec<ClockEvent> {
+        match (from.is_active(), to.is_active()) {
+            (true, false) => vec![ClockEvent::Resolved],
+            (false, true) if self.pauses(to) => vec![ClockEvent::Reopened, Self::pause(to)],
+            (false, true) => vec![ClockEvent::Reopened],
+            (true, true) if from != to && self.pauses(to) => vec![Self::pause(to)],
+            (true, true) if self.pauses(from) && !self.pauses(to) => vec![ClockEvent::Resumed],
+            _ => vec![],
+        }
+    }
+
+    fn opening(&self, priority: Priority, status: TicketStatus, at: DateTime<Utc>) -> Vec<TimedEvent> {
+        let mut events = vec![TimedEvent::new(at, ClockEvent::Created { targets: self.targets(priority) })];
+        if self.pauses(status) {
+            events.push(TimedEvent::new(at, Self::pause(status)));
+        }
+        events
+    }
+
+    /// The clock of a ticket being created now.
+    pub fn start(&self, priority: Priority, status: TicketStatus, now: DateTime<Utc>) -> SlaColumns {
+        derive(&self.opening(priority, status, now), now).map(|c| columns(&c)).unwrap_or_default()
+    }
+}
+
+fn derive(events: &[TimedEvent], now: DateTime<Utc>) -> Result<SlaClock, ferrodesk_sla::ClockError> {
+    // The database stamps events with its transaction's start; never read them as future events.
+    let now = events.iter().map(|e| e.at).max().map_or(now, |last| last.max(now));
+    SlaClock::derive(events, now)
+}
+
+/// The stored form of a clock.
+pub fn columns(clock: &SlaClock) -> SlaColumns {
+    let response = clock.response.as_ref();
+    let resolution = clock.resolution.as_ref();
+    SlaColumns {
+        response_due_at: response.and_then(|t| t.due_at),
+        resolution_due_at: resolution.and_then(|t| t.due_at),
+        response_breached: response.is_some_and(TargetState::is_breached),
+        resolution_breached: resolution.is_some_and(TargetState::is_breached),
+        response_at_risk_at: response.and_then(|t| t.at_risk_from),
+        resolution_at_risk_at: resolution.and_then(|t| t.at_risk_from),
+        paused: clock.paused.is_some(),
+    }
+}
+
+fn priority_of(value: &Value) -> Option<Priority> {
+    value.as_str()?.strip_prefix('P')?.parse::<i16>().ok().and_then(|l| Priority::from_level(l).ok())
+}
+
+fn status_of(value: &Value) -> Option<TicketStatus> {
+    value.as_str()?.parse().ok()
+}
+
+/// Replays a ticket's audit trail as clock events: creation, status changes, priority changes
+/// (re-targets) and staff's public replies (first response).
+fn clock_events(setup: &SlaSetup, trail: &[EventRow]) -> Vec<TimedEvent> {
+    let mut events = Vec::new();
+    for row in trail {
+        let changes = &row.changes;
+        match row.action.as_str() {
+            "ticket.created" => {
+                let priority = priority_of(&changes["priority"]).unwrap_or(Priority::P3);
+                let status = status_of(&changes["status"]).unwrap_or(TicketStatus::New);
+                events.extend(setup.opening(priority, status, row.created_at));
+                continue;
+            }
+            "ticket.reply_added" if changes["staff"].as_bool() == Some(true) => {
+                events.push(TimedEvent::new(row.created_at, ClockEvent::FirstResponse));
+            }
+            _ => {}
+        }
+        if let Some(priority) = priority_of(&changes["priority"]["to"]) {
+            let targets = setup.targets(priority);
+            events.push(TimedEvent::new(row.created_at, ClockEvent::Retargeted { targets }));
+        }
+        if let (Some(from), Some(to)) =
+            (status_of(&changes["status"]["from"]), status_of(&changes["status"]["to"]))
+        {
+            events.extend(setup.transition(from, to).into_iter().map(|e| TimedEvent::new(row.created_at, e)));
+        }
+    }
+    events
+}
+
+/// The ticket's clock now, derived from its audit trail. `None` when it cannot be derived (a
+/// calendar with no working time for ten years, say), which is logged.
+pub async fn clock(
+    tx: &mut TenantTx,
+    ticket: TicketId,
+    department: DepartmentId,
+) -> Result<Option<SlaClock>, AppError> {
+    let setup = SlaSetup::load(tx, Some(department)).await?;
+    let trail = events::list_for_subject(tx, "ticket", ticket.into_uuid(), None, 100_000).await?;
+    match derive(&clock_events(&setup, &trail), Utc::now()) {
+        Ok(clock) => Ok(Some(clock)),
+        Err(e) => {
+            tracing::warn!(ticket_id = %ticket, error = %e, "SLA clock unavailable");
+            Ok(None)
+        }
+    }
+}
+
+/// Re-derives and stores a ticket's clock after a change that affects it.
+pub async fn refresh(tx: &mut TenantTx, ticket: TicketId, department: DepartmentId) -> Result<(), AppError> {
+    let columns = clock(tx, ticket, department).await?.as_ref().map(columns).unwrap_or_default();
+    tickets::save_sla(tx, ticket, &columns).await?;
+    Ok(())
+}
+
+/// Recomputes the clocks of every open ticket, after a calendar or policy changed (a job).
+/// Works in batches of 200, each in its own transaction, so other writers are never held long.
+pub async fn recompute_open(db: &Db, org_id: OrgId) -> Result<usize, AppError> {
+    let mut after = Uuid::nil();
+    let mut done = 0;
+    loop {
+        let mut tx = db.system_in(org_id).await?;
+        let batch = tickets::open_after(&mut tx, after, 200).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.0.into_uuid();
+        for (id, department) in &batch {
+            refresh(&mut tx, *id, *department).await?;
+        }
+        tx.commit().await?;
+        done += batch.len();
+    }
+    Ok(done)
+}
+
+/// Asks the worker to recompute the organisation's open tickets (once, however many changes).
+async fn schedule_recompute(tx: &mut TenantTx) -> Result<(), AppError> {
+    ferrodesk_jobs::enqueue(tx, RECOMPUTE_JOB, json!({}), Some("open-tickets")).await?;
+    Ok(())
+}
+
+pub const RECOMPUTE_JOB: &str = "sla.recompute";

@@ -8,6 +8,7 @@ use ferrodesk_domain::{
 };
 use serde_json::{Map, Value, json};
 
+use crate::sla::SlaSetup;
 use crate::{AppError, require_staff, role_of};
 
 const MAX_BODY_CHARS: usize = 100_000;
@@ -96,10 +97,11 @@ pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<Tic
     if let Some(assignee) = input.assignee_id {
         check_assignee(tx, assignee).await?;
     }
-    let department_id = match input.category_id {
+    let department = match input.category_id {
         Some(category) => Some(department_of_category(tx, category).await?),
         None => None,
     };
+    let sla = SlaSetup::load(tx, department).await?;
     let priority = input.priority.unwrap_or(match (input.impact, input.urgency) {
         (Some(i), Some(u)) => Priority::from_matrix(i, u),
         (Some(i), None) => Priority::from_matrix(i, Urgency::Medium),
@@ -107,6 +109,7 @@ pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<Tic
         (None, None) => Priority::P3,
     });
     let status = if input.assignee_id.is_some() { TicketStatus::Open } else { TicketStatus::New };
+    let clock = sla.start(priority, status, chrono::Utc::now());
     let channel = if actor.role == Role::Requester { Channel::Portal } else { input.channel };
     // The creation event is appended by the same statement that inserts the ticket.
     let event_changes = json!({
@@ -126,12 +129,13 @@ pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<Tic
             impact: input.impact,
             urgency: input.urgency,
             channel,
-            department_id,
+            department_id: sla.department_id,
             category_id: input.category_id,
             requester_id: Some(requester_id),
             assignee_id: input.assignee_id,
             tags: &tags,
             event_changes,
+            sla: clock,
         },
     )
     .await?;
@@ -204,6 +208,7 @@ pub async fn update_ticket(
         if !before.status.is_active() && after.status.is_active() {
             changes.insert("reopened".into(), Value::Bool(true));
         }
+        let retimed = before.status != after.status || before.priority != after.priority;
         events::append(
             tx,
             events::NewEvent {
@@ -214,6 +219,9 @@ pub async fn update_ticket(
             },
         )
         .await?;
+        if retimed {
+            crate::sla::refresh(tx, id, before.department_id).await?;
+        }
     }
     repo::by_id(tx, id).await?.ok_or(AppError::NotFound("ticket"))
 }
@@ -283,6 +291,7 @@ pub async fn add_message(
     let mut changes = Map::new();
     changes.insert("messageId".into(), json!(message_id));
     changes.insert("internal".into(), json!(input.internal));
+    changes.insert("staff".into(), json!(role.is_staff()));
     record(&mut changes, "status", &before.status, &after.status);
     if before.status != after.status || before.first_response_at != after.first_response_at {
         repo::save_state(tx, &before, &after).await?;
@@ -298,6 +307,10 @@ pub async fn add_message(
         },
     )
     .await?;
+    let first_response = role.is_staff() && !input.internal && before.first_response_at.is_none();
+    if first_response || before.status != after.status {
+        crate::sla::refresh(tx, input.ticket_id, before.department_id).await?;
+    }
     let ticket = repo::by_id(tx, input.ticket_id).await?.ok_or(AppError::NotFound("ticket"))?;
     let message = repo::message(tx, message_id).await?.ok_or(AppError::NotFound("message"))?;
     Ok((ticket, message))

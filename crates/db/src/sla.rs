@@ -156,3 +156,67 @@ pub async fn policies(tx: &mut TenantTx) -> Result<Vec<PolicyRow>, DbError> {
     .fetch_all(&mut **tx)
     .await?)
 }
+
+/// Everything the clock needs to know about a department's SLA, in one round trip: the
+/// organisation's pausing statuses, and each priority's targets with its calendar.
+#[derive(Debug, Clone)]
+pub struct SlaSetupRows {
+    pub department_id: DepartmentId,
+    pub pause_statuses: Vec<String>,
+    pub policies: Vec<PolicyWithCalendar>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PolicyWithCalendar {
+    pub priority: i16,
+    pub first_response_minutes: Option<i32>,
+    pub resolution_minutes: Option<i32>,
+    pub calendar: CalendarRow,
+}
+
+/// `department`: `None` for the organisation's default department (its oldest).
+pub async fn setup(tx: &mut TenantTx, department: Option<DepartmentId>) -> Result<SlaSetupRows, DbError> {
+    let org_id = tx.org_id();
+    let rows = sqlx::query!(
+        r#"with dept as (
+               select coalesce($2, (select d.id from departments d where d.org_id = $1
+                                    order by d.created_at, d.id limit 1)) as id
+           )
+           select dept.id as "department_id!", o.sla_pause_statuses, p.priority as "priority?",
+                  p.first_response_minutes, p.resolution_minutes, c.id as "calendar_id?",
+                  c.name as "calendar_name?", c.time_zone as "time_zone?",
+                  c.working_hours as "working_hours?", c.holidays as "holidays?"
+           from organizations o
+           cross join dept
+           left join sla_policies p on p.org_id = o.id and p.department_id = dept.id
+           left join business_calendars c on c.org_id = p.org_id and c.id = p.calendar_id
+           where o.id = $1"#,
+        org_id.as_uuid(),
+        department.map(|d| d.into_uuid())
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let department_id = rows
+        .first()
+        .map(|r| DepartmentId::from_uuid(r.department_id))
+        .ok_or_else(|| DbError::Sqlx(sqlx::Error::RowNotFound))?;
+    let pause_statuses = rows.first().map(|r| r.sla_pause_statuses.clone()).unwrap_or_default();
+    let policies = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(PolicyWithCalendar {
+                priority: r.priority?,
+                first_response_minutes: r.first_response_minutes,
+                resolution_minutes: r.resolution_minutes,
+                calendar: CalendarRow {
+                    id: r.calendar_id?,
+                    name: r.calendar_name?,
+                    time_zone: r.time_zone?,
+                    working_hours: r.working_hours?,
+                    holidays: r.holidays?,
+                },
+            })
+        })
+        .collect();
+    Ok(SlaSetupRows { department_id, pause_statuses, policies })
+}

@@ -36,6 +36,9 @@ pub struct TicketRow {
     pub resolution_due_at: Option<DateTime<Utc>>,
     pub response_breached: bool,
     pub resolution_breached: bool,
+    pub response_at_risk_at: Option<DateTime<Utc>>,
+    pub resolution_at_risk_at: Option<DateTime<Utc>>,
+    pub sla_paused: bool,
     pub category_id: Option<Uuid>,
     pub category_name: Option<String>,
     pub category_parent_id: Option<Uuid>,
@@ -73,7 +76,8 @@ macro_rules! ticket_projection {
         "select t.id, t.kind, t.number, t.subject, t.description, t.status, t.priority,
        t.impact, t.urgency, t.channel, t.department_id, t.tags, t.created_at, t.updated_at,
        t.first_response_at, t.resolved_at, t.closed_at, t.reopen_count, t.response_due_at,
-       t.resolution_due_at, t.response_breached, t.resolution_breached,
+       t.resolution_due_at, t.response_breached, t.resolution_breached, t.response_at_risk_at,
+       t.resolution_at_risk_at, t.sla_paused,
        t.category_id, c.name as category_name, c.parent_id as category_parent_id,
        t.requester_id, r.name as requester_name, r.email::text as requester_email,
        t.assignee_id, a.name as assignee_name, a.email::text as assignee_email"
@@ -110,6 +114,62 @@ pub async fn by_number(tx: &mut TenantTx, number: TicketNumber) -> Result<Option
     Ok(q.build_query_as().fetch_optional(&mut **tx).await?)
 }
 
+/// The SLA clock's stored state (see crates/sla::clock).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SlaColumns {
+    pub response_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    pub response_breached: bool,
+    pub resolution_breached: bool,
+    pub response_at_risk_at: Option<DateTime<Utc>>,
+    pub resolution_at_risk_at: Option<DateTime<Utc>>,
+    pub paused: bool,
+}
+
+pub async fn save_sla(tx: &mut TenantTx, id: TicketId, sla: &SlaColumns) -> Result<(), DbError> {
+    let org_id = tx.org_id();
+    sqlx::query!(
+        "update tickets set response_due_at = $3, resolution_due_at = $4, response_breached = $5,
+                resolution_breached = $6, response_at_risk_at = $7, resolution_at_risk_at = $8, sla_paused = $9
+         where org_id = $1 and id = $2",
+        org_id.as_uuid(),
+        id.as_uuid(),
+        sla.response_due_at,
+        sla.resolution_due_at,
+        sla.response_breached,
+        sla.resolution_breached,
+        sla.response_at_risk_at,
+        sla.resolution_at_risk_at,
+        sla.paused
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Open tickets after `after` in id order, with their departments: a batch for recomputation.
+pub async fn open_after(
+    tx: &mut TenantTx,
+    after: Uuid,
+    limit: i64,
+) -> Result<Vec<(TicketId, DepartmentId)>, DbError> {
+    let org_id = tx.org_id();
+    let rows = sqlx::query!(
+        "select id, department_id from tickets
+         where org_id = $1 and status in ('new', 'open', 'pending') and id > $2
+         order by id limit $3",
+        org_id.as_uuid(),
+        after,
+        limit
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (TicketId::from_uuid(r.id), DepartmentId::from_uuid(r.department_id)))
+        .collect())
+}
+
 /// The fields an update may change, locked for the duration of the transaction.
 #[derive(Debug, Clone)]
 pub struct TicketState {
@@ -121,12 +181,15 @@ pub struct TicketState {
     pub tags: Vec<String>,
     pub first_response_at: Option<DateTime<Utc>>,
     pub requester_id: Option<UserId>,
+    pub department_id: DepartmentId,
+    pub created_at: DateTime<Utc>,
 }
 
 pub async fn lock(tx: &mut TenantTx, id: TicketId) -> Result<Option<TicketState>, DbError> {
     let org_id = tx.org_id();
     let row = sqlx::query!(
-        "select id, status, priority, assignee_id, category_id, tags, first_response_at, requester_id
+        "select id, status, priority, assignee_id, category_id, tags, first_response_at, requester_id,
+                department_id, created_at
          from tickets where org_id = $1 and id = $2 for update",
         org_id.as_uuid(),
         id.as_uuid()
@@ -142,6 +205,8 @@ pub async fn lock(tx: &mut TenantTx, id: TicketId) -> Result<Option<TicketState>
         tags: r.tags,
         first_response_at: r.first_response_at,
         requester_id: r.requester_id.map(UserId::from_uuid),
+        department_id: DepartmentId::from_uuid(r.department_id),
+        created_at: r.created_at,
     }))
 }
 
@@ -155,14 +220,15 @@ pub struct NewTicket<'a> {
     pub impact: Option<Impact>,
     pub urgency: Option<Urgency>,
     pub channel: Channel,
-    /// `None`: the organisation's default department (its oldest).
-    pub department_id: Option<DepartmentId>,
+    pub department_id: DepartmentId,
     pub category_id: Option<CategoryId>,
     pub requester_id: Option<UserId>,
     pub assignee_id: Option<UserId>,
     pub tags: &'a [String],
     /// Details for the `ticket.created` audit event; the number is added to them.
     pub event_changes: serde_json::Value,
+    /// The SLA clock as it starts (computed from the policy before the insert).
+    pub sla: SlaColumns,
 }
 
 /// Creates a ticket in one statement (one round trip): takes the organisation's next number for
@@ -178,11 +244,10 @@ pub async fn insert(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<TicketRow, Db
          ), t as (
              insert into tickets (org_id, id, kind, number, subject, description, status, priority, impact,
                                   urgency, channel, department_id, category_id, requester_id, assignee_id,
-                                  created_by, tags)
-             select $1, $2, $3, counter.last_number, $4, $5, $6, $7, $8, $9, $10,
-                    coalesce($11, (select d.id from departments d where d.org_id = $1
-                                   order by d.created_at, d.id limit 1)),
-                    $12, $13, $14, $15, $16
+                                  created_by, tags, response_due_at, resolution_due_at, response_at_risk_at,
+                                  resolution_at_risk_at, sla_paused)
+             select $1, $2, $3, counter.last_number, $4, $5, $6, $7, $8, $9, $10, $11,
+                    $12, $13, $14, $15, $16, $19, $20, $21, $22, $23
              from counter
              returning *
          ), created as (
@@ -208,7 +273,7 @@ pub async fn insert(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<TicketRow, Db
         .bind(t.impact.map(|i| i.as_str()))
         .bind(t.urgency.map(|u| u.as_str()))
         .bind(t.channel.as_str())
-        .bind(t.department_id.map(|d| d.into_uuid()))
+        .bind(t.department_id.into_uuid())
         .bind(t.category_id.map(|c| c.into_uuid()))
         .bind(t.requester_id.map(|u| u.into_uuid()))
         .bind(t.assignee_id.map(|u| u.into_uuid()))
@@ -216,6 +281,11 @@ pub async fn insert(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<TicketRow, Db
         .bind(t.tags)
         .bind(EventId::generate().into_uuid())
         .bind(t.event_changes)
+        .bind(t.sla.response_due_at)
+        .bind(t.sla.resolution_due_at)
+        .bind(t.sla.response_at_risk_at)
+        .bind(t.sla.resolution_at_risk_at)
+        .bind(t.sla.paused)
         .fetch_one(&mut **tx)
         .await?;
     Ok(row)

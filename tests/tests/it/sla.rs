@@ -172,3 +172,123 @@ async fn sla_settings_are_for_admins_and_stay_in_their_tenant() {
     let after = app.gql(Some(&globex.token), SETTINGS, json!({})).await;
     assert_eq!(after, globex_settings, "Globex's settings are untouched");
 }
+
+const TICKET_SLA: &str = "query($n: String!) { ticket(number: $n) { id createdAt status sla {
+    responseDueAt resolutionDueAt responseBreached resolutionBreached resolutionAtRiskAt paused
+    explanation { label response { targetMinutes metAt dueAt } resolution { targetMinutes usedMinutes dueAt }
+                  pausedSince pauseReason timeline { kind detail } } } } }";
+
+fn at(v: &Value) -> chrono::DateTime<chrono::Utc> {
+    v.as_str().unwrap_or_else(|| panic!("not a timestamp: {v}")).parse().unwrap()
+}
+
+fn close(a: chrono::DateTime<chrono::Utc>, b: chrono::DateTime<chrono::Utc>, seconds: i64) -> bool {
+    (a - b).num_seconds().abs() <= seconds
+}
+
+#[tokio::test]
+async fn the_clock_follows_the_ticket_and_explains_itself() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    let t = app
+        .create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "Payroll down", "priority": "P1" }))
+        .await;
+    let read = || app.gql(Some(&owner.token), TICKET_SLA, json!({ "n": "INC-0001" }));
+    let body = read().await;
+    let ticket = &body["data"]["ticket"];
+    let created = at(&ticket["createdAt"]);
+    let sla = &ticket["sla"];
+    // P1 runs on the 24x7 calendar: 1 h to respond, 4 h to resolve.
+    assert!(close(at(&sla["responseDueAt"]), created + chrono::Duration::hours(1), 2), "{body}");
+    assert!(close(at(&sla["resolutionDueAt"]), created + chrono::Duration::hours(4), 2));
+    assert!(close(at(&sla["resolutionAtRiskAt"]), created + chrono::Duration::minutes(192), 2), "80% of 4 h");
+    assert_eq!(sla["explanation"]["label"], "P1");
+    assert_eq!(sla["explanation"]["timeline"][0]["kind"], "STARTED");
+
+    let update = "mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { id } } }";
+    app.gql(Some(&owner.token), update, json!({ "input": { "id": t["id"], "status": "PENDING" } })).await;
+    let body = read().await;
+    let sla = &body["data"]["ticket"]["sla"];
+    assert_eq!(sla["paused"], true, "{body}");
+    assert!(sla["resolutionDueAt"].is_null() && sla["responseDueAt"].is_null(), "no due time while paused");
+    assert_eq!(sla["explanation"]["pauseReason"], "waiting on requester");
+
+    app.gql(Some(&owner.token), update, json!({ "input": { "id": t["id"], "status": "OPEN" } })).await;
+    let reply =
+        "mutation($input: AddTicketMessageInput!) { addTicketMessage(input: $input) { message { id } } }";
+    app.gql(
+        Some(&owner.token),
+        reply,
+        json!({ "input": { "ticketId": t["id"], "body": "On it", "internal": false } }),
+    )
+    .await;
+    let body = read().await;
+    let sla = &body["data"]["ticket"]["sla"];
+    assert_eq!(sla["paused"], false);
+    assert!(sla["responseDueAt"].is_null(), "the first public reply met the response target: {body}");
+    assert!(sla["explanation"]["response"]["metAt"].is_string());
+    assert_eq!(sla["responseBreached"], false);
+    let kinds: Vec<&str> = sla["explanation"]["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(&kinds[..4], ["STARTED", "PAUSED", "RESUMED", "RESPONSE_MET"], "{kinds:?}");
+
+    // Down to P4 (office hours, 40 business hours): the time used so far is kept.
+    app.gql(Some(&owner.token), update, json!({ "input": { "id": t["id"], "priority": "P4" } })).await;
+    let body = read().await;
+    let sla = &body["data"]["ticket"]["sla"];
+    assert_eq!(sla["explanation"]["label"], "P4", "{body}");
+    let used = chrono::Duration::minutes(sla["explanation"]["resolution"]["usedMinutes"].as_i64().unwrap());
+    let office = ferrodesk_sla::BusinessCalendar::office_hours(ferrodesk_sla::Tz::UTC);
+    let expected = office.add(chrono::Utc::now(), chrono::Duration::hours(40) - used).unwrap();
+    assert!(close(at(&sla["resolutionDueAt"]), expected, 120), "{} vs {expected}", sla["resolutionDueAt"]);
+
+    // Resolving stops the clock; reopening starts it again.
+    app.gql(Some(&owner.token), update, json!({ "input": { "id": t["id"], "status": "RESOLVED" } })).await;
+    assert!(read().await["data"]["ticket"]["sla"]["resolutionDueAt"].is_null());
+    app.gql(Some(&owner.token), update, json!({ "input": { "id": t["id"], "status": "OPEN" } })).await;
+    assert!(read().await["data"]["ticket"]["sla"]["resolutionDueAt"].is_string());
+}
+
+#[tokio::test]
+async fn a_policy_change_recomputes_open_tickets_through_the_worker() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    app.create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "Server room hot", "priority": "P1" }))
+        .await;
+    let settings = app.gql(Some(&owner.token), SETTINGS, json!({})).await;
+    let always = calendar_named(&settings, "24×7")["id"].clone();
+    let body = app.gql(Some(&owner.token), "{ organization { departments { id } } }", json!({})).await;
+    let it = body["data"]["organization"]["departments"][0]["id"].clone();
+    for _ in 0..2 {
+        app.gql(Some(&owner.token), SET_POLICY, json!({ "input": { "departmentId": it, "priority": "P1", "calendarId": always, "firstResponseMinutes": 5, "resolutionMinutes": 10 } })).await;
+    }
+    let mut admin = app.db.admin_conn().await;
+    let jobs: i64 = sqlx::query_scalar("select count(*) from jobs where kind = 'sla.recompute'")
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(jobs, 1, "two changes, one recompute");
+
+    let db = ferrodesk_db::Db::from_pool(sqlx::PgPool::connect(&app.db.app_url).await.unwrap());
+    assert_eq!(ferrodesk_worker::runner(db, 2).run_once().await.unwrap(), 1);
+    let body = app
+        .gql(
+            Some(&owner.token),
+            "{ ticket(number: \"INC-0001\") { createdAt sla { resolutionDueAt responseDueAt } } }",
+            json!({}),
+        )
+        .await;
+    let ticket = &body["data"]["ticket"];
+    let created = at(&ticket["createdAt"]);
+    assert!(
+        close(at(&ticket["sla"]["resolutionDueAt"]), created + chrono::Duration::minutes(10), 2),
+        "{body}"
+    );
+    assert!(close(at(&ticket["sla"]["responseDueAt"]), created + chrono::Duration::minutes(5), 2));
+    let left: i64 = sqlx::query_scalar("select count(*) from jobs").fetch_one(&mut admin).await.unwrap();
+    assert_eq!(left, 0);
+}

@@ -166,15 +166,119 @@ impl From<CategoryRow> for Category {
     }
 }
 
-/// The SLA clock as stored on the ticket (targets are computed by the SLA engine).
+/// The SLA clock as of the ticket's last change (due times are null while paused or stopped).
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct TicketSla {
     pub response_due_at: Option<DateTime<Utc>>,
     pub resolution_due_at: Option<DateTime<Utc>>,
     pub response_breached: bool,
     pub resolution_breached: bool,
-    /// The clock stops while a ticket waits on the requester.
+    /// When the response clock reaches 80% of its target.
+    pub response_at_risk_at: Option<DateTime<Utc>>,
+    /// When the resolution clock reaches 80% of its target.
+    pub resolution_at_risk_at: Option<DateTime<Utc>>,
+    /// The clocks stop while the ticket waits (on the requester, by default).
     pub paused: bool,
+    #[graphql(skip)]
+    pub ticket_id: Uuid,
+    #[graphql(skip)]
+    pub department_id: Uuid,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "ferrodesk_sla::clock::TimelineKind")]
+pub enum SlaTimelineKind {
+    Started,
+    Paused,
+    Resumed,
+    Retargeted,
+    HolidaySkipped,
+    ResponseMet,
+    ResponseDue,
+    Resolved,
+    Reopened,
+    ResolutionDue,
+    Breached,
+}
+
+#[derive(SimpleObject)]
+pub struct SlaTimelineEntry {
+    pub at: DateTime<Utc>,
+    pub kind: SlaTimelineKind,
+    /// Plain English, e.g. "paused: waiting on requester" or "holiday 2026-12-25 skipped".
+    pub detail: String,
+}
+
+/// One clock (response or resolution), as of now.
+#[derive(SimpleObject)]
+pub struct SlaTargetState {
+    pub target_minutes: i64,
+    pub used_minutes: i64,
+    /// Negative once breached.
+    pub remaining_minutes: i64,
+    pub due_at: Option<DateTime<Utc>>,
+    pub at_risk_from: Option<DateTime<Utc>>,
+    pub met_at: Option<DateTime<Utc>>,
+    pub breached_at: Option<DateTime<Utc>>,
+    pub at_risk: bool,
+}
+
+impl From<&ferrodesk_sla::clock::TargetState> for SlaTargetState {
+    fn from(t: &ferrodesk_sla::clock::TargetState) -> Self {
+        Self {
+            target_minutes: t.target.num_minutes(),
+            used_minutes: t.used.num_minutes(),
+            remaining_minutes: t.remaining().num_minutes(),
+            due_at: t.due_at,
+            at_risk_from: t.at_risk_from,
+            met_at: t.stopped_at,
+            breached_at: t.breached_at,
+            at_risk: t.at_risk,
+        }
+    }
+}
+
+/// Why the clock reads what it reads: derived from the ticket's history on request.
+#[derive(SimpleObject)]
+pub struct SlaExplanation {
+    /// The targets in force, e.g. "P2".
+    pub label: String,
+    pub response: Option<SlaTargetState>,
+    pub resolution: Option<SlaTargetState>,
+    pub paused_since: Option<DateTime<Utc>>,
+    pub pause_reason: Option<String>,
+    pub timeline: Vec<SlaTimelineEntry>,
+}
+
+#[ComplexObject]
+impl TicketSla {
+    /// The clock explained ("started 09:12, paused 11:40–14:05 waiting on requester, holiday
+    /// skipped, due 14:32"). Null when it cannot be derived, or for people who cannot read the
+    /// ticket's history (requesters).
+    async fn explanation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SlaExplanation>> {
+        let mut tx = tenant(ctx).await?;
+        let clock = ferrodesk_core::sla::clock(
+            &mut tx,
+            TicketId::from_uuid(self.ticket_id),
+            ferrodesk_domain::DepartmentId::from_uuid(self.department_id),
+        )
+        .await
+        .gql()?;
+        tx.commit().await.gql()?;
+        Ok(clock.map(|c| SlaExplanation {
+            response: c.response.as_ref().map(Into::into),
+            resolution: c.resolution.as_ref().map(Into::into),
+            paused_since: c.paused.as_ref().map(|p| p.since),
+            pause_reason: c.paused.as_ref().map(|p| p.reason.clone()),
+            timeline: c
+                .timeline
+                .into_iter()
+                .map(|e| SlaTimelineEntry { at: e.at, kind: e.kind.into(), detail: e.detail })
+                .collect(),
+            label: c.label,
+        }))
+    }
 }
 
 pub struct Ticket(pub TicketRow);
@@ -284,7 +388,11 @@ impl Ticket {
             resolution_due_at: t.resolution_due_at,
             response_breached: t.response_breached,
             resolution_breached: t.resolution_breached,
-            paused: t.status() == ferrodesk_domain::TicketStatus::Pending,
+            response_at_risk_at: t.response_at_risk_at,
+            resolution_at_risk_at: t.resolution_at_risk_at,
+            paused: t.sla_paused,
+            ticket_id: t.id,
+            department_id: t.department_id,
         }
     }
 
