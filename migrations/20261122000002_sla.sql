@@ -42,11 +42,68 @@ create trigger sla_policies_updated_at before update on sla_policies
 alter table organizations add column sla_pause_statuses text[] not null default '{pending}'
     check (sla_pause_statuses <@ array['new', 'open', 'pending']);
 
+
+
+-- The clock's state as of the last change, derived by crates/sla from the ticket's events: due
+-- instants to sort and filter by, and the instants at which a sweep must look again (at risk at
+-- 80% of the target). Due times are null while the clock is paused or stopped.
+alter table tickets
+    add column response_at_risk_at timestamptz,
+    add column resolution_at_risk_at timestamptz,
+    add column sla_paused boolean not null default false;
+
+-- Agents sort the queue by what falls due first (no due time sorts last).
+create index tickets_resolution_due_idx
+    on tickets (org_id, coalesce(resolution_due_at, 'infinity'::timestamptz), id)
+    where status in ('new', 'open', 'pending');
+
+-- The sweep looks across tenants for clocks that have reached 80% or their due time.
+create index tickets_response_risk_idx on tickets (response_at_risk_at)
+    where status in ('new', 'open', 'pending') and response_at_risk_at is not null;
+create index tickets_resolution_risk_idx on tickets (resolution_at_risk_at)
+    where status in ('new', 'open', 'pending') and resolution_at_risk_at is not null;
+create index tickets_response_due_idx on tickets (response_due_at)
+    where status in ('new', 'open', 'pending') and response_due_at is not null;
+create index tickets_resolution_due_sweep_idx on tickets (resolution_due_at)
+    where status in ('new', 'open', 'pending') and resolution_due_at is not null;
+
+-- One row per escalation ever raised: the unique key makes the sweep exactly-once per ticket,
+-- kind and due instant, across restarts and concurrent workers. A new due instant (after a pause
+-- or a priority change) can escalate again.
+create table sla_escalations (
+    org_id uuid not null references organizations (id) on delete cascade,
+    id uuid not null,
+    ticket_id uuid not null,
+    kind text not null check (kind in ('response_at_risk', 'response_breached',
+                                       'resolution_at_risk', 'resolution_breached')),
+    due_at timestamptz not null,
+    created_at timestamptz not null default now(),
+    primary key (org_id, id),
+    constraint sla_escalations_once unique (org_id, ticket_id, kind, due_at),
+    foreign key (org_id, ticket_id) references tickets (org_id, id) on delete cascade
+);
+
+-- In-app notifications, each for one member.
+create table notifications (
+    org_id uuid not null references organizations (id) on delete cascade,
+    id uuid not null,
+    user_id uuid not null,
+    kind text not null,
+    ticket_id uuid,
+    title text not null,
+    created_at timestamptz not null default now(),
+    read_at timestamptz,
+    primary key (org_id, id),
+    foreign key (org_id, user_id) references memberships (org_id, user_id) on delete cascade,
+    foreign key (org_id, ticket_id) references tickets (org_id, id) on delete cascade
+);
+create index notifications_user_idx on notifications (org_id, user_id, created_at desc, id);
+
 do $$
 declare
     t text;
 begin
-    foreach t in array array['business_calendars', 'sla_policies']
+    foreach t in array array['business_calendars', 'sla_policies', 'sla_escalations', 'notifications']
     loop
         execute format('alter table %I enable row level security', t);
         execute format('alter table %I force row level security', t);
@@ -58,16 +115,74 @@ begin
 end
 $$;
 
+-- A person reads and marks only their own notifications.
+create policy own_notifications on notifications as restrictive
+    using (fd_role() = 'system' or user_id = fd_user_id());
+
 grant select, insert, update, delete on business_calendars, sla_policies to ferrodesk_runtime;
+grant select on sla_escalations to ferrodesk_runtime;
+grant select, insert, update on notifications to ferrodesk_runtime;
 
--- The clock's state as of the last change, derived by crates/sla from the ticket's events: due
--- instants to sort and filter by, and the instants at which a sweep must look again (at risk at
--- 80% of the target). Due times are null while the clock is paused or stopped.
-alter table tickets
-    add column response_at_risk_at timestamptz,
-    add column resolution_at_risk_at timestamptz,
-    add column sla_paused boolean not null default false;
+-- The SLA sweep, set-wise across tenants (DESIGN §2.2): marks breaches that time has brought,
+-- records each new at-risk or breach escalation once, and notifies the assignee (or, for an
+-- unassigned ticket or a breach, the organisation's owners and admins). Returns the number of
+-- escalations raised. Safe to run from several workers at once: the unique key decides.
+create function fd_sla_sweep(p_now timestamptz, p_limit integer)
+returns integer language plpgsql security definer set search_path = public, pg_temp as $$
+declare
+    v_raised integer;
+begin
+    update tickets set response_breached = true
+    where status in ('new', 'open', 'pending') and response_due_at <= p_now and not response_breached;
+    update tickets set resolution_breached = true
+    where status in ('new', 'open', 'pending') and resolution_due_at <= p_now and not resolution_breached;
 
--- Agents sort the queue by what falls due first.
-create index tickets_resolution_due_idx on tickets (org_id, resolution_due_at, id)
-    where status in ('new', 'open', 'pending');
+    with due as (
+        select org_id, id, 'response_at_risk' as kind, response_due_at as due_at, assignee_id, kind as tkind, number
+        from tickets where status in ('new', 'open', 'pending') and response_at_risk_at <= p_now
+        union all
+        select org_id, id, 'resolution_at_risk', resolution_due_at, assignee_id, kind, number
+        from tickets where status in ('new', 'open', 'pending') and resolution_at_risk_at <= p_now
+        union all
+        select org_id, id, 'response_breached', response_due_at, assignee_id, kind, number
+        from tickets where status in ('new', 'open', 'pending') and response_due_at <= p_now
+        union all
+        select org_id, id, 'resolution_breached', resolution_due_at, assignee_id, kind, number
+        from tickets where status in ('new', 'open', 'pending') and resolution_due_at <= p_now
+    ), fresh as (
+        select d.* from due d
+        where d.due_at is not null and not exists (
+            select 1 from sla_escalations e
+            where e.org_id = d.org_id and e.ticket_id = d.id and e.kind = d.kind and e.due_at = d.due_at)
+        limit p_limit
+    ), raised as (
+        insert into sla_escalations (org_id, id, ticket_id, kind, due_at)
+        select org_id, gen_random_uuid(), id, kind, due_at from fresh
+        on conflict do nothing
+        returning org_id, ticket_id, kind
+    ), recipients as (
+        select r.org_id, r.ticket_id, r.kind, m.user_id
+        from raised r
+        join tickets t on t.org_id = r.org_id and t.id = r.ticket_id
+        join memberships m on m.org_id = r.org_id and m.status = 'active'
+            and ((m.user_id = t.assignee_id)
+                 or ((t.assignee_id is null or r.kind like '%breached') and m.role in ('owner', 'admin')))
+    ), notified as (
+        insert into notifications (org_id, id, user_id, kind, ticket_id, title)
+        select rc.org_id, gen_random_uuid(), rc.user_id, 'sla.' || rc.kind, rc.ticket_id,
+               case t.kind when 'incident' then 'INC-' else 'REQ-' end || lpad(t.number::text, 4, '0')
+               || case rc.kind
+                      when 'response_at_risk' then ': first response due soon'
+                      when 'resolution_at_risk' then ': resolution due soon'
+                      when 'response_breached' then ': first response overdue'
+                      else ': resolution overdue' end
+        from recipients rc join tickets t on t.org_id = rc.org_id and t.id = rc.ticket_id
+        returning 1
+    )
+    -- Postgres runs every data-modifying CTE once, referenced or not, so `notified` happens.
+    select count(*) into v_raised from raised;
+    return v_raised;
+end
+$$;
+revoke all on function fd_sla_sweep(timestamptz, integer) from public;
+grant execute on function fd_sla_sweep(timestamptz, integer) to ferrodesk_runtime;

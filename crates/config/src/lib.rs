@@ -141,6 +141,8 @@ pub struct WorkerConfig {
     pub mail: MailConfig,
     /// How many jobs one worker process runs at once.
     pub concurrency: usize,
+    /// Seconds between SLA sweeps (breaches and at-risk escalations).
+    pub sla_sweep_interval_secs: u64,
 }
 
 impl WorkerConfig {
@@ -150,6 +152,7 @@ impl WorkerConfig {
             redis: RedisConfig::from_env()?,
             mail: MailConfig::from_env()?,
             concurrency: parse_var("WORKER_CONCURRENCY", 8)?,
+            sla_sweep_interval_secs: parse_var("SLA_SWEEP_INTERVAL_SECS", 30)?,
         })
     }
 }

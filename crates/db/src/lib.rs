@@ -9,6 +9,8 @@ mod bootstrap;
 pub mod catalog;
 mod error;
 pub mod events;
+pub mod notifications;
+pub mod reports;
 pub mod sla;
 mod tenant;
 pub mod tickets;

@@ -220,3 +220,10 @@ pub async fn setup(tx: &mut TenantTx, department: Option<DepartmentId>) -> Resul
         .collect();
     Ok(SlaSetupRows { department_id, pause_statuses, policies })
 }
+
+/// System: one SLA sweep across every tenant (see `fd_sla_sweep`). Returns escalations raised.
+pub async fn sweep(db: &crate::Db, now: chrono::DateTime<chrono::Utc>, limit: i32) -> Result<i32, DbError> {
+    Ok(sqlx::query_scalar!(r#"select fd_sla_sweep($1, $2) as "raised!""#, now, limit)
+        .fetch_one(db.pool())
+        .await?)
+}

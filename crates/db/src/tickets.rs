@@ -326,6 +326,9 @@ pub enum TicketOrderField {
     Created,
     Updated,
     Priority,
+    /// Resolution due time, soonest first; tickets with no due time (paused, stopped, no
+    /// target) sort after all others.
+    SlaDue,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -343,15 +346,21 @@ pub struct TicketCursor {
     pub at: DateTime<Utc>,
     #[serde(rename = "i")]
     pub id: Uuid,
+    /// The resolution due time, for the SLA_DUE order (absent: no due time).
+    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<Utc>>,
 }
 
 impl TicketCursor {
     pub fn of(row: &TicketRow, order: TicketOrder) -> Self {
         match order.field {
-            TicketOrderField::Created => Self { priority: None, at: row.created_at, id: row.id },
-            TicketOrderField::Updated => Self { priority: None, at: row.updated_at, id: row.id },
+            TicketOrderField::Created => Self { priority: None, at: row.created_at, id: row.id, due: None },
+            TicketOrderField::Updated => Self { priority: None, at: row.updated_at, id: row.id, due: None },
             TicketOrderField::Priority => {
-                Self { priority: Some(row.priority), at: row.created_at, id: row.id }
+                Self { priority: Some(row.priority), at: row.created_at, id: row.id, due: None }
+            }
+            TicketOrderField::SlaDue => {
+                Self { priority: None, at: row.created_at, id: row.id, due: row.resolution_due_at }
             }
         }
     }
@@ -369,6 +378,12 @@ pub struct TicketFilter {
     pub tag: Option<String>,
     /// Words to find in the subject, description or messages (prefix match on each word).
     pub search: Option<String>,
+    /// Only tickets whose response or resolution target is (or is not) breached.
+    pub sla_breached: Option<bool>,
+    /// Only running clocks past 80% of a target and not yet breached.
+    pub sla_at_risk: bool,
+    /// Only tickets whose resolution falls due before this instant.
+    pub sla_due_before: Option<DateTime<Utc>>,
 }
 
 /// Turns free text into a prefix-matching `tsquery` source: `vpn conn` → `vpn:* & conn:*`.
@@ -437,6 +452,19 @@ pub async fn list(
         }
         q.push(")");
     }
+    if let Some(breached) = filter.sla_breached {
+        q.push(" and (t.response_breached or t.resolution_breached) = ").push_bind(breached);
+    }
+    if filter.sla_at_risk {
+        q.push(
+            " and not (t.response_breached or t.resolution_breached)
+              and ((t.response_due_at is not null and t.response_at_risk_at <= now())
+                   or (t.resolution_due_at is not null and t.resolution_at_risk_at <= now()))",
+        );
+    }
+    if let Some(before) = filter.sla_due_before {
+        q.push(" and t.resolution_due_at < ").push_bind(before);
+    }
     let (cmp, dir) = if order.descending { ("<", "desc") } else { (">", "asc") };
     match order.field {
         TicketOrderField::Created | TicketOrderField::Updated => {
@@ -447,6 +475,18 @@ pub async fn list(
                 q.push_bind(c.at).push(", ").push_bind(c.id).push(")");
             }
             q.push(format!(" order by {column} {dir}, t.id {dir}"));
+        }
+        TicketOrderField::SlaDue => {
+            // The same expression as tickets_resolution_due_idx, so the index serves the order.
+            const DUE: &str = "coalesce(t.resolution_due_at, 'infinity'::timestamptz)";
+            if let Some(c) = after {
+                q.push(format!(" and ({DUE}, t.id) {cmp} (coalesce("));
+                q.push_bind(c.due)
+                    .push("::timestamptz, 'infinity'::timestamptz), ")
+                    .push_bind(c.id)
+                    .push(")");
+            }
+            q.push(format!(" order by {DUE} {dir}, t.id {dir}"));
         }
         TicketOrderField::Priority => {
             if let Some(c) = after {

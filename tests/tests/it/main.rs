@@ -5,6 +5,7 @@ mod accounts;
 mod errors;
 mod isolation;
 mod jobs;
+mod reports;
 mod schema_guard;
 mod sla;
 mod tickets;

@@ -292,3 +292,139 @@ async fn a_policy_change_recomputes_open_tickets_through_the_worker() {
     let left: i64 = sqlx::query_scalar("select count(*) from jobs").fetch_one(&mut admin).await.unwrap();
     assert_eq!(left, 0);
 }
+
+#[tokio::test]
+async fn the_sweep_escalates_once_across_workers_and_notifies_the_right_people() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    let agent = app.add_member(&owner, "agent@acme.test", "AGENT").await;
+    let globex = app.sign_up("globex").await;
+    app.create_ticket(
+        &owner,
+        json!({ "kind": "INCIDENT", "subject": "Assigned", "priority": "P1", "assigneeId": agent.user_id }),
+    )
+    .await;
+    app.create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "Unassigned", "priority": "P1" })).await;
+    app.create_ticket(&globex, json!({ "kind": "INCIDENT", "subject": "Globex", "priority": "P1" })).await;
+    let mut admin = app.db.admin_conn().await;
+    // Time passes: INC-0001's response is at risk and then overdue; INC-0002's resolution at risk.
+    sqlx::query(
+        "update tickets t set response_at_risk_at = now() - interval '2 minutes', response_due_at = now() - interval '1 minute'
+         from organizations o where o.id = t.org_id and o.slug = 'acme' and t.number = 1",
+    )
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "update tickets t set resolution_at_risk_at = now() - interval '1 minute'
+         from organizations o where o.id = t.org_id and o.slug = 'acme' and t.number = 2",
+    )
+    .execute(&mut admin)
+    .await
+    .unwrap();
+
+    let db = ferrodesk_db::Db::from_pool(sqlx::PgPool::connect(&app.db.app_url).await.unwrap());
+    let now = chrono::Utc::now();
+    let (a, b) =
+        tokio::join!(ferrodesk_db::sla::sweep(&db, now, 1000), ferrodesk_db::sla::sweep(&db, now, 1000));
+    assert_eq!(a.unwrap() + b.unwrap(), 3, "three escalations, raised once between two workers");
+    assert_eq!(ferrodesk_db::sla::sweep(&db, chrono::Utc::now(), 1000).await.unwrap(), 0, "and never again");
+
+    let body = app
+        .gql(
+            Some(&owner.token),
+            "{ ticket(number: \"INC-0001\") { sla { responseBreached resolutionBreached } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["ticket"]["sla"],
+        json!({ "responseBreached": true, "resolutionBreached": false })
+    );
+    let list = "{ unreadNotificationCount notifications { edges { node { kind title ticketNumber } } } }";
+    let mine = |token: String| {
+        let app = &app;
+        async move {
+            let body = app.gql(Some(&token), list, json!({})).await;
+            let mut titles: Vec<String> = body["data"]["notifications"]["edges"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{body}"))
+                .iter()
+                .map(|e| e["node"]["title"].as_str().unwrap().to_owned())
+                .collect();
+            titles.sort();
+            titles
+        }
+    };
+    assert_eq!(
+        mine(agent.token.clone()).await,
+        ["INC-0001: first response due soon", "INC-0001: first response overdue"]
+    );
+    assert_eq!(
+        mine(owner.token.clone()).await,
+        ["INC-0001: first response overdue", "INC-0002: resolution due soon"],
+        "admins hear of breaches and of unassigned tickets"
+    );
+    assert!(mine(globex.token.clone()).await.is_empty(), "another tenant hears nothing");
+
+    let body = app.gql(Some(&agent.token), "mutation { markNotificationsRead(ids: []) }", json!({})).await;
+    assert_eq!(body["data"]["markNotificationsRead"], 2);
+    let body = app.gql(Some(&agent.token), "{ unreadNotificationCount }", json!({})).await;
+    assert_eq!(body["data"]["unreadNotificationCount"], 0);
+    let body = app.gql(Some(&owner.token), "{ unreadNotificationCount }", json!({})).await;
+    assert_eq!(body["data"]["unreadNotificationCount"], 2, "marking read is per person");
+    let body = app
+        .gql(
+            Some(&owner.token),
+            "{ tickets(filter: { slaBreached: true }) { edges { node { number } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["tickets"]["edges"], json!([{ "node": { "number": "INC-0001" } }]));
+}
+
+#[tokio::test]
+async fn the_queue_sorts_by_what_falls_due_first() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    for priority in ["P4", "P1", "P2"] {
+        app.create_ticket(
+            &owner,
+            json!({ "kind": "INCIDENT", "subject": format!("{priority} work"), "priority": priority }),
+        )
+        .await;
+    }
+    let paused = app
+        .create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "Waiting", "priority": "P1" }))
+        .await;
+    app.gql(
+        Some(&owner.token),
+        "mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { id } } }",
+        json!({ "input": { "id": paused["id"], "status": "PENDING" } }),
+    )
+    .await;
+    let query = "query($after: String) { tickets(first: 2, after: $after, orderBy: { field: SLA_DUE, direction: ASC }) {
+        edges { node { subject } } pageInfo { hasNextPage endCursor } } }";
+    let mut subjects = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let body = app.gql(Some(&owner.token), query, json!({ "after": after })).await;
+        let page = &body["data"]["tickets"];
+        subjects.extend(
+            page["edges"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{body}"))
+                .iter()
+                .map(|e| e["node"]["subject"].as_str().unwrap().to_owned()),
+        );
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(
+        subjects,
+        ["P1 work", "P2 work", "P4 work", "Waiting"],
+        "a paused clock has no due time and sorts last"
+    );
+}

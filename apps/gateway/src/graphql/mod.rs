@@ -2,7 +2,9 @@
 //! cursors, global ids through `node(id:)`, and errors with a stable `extensions.code`.
 
 mod mutation;
+mod notifications;
 mod query;
+mod reports;
 mod sla;
 mod types;
 
@@ -21,10 +23,10 @@ use crate::state::AppState;
 
 /// The root types are merged from each module's own, so a module adds its operations in its file.
 #[derive(MergedObject, Default)]
-pub struct Query(query::CoreQuery, sla::SlaQuery);
+pub struct Query(query::CoreQuery, sla::SlaQuery, notifications::NotificationsQuery, reports::ReportsQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::CoreMutation, sla::SlaMutation);
+pub struct Mutation(mutation::CoreMutation, sla::SlaMutation, notifications::NotificationsMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

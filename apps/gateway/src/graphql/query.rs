@@ -35,6 +35,12 @@ pub struct TicketFilter {
     /// Words to find in the subject, description and conversation (each word matches as a
     /// prefix), or a ticket number such as INC-1042.
     pub search: Option<String>,
+    /// Tickets whose response or resolution target is (true) or is not (false) breached.
+    pub sla_breached: Option<bool>,
+    /// Running clocks past 80% of a target and not yet breached.
+    pub sla_at_risk: Option<bool>,
+    /// Tickets whose resolution falls due before this instant.
+    pub sla_due_before: Option<DateTime<Utc>>,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
@@ -44,6 +50,8 @@ pub enum TicketOrderField {
     Updated,
     /// Priority, then age: the agent queue.
     Priority,
+    /// Resolution due time, soonest first with ASC; tickets with no due time come last.
+    SlaDue,
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
@@ -85,6 +93,9 @@ fn to_db_filter(filter: TicketFilter) -> Result<DbFilter, AppError> {
         statuses: filter.status.unwrap_or_default().into_iter().map(Into::into).collect(),
         priorities: filter.priority.unwrap_or_default().into_iter().map(Into::into).collect(),
         kind: filter.kind.map(Into::into),
+        sla_breached: filter.sla_breached,
+        sla_at_risk: filter.sla_at_risk.unwrap_or(false),
+        sla_due_before: filter.sla_due_before,
         assignee: filter
             .assignee_id
             .as_ref()
@@ -154,6 +165,7 @@ impl CoreQuery {
                 TicketOrderField::Created => DbField::Created,
                 TicketOrderField::Updated => DbField::Updated,
                 TicketOrderField::Priority => DbField::Priority,
+                TicketOrderField::SlaDue => DbField::SlaDue,
             },
             descending: order.direction == OrderDirection::Desc,
         };
