@@ -582,3 +582,197 @@ async fn copy(conn: &mut PgConnection, target: &str, data: String) -> anyhow::Re
     copy.finish().await?;
     Ok(())
 }
+
+// SLA ---------------------------------------------------------------------------------------------
+
+#[derive(clap::Args, Debug)]
+pub struct SlaBenchArgs {
+    #[arg(long, default_value_t = 1000)]
+    orgs: usize,
+    #[arg(long, default_value_t = 1000)]
+    open_tickets_per_org: usize,
+    /// Share of open tickets whose clock crosses 80% or its due time before the sweep.
+    #[arg(long, default_value_t = 0.01)]
+    due_share: f64,
+    /// Open tickets of the one tenant whose calendar changes.
+    #[arg(long, default_value_t = 100_000)]
+    recompute_tickets: usize,
+    #[arg(
+        long,
+        env = "DATABASE_SUPERUSER_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    superuser_url: String,
+    #[arg(long, default_value = "127.0.0.1:5432")]
+    pg_host: String,
+    #[arg(long, default_value = "ferrodesk_bench_sla")]
+    database: String,
+}
+
+/// `ferrodesk bench-sla`: one SLA sweep over 1M open tickets in 1,000 tenants with ~1% due for
+/// escalation, and recomputing every due time of a 100,000-ticket tenant after a calendar change.
+pub async fn run_sla(args: SlaBenchArgs) -> anyhow::Result<()> {
+    let admin_url = url("ferrodesk_owner", &args.pg_host, &args.database);
+    let app_url = url("ferrodesk_app", &args.pg_host, &args.database);
+    let mut su = PgConnection::connect(&args.superuser_url).await.context("superuser connection")?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("drop database if exists {} with (force)", args.database)))
+        .execute(&mut su)
+        .await?;
+    ferrodesk_db::bootstrap_cluster(&args.superuser_url, &BootstrapPlan::from_urls(&admin_url, &app_url)?)
+        .await?;
+    ferrodesk_db::migrate(&admin_url).await?;
+    let started = Instant::now();
+    let big_org = load_sla(&admin_url, &args).await?;
+    out(&format!(
+        "loaded {} tenants × {} open tickets and one tenant with {} open tickets in {:.1} s",
+        args.orgs,
+        args.open_tickets_per_org,
+        args.recompute_tickets,
+        started.elapsed().as_secs_f64()
+    ));
+    let db = Db::connect(&app_url.clone().into(), 4).await?;
+
+    // The big tenant gets the default calendars and targets, as at sign-up.
+    let mut tx = db.system_in(big_org).await?;
+    let department = tx_department(&mut tx).await?;
+    ferrodesk_core::sla::seed_defaults(&mut tx, department, "Europe/London").await?;
+    tx.commit().await?;
+
+    let mut admin = PgConnection::connect(&admin_url).await?;
+    let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+    let breached_before =
+        count("select count(*) from tickets where resolution_breached").fetch_one(&mut admin).await?;
+    let sweep_started = Instant::now();
+    let raised = ferrodesk_db::sla::sweep(&db, Utc::now(), i32::MAX).await?;
+    let sweep = sweep_started.elapsed();
+    let breached =
+        count("select count(*) from tickets where resolution_breached").fetch_one(&mut admin).await?
+            - breached_before;
+    let notifications = count("select count(*) from notifications").fetch_one(&mut admin).await?;
+    let again_started = Instant::now();
+    let raised_again = ferrodesk_db::sla::sweep(&db, Utc::now(), i32::MAX).await?;
+    let again = again_started.elapsed();
+    out(&format!(
+        "\nSLA sweep over {} open tickets: {:.0} ms; {raised} escalations raised, {breached} tickets marked breached, \
+         {notifications} notifications written (target ≤ 2 s)",
+        args.orgs * args.open_tickets_per_org + args.recompute_tickets,
+        sweep.as_secs_f64() * 1000.0
+    ));
+    out(&format!(
+        "second sweep, nothing new: {:.0} ms, {raised_again} escalations",
+        again.as_secs_f64() * 1000.0
+    ));
+
+    let recompute_started = Instant::now();
+    let recomputed = ferrodesk_core::sla::recompute_open(&db, big_org).await?;
+    let recompute = recompute_started.elapsed();
+    out(&format!(
+        "recompute after a calendar change: {recomputed} open tickets in {:.1} s ({:.0} tickets/s)",
+        recompute.as_secs_f64(),
+        recomputed as f64 / recompute.as_secs_f64()
+    ));
+    let with_due = count("select count(*) from tickets t join organizations o on o.id = t.org_id where o.slug = 'big' and t.resolution_due_at is not null")
+        .fetch_one(&mut admin)
+        .await?;
+    out(&format!("  {with_due} of them now carry a resolution due time"));
+    Ok(())
+}
+
+async fn tx_department(tx: &mut ferrodesk_db::TenantTx) -> anyhow::Result<ferrodesk_domain::DepartmentId> {
+    let id: Uuid = sqlx::query_scalar("select id from departments limit 1").fetch_one(&mut **tx).await?;
+    Ok(ferrodesk_domain::DepartmentId::from_uuid(id))
+}
+
+/// Loads open tickets with stored clocks: most due days ahead, `due_share` past 80% (half of
+/// those past due). The big tenant's tickets also get their `ticket.created` events, which the
+/// recomputation replays. Returns the big tenant's id.
+async fn load_sla(admin_url: &str, args: &SlaBenchArgs) -> anyhow::Result<OrgId> {
+    let mut conn = PgConnection::connect(admin_url).await?;
+    let mut rng = StdRng::seed_from_u64(7);
+    let now = Utc::now();
+    let (mut orgs, mut departments, mut users, mut members) =
+        (String::new(), String::new(), String::new(), String::new());
+    let mut tenants = Vec::new();
+    for o in 0..=args.orgs {
+        let big = o == args.orgs;
+        let id = Uuid::now_v7();
+        let slug = if big { "big".to_owned() } else { format!("sla-{o:04}") };
+        orgs.push_str(&format!("{id}\t{slug}\tSLA {o}\tEurope/London\n"));
+        let department = Uuid::now_v7();
+        departments.push_str(&format!("{id}\t{department}\tIT\n"));
+        let mut agents = Vec::new();
+        for (n, role) in ["admin", "agent", "agent"].iter().enumerate() {
+            let uid = Uuid::now_v7();
+            users.push_str(&format!("{uid}\t{role}{n}@{slug}.test\t{role} {n}\n"));
+            members.push_str(&format!("{id}\t{uid}\t{role}\n"));
+            if *role == "agent" {
+                agents.push(uid);
+            }
+        }
+        tenants.push((
+            id,
+            department,
+            agents,
+            if big { args.recompute_tickets } else { args.open_tickets_per_org },
+            big,
+        ));
+    }
+    copy(&mut conn, "organizations (id, slug, name, time_zone)", orgs).await?;
+    copy(&mut conn, "departments (org_id, id, name)", departments).await?;
+    copy(&mut conn, "users (id, email, name)", users).await?;
+    copy(&mut conn, "memberships (org_id, user_id, role)", members).await?;
+
+    let columns = "tickets (org_id, id, kind, number, subject, status, priority, channel, department_id, assignee_id, \
+                   created_at, updated_at, first_response_at, resolution_due_at, resolution_at_risk_at)";
+    let (mut tickets, mut events, mut rows) = (String::new(), String::new(), 0usize);
+    for (org, department, agents, count, big) in &tenants {
+        for number in 1..=*count {
+            let id = Uuid::now_v7();
+            let created = now - chrono::Duration::minutes(rng.random_range(60..20_000));
+            let (at_risk, due) = if rng.random_bool(args.due_share) {
+                let due = now + chrono::Duration::minutes(rng.random_range(-60..60));
+                (now - chrono::Duration::minutes(rng.random_range(1..30)), due)
+            } else {
+                let due = now + chrono::Duration::minutes(rng.random_range(600..40_000));
+                (due - chrono::Duration::minutes(120), due)
+            };
+            let status = ["new", "open", "open", "open", "pending"][rng.random_range(0..5)];
+            let assignee = if status == "new" {
+                "\\N".to_owned()
+            } else {
+                agents[rng.random_range(0..agents.len())].to_string()
+            };
+            tickets.push_str(&format!(
+                "{org}\t{id}\tincident\t{number}\tBench ticket {number}\t{status}\t3\temail\t{department}\t{assignee}\t{c}\t{c}\t{c}\t{}\t{}\n",
+                due.to_rfc3339(),
+                at_risk.to_rfc3339(),
+                c = created.to_rfc3339(),
+            ));
+            if *big {
+                events.push_str(&format!(
+                    "{org}\t{}\tticket\t{id}\tticket.created\t{{\"status\": \"open\", \"priority\": \"P3\"}}\t{}\n",
+                    Uuid::now_v7(),
+                    created.to_rfc3339()
+                ));
+            }
+            rows += 1;
+            if rows % 50_000 == 0 {
+                copy(&mut conn, columns, std::mem::take(&mut tickets)).await?;
+                copy(
+                    &mut conn,
+                    "events (org_id, id, subject_type, subject_id, action, changes, created_at)",
+                    std::mem::take(&mut events),
+                )
+                .await?;
+            }
+        }
+        let counter = format!("{org}\tincident\t{count}\n");
+        copy(&mut conn, "ticket_counters (org_id, kind, last_number)", counter).await?;
+    }
+    copy(&mut conn, columns, tickets).await?;
+    copy(&mut conn, "events (org_id, id, subject_type, subject_id, action, changes, created_at)", events)
+        .await?;
+    sqlx::raw_sql("analyze organizations, memberships, tickets, events").execute(&mut conn).await?;
+    let big = tenants.last().map(|t| t.0).context("no tenants")?;
+    Ok(OrgId::from_uuid(big))
+}

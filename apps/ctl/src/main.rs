@@ -40,6 +40,8 @@ enum Command {
     Schema,
     /// Load 1,000 orgs × 1,000 tickets and measure the queue query and createTicket over HTTP.
     Bench(bench::BenchArgs),
+    /// One SLA sweep over 1M open tickets in 1,000 tenants, and recomputing a 100k-ticket tenant.
+    BenchSla(bench::SlaBenchArgs),
 }
 
 #[tokio::main]
@@ -56,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
         }
         Command::Bench(args) => bench::run(args).await?,
+        Command::BenchSla(args) => bench::run_sla(args).await?,
         Command::Schema => {
             use std::io::Write;
             std::io::stdout().write_all(ferrodesk_gateway::sdl().as_bytes())?;

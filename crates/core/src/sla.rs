@@ -408,8 +408,24 @@ fn clock_events(setup: &SlaSetup, trail: &[EventRow]) -> Vec<TimedEvent> {
     events
 }
 
-/// The ticket's clock now, derived from its audit trail. `None` when it cannot be derived (a
-/// calendar with no working time for ten years, say), which is logged.
+/// Derives a clock from a trail; `None` (logged) when it cannot be derived, e.g. a calendar with
+/// no working time for ten years.
+fn derive_trail(
+    setup: &SlaSetup,
+    ticket: TicketId,
+    trail: &[EventRow],
+    now: DateTime<Utc>,
+) -> Option<SlaClock> {
+    match derive(&clock_events(setup, trail), now) {
+        Ok(clock) => Some(clock),
+        Err(e) => {
+            tracing::warn!(ticket_id = %ticket, error = %e, "SLA clock unavailable");
+            None
+        }
+    }
+}
+
+/// The ticket's clock now, derived from its audit trail.
 pub async fn clock(
     tx: &mut TenantTx,
     ticket: TicketId,
@@ -417,13 +433,7 @@ pub async fn clock(
 ) -> Result<Option<SlaClock>, AppError> {
     let setup = SlaSetup::load(tx, Some(department)).await?;
     let trail = events::list_for_subject(tx, "ticket", ticket.into_uuid(), None, 100_000).await?;
-    match derive(&clock_events(&setup, &trail), Utc::now()) {
-        Ok(clock) => Ok(Some(clock)),
-        Err(e) => {
-            tracing::warn!(ticket_id = %ticket, error = %e, "SLA clock unavailable");
-            Ok(None)
-        }
-    }
+    Ok(derive_trail(&setup, ticket, &trail, Utc::now()))
 }
 
 /// Re-derives and stores a ticket's clock after a change that affects it.
@@ -433,19 +443,35 @@ pub async fn refresh(tx: &mut TenantTx, ticket: TicketId, department: Department
     Ok(())
 }
 
-/// Recomputes the clocks of every open ticket, after a calendar or policy changed (a job).
-/// Works in batches of 200, each in its own transaction, so other writers are never held long.
+/// Tickets recomputed per transaction: large enough to amortise the round trips, small enough
+/// that no writer waits long on the rows.
+const RECOMPUTE_BATCH: i64 = 500;
+
+/// Recomputes the clocks of every open ticket, after a calendar or policy changed (a job). Each
+/// batch is three round trips (ids, trails, one update) plus one per department's setup.
 pub async fn recompute_open(db: &Db, org_id: OrgId) -> Result<usize, AppError> {
     let mut after = Uuid::nil();
     let mut done = 0;
+    let mut setups: HashMap<DepartmentId, SlaSetup> = HashMap::new();
     loop {
         let mut tx = db.system_in(org_id).await?;
-        let batch = tickets::open_after(&mut tx, after, 200).await?;
+        let batch = tickets::open_after(&mut tx, after, RECOMPUTE_BATCH).await?;
         let Some(last) = batch.last() else { break };
         after = last.0.into_uuid();
+        let ids: Vec<Uuid> = batch.iter().map(|(id, _)| id.into_uuid()).collect();
+        let trails = events::trails(&mut tx, "ticket", &ids).await?;
+        let now = Utc::now();
+        let mut clocks = Vec::with_capacity(batch.len());
         for (id, department) in &batch {
-            refresh(&mut tx, *id, *department).await?;
+            if !setups.contains_key(department) {
+                setups.insert(*department, SlaSetup::load(&mut tx, Some(*department)).await?);
+            }
+            let Some(setup) = setups.get(department) else { continue };
+            let trail = trails.get(&id.into_uuid()).map_or(&[][..], Vec::as_slice);
+            let clock = derive_trail(setup, *id, trail, now);
+            clocks.push((*id, clock.as_ref().map(columns).unwrap_or_default()));
         }
+        tickets::save_sla_batch(&mut tx, &clocks).await?;
         tx.commit().await?;
         done += batch.len();
     }

@@ -147,6 +147,38 @@ pub async fn save_sla(tx: &mut TenantTx, id: TicketId, sla: &SlaColumns) -> Resu
     Ok(())
 }
 
+/// Stores many tickets' clocks in one statement.
+pub async fn save_sla_batch(tx: &mut TenantTx, clocks: &[(TicketId, SlaColumns)]) -> Result<(), DbError> {
+    let org_id = tx.org_id();
+    let ids: Vec<Uuid> = clocks.iter().map(|(id, _)| id.into_uuid()).collect();
+    let column =
+        |f: fn(&SlaColumns) -> Option<DateTime<Utc>>| clocks.iter().map(|(_, c)| f(c)).collect::<Vec<_>>();
+    let flag = |f: fn(&SlaColumns) -> bool| clocks.iter().map(|(_, c)| f(c)).collect::<Vec<_>>();
+    sqlx::query!(
+        r#"update tickets t set response_due_at = c.response_due_at, resolution_due_at = c.resolution_due_at,
+                  response_breached = c.response_breached, resolution_breached = c.resolution_breached,
+                  response_at_risk_at = c.response_at_risk_at, resolution_at_risk_at = c.resolution_at_risk_at,
+                  sla_paused = c.paused
+           from unnest($2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::bool[], $6::bool[],
+                       $7::timestamptz[], $8::timestamptz[], $9::bool[])
+                as c(id, response_due_at, resolution_due_at, response_breached, resolution_breached,
+                     response_at_risk_at, resolution_at_risk_at, paused)
+           where t.org_id = $1 and t.id = c.id"#,
+        org_id.as_uuid(),
+        &ids,
+        &column(|c| c.response_due_at) as &[Option<DateTime<Utc>>],
+        &column(|c| c.resolution_due_at) as &[Option<DateTime<Utc>>],
+        &flag(|c| c.response_breached),
+        &flag(|c| c.resolution_breached),
+        &column(|c| c.response_at_risk_at) as &[Option<DateTime<Utc>>],
+        &column(|c| c.resolution_at_risk_at) as &[Option<DateTime<Utc>>],
+        &flag(|c| c.paused),
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Open tickets after `after` in id order, with their departments: a batch for recomputation.
 pub async fn open_after(
     tx: &mut TenantTx,
