@@ -123,20 +123,16 @@ grant select, insert, update, delete on business_calendars, sla_policies to ferr
 grant select on sla_escalations to ferrodesk_runtime;
 grant select, insert, update on notifications to ferrodesk_runtime;
 
--- The SLA sweep, set-wise across tenants (DESIGN §2.2): marks breaches that time has brought,
--- records each new at-risk or breach escalation once, and notifies the assignee (or, for an
+-- The SLA sweep, set-wise across tenants (DESIGN §2.2): records each new at-risk or breach
+-- escalation once, and notifies the assignee (or, for an
 -- unassigned ticket or a breach, the organisation's owners and admins). Returns the number of
--- escalations raised. Safe to run from several workers at once: the unique key decides.
+-- escalations raised. Safe to run from several workers at once: the unique key decides. It never
+-- writes tickets: a breach that time brings is read from the due instant.
 create function fd_sla_sweep(p_now timestamptz, p_limit integer)
 returns integer language plpgsql security definer set search_path = public, pg_temp as $$
 declare
     v_raised integer;
 begin
-    update tickets set response_breached = true
-    where status in ('new', 'open', 'pending') and response_due_at <= p_now and not response_breached;
-    update tickets set resolution_breached = true
-    where status in ('new', 'open', 'pending') and resolution_due_at <= p_now and not resolution_breached;
-
     with due as (
         select org_id, id, 'response_at_risk' as kind, response_due_at as due_at, assignee_id, kind as tkind, number
         from tickets where status in ('new', 'open', 'pending') and response_at_risk_at <= p_now

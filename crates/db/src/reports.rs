@@ -3,7 +3,7 @@
 //! category and assignee.
 //!
 //! Definitions (a ticket counts in every group it belongs to):
-//! - a clock has a *verdict* once it is breached (`*_breached`) or stopped (response:
+//! - a clock has a *verdict* once it is breached (`*_breached`, or past its due instant) or stopped (response:
 //!   `first_response_at` set; resolution: `resolved_at` set). Running clocks have none yet and
 //!   are left out of compliance, so an unfinished month is not penalised for work in progress;
 //! - *met* = stopped and not breached; compliance % = 100 × met / (met + breached), `None` when no
@@ -107,10 +107,15 @@ pub async fn sla_report(tx: &mut TenantTx, window: &MonthWindow) -> Result<SlaRe
                select t.priority, coalesce(p.id, c.id) as category_id, coalesce(p.name, c.name) as category_name,
                       t.assignee_id, a.name as assignee_name,
                       t.resolved_at is not null as resolved,
-                      t.first_response_at is not null and not t.response_breached as response_met,
-                      t.response_breached,
-                      t.resolved_at is not null and not t.resolution_breached as resolution_met,
-                      t.resolution_breached,
+                      t.first_response_at is not null
+                          and not (t.response_breached or coalesce(t.response_due_at <= now(), false))
+                          as response_met,
+                      t.response_breached or coalesce(t.response_due_at <= now(), false) as response_breached,
+                      t.resolved_at is not null
+                          and not (t.resolution_breached or coalesce(t.resolution_due_at <= now(), false))
+                          as resolution_met,
+                      t.resolution_breached or coalesce(t.resolution_due_at <= now(), false)
+                          as resolution_breached,
                       (extract(epoch from t.resolved_at - t.created_at) / 60)::float8 as resolution_minutes,
                       (extract(epoch from t.first_response_at - t.created_at) / 60)::float8 as first_response_minutes
                from tickets t

@@ -69,14 +69,18 @@ impl TicketRow {
 }
 
 /// The projection shared by every ticket read, over a relation named `t` with the tickets'
-/// columns. Names come through joins, under the same row-level security as everything else (a
+/// columns. A breach is stored when a change stops or re-targets a clock past its target; one
+/// that time brings is read from the due instant (`BREACHED`), so the sweep never rewrites tickets. Names come through joins, under the same row-level security as everything else (a
 /// requester never sees other requesters' names). A macro so that it can be `concat!`ed.
 macro_rules! ticket_projection {
     () => {
         "select t.id, t.kind, t.number, t.subject, t.description, t.status, t.priority,
        t.impact, t.urgency, t.channel, t.department_id, t.tags, t.created_at, t.updated_at,
        t.first_response_at, t.resolved_at, t.closed_at, t.reopen_count, t.response_due_at,
-       t.resolution_due_at, t.response_breached, t.resolution_breached, t.response_at_risk_at,
+       t.resolution_due_at,
+       (t.response_breached or coalesce(t.response_due_at <= now(), false)) as response_breached,
+       (t.resolution_breached or coalesce(t.resolution_due_at <= now(), false)) as resolution_breached,
+       t.response_at_risk_at,
        t.resolution_at_risk_at, t.sla_paused,
        t.category_id, c.name as category_name, c.parent_id as category_parent_id,
        t.requester_id, r.name as requester_name, r.email::text as requester_email,
@@ -91,6 +95,10 @@ macro_rules! ticket_joins {
   left join users a on a.id = t.assignee_id"
     };
 }
+
+/// Whether either clock is breached now: stored at the last change, or past its due instant.
+pub const BREACHED: &str = "(t.response_breached or t.resolution_breached
+      or coalesce(t.response_due_at <= now(), false) or coalesce(t.resolution_due_at <= now(), false))";
 
 const SELECT_TICKET: &str =
     concat!(ticket_projection!(), " from tickets t", ticket_joins!(), " where t.org_id = ");
@@ -485,14 +493,14 @@ pub async fn list(
         q.push(")");
     }
     if let Some(breached) = filter.sla_breached {
-        q.push(" and (t.response_breached or t.resolution_breached) = ").push_bind(breached);
+        q.push(format!(" and {BREACHED} = ")).push_bind(breached);
     }
     if filter.sla_at_risk {
-        q.push(
-            " and not (t.response_breached or t.resolution_breached)
+        q.push(format!(
+            " and not {BREACHED}
               and ((t.response_due_at is not null and t.response_at_risk_at <= now())
-                   or (t.resolution_due_at is not null and t.resolution_at_risk_at <= now()))",
-        );
+                   or (t.resolution_due_at is not null and t.resolution_at_risk_at <= now()))"
+        ));
     }
     if let Some(before) = filter.sla_due_before {
         q.push(" and t.resolution_due_at < ").push_bind(before);
