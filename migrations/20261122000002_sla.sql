@@ -70,8 +70,11 @@ create index tickets_resolution_due_sweep_idx on tickets (resolution_due_at)
 -- One row per escalation ever raised: the unique key makes the sweep exactly-once per ticket,
 -- kind and due instant, across restarts and concurrent workers. A new due instant (after a pause
 -- or a priority change) can escalate again.
+-- No separate foreign key to organizations on the two tables the sweep writes: the composite keys
+-- to tickets and memberships imply it (and cascade from it), and each extra key is a trigger per
+-- row in a sweep that may write tens of thousands.
 create table sla_escalations (
-    org_id uuid not null references organizations (id) on delete cascade,
+    org_id uuid not null,
     id uuid not null,
     ticket_id uuid not null,
     kind text not null check (kind in ('response_at_risk', 'response_breached',
@@ -85,7 +88,7 @@ create table sla_escalations (
 
 -- In-app notifications, each for one member.
 create table notifications (
-    org_id uuid not null references organizations (id) on delete cascade,
+    org_id uuid not null,
     id uuid not null,
     user_id uuid not null,
     kind text not null,
@@ -156,23 +159,30 @@ begin
         select org_id, gen_random_uuid(), id, kind, due_at from fresh
         on conflict do nothing
         returning org_id, ticket_id, kind
+    ), escalated as (
+        -- What was raised, with the ticket's details carried from `fresh` (no second lookup).
+        select f.org_id, f.id as ticket_id, f.kind, f.assignee_id, f.tkind, f.number
+        from raised r join fresh f on f.org_id = r.org_id and f.id = r.ticket_id and f.kind = r.kind
     ), recipients as (
-        select r.org_id, r.ticket_id, r.kind, m.user_id
-        from raised r
-        join tickets t on t.org_id = r.org_id and t.id = r.ticket_id
-        join memberships m on m.org_id = r.org_id and m.status = 'active'
-            and ((m.user_id = t.assignee_id)
-                 or ((t.assignee_id is null or r.kind like '%breached') and m.role in ('owner', 'admin')))
+        -- Two branches rather than one join on "assignee or admin", so each uses its index.
+        select e.*, e.assignee_id as user_id
+        from escalated e
+        join memberships m on m.org_id = e.org_id and m.user_id = e.assignee_id and m.status = 'active'
+        union
+        select e.*, m.user_id
+        from escalated e
+        join memberships m on m.org_id = e.org_id and m.role in ('owner', 'admin') and m.status = 'active'
+        where e.assignee_id is null or e.kind like '%breached'
     ), notified as (
         insert into notifications (org_id, id, user_id, kind, ticket_id, title)
         select rc.org_id, gen_random_uuid(), rc.user_id, 'sla.' || rc.kind, rc.ticket_id,
-               case t.kind when 'incident' then 'INC-' else 'REQ-' end || lpad(t.number::text, 4, '0')
+               case rc.tkind when 'incident' then 'INC-' else 'REQ-' end || lpad(rc.number::text, 4, '0')
                || case rc.kind
                       when 'response_at_risk' then ': first response due soon'
                       when 'resolution_at_risk' then ': resolution due soon'
                       when 'response_breached' then ': first response overdue'
                       else ': resolution overdue' end
-        from recipients rc join tickets t on t.org_id = rc.org_id and t.id = rc.ticket_id
+        from recipients rc
         returning 1
     )
     -- Postgres runs every data-modifying CTE once, referenced or not, so `notified` happens.
