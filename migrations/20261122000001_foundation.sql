@@ -283,22 +283,24 @@ create policy tenant_isolation on organizations
     using (id = nullif(current_setting('app.org_id', true), '')::uuid)
     with check (id = nullif(current_setting('app.org_id', true), '')::uuid);
 
-do $$
-declare
-    t text;
+-- The one way a table becomes a tenant table: RLS enabled and forced, and the tenant policy on
+-- `org_id`. Every migration that adds a tenant table calls it (tests/it/schema_guard checks the
+-- result). Not granted to the runtime role: migrations only.
+create function fd_isolate_tenant_table(p_table regclass) returns void language plpgsql as $$
 begin
-    foreach t in array array['memberships', 'departments', 'categories', 'ticket_counters', 'tickets',
-                             'ticket_messages', 'events', 'invitations', 'api_tokens', 'jobs']
-    loop
-        execute format('alter table %I enable row level security', t);
-        execute format('alter table %I force row level security', t);
-        execute format(
-            'create policy tenant_isolation on %I
-                 using (org_id = nullif(current_setting(''app.org_id'', true), '''')::uuid)
-                 with check (org_id = nullif(current_setting(''app.org_id'', true), '''')::uuid)', t);
-    end loop;
+    execute format('alter table %s enable row level security', p_table);
+    execute format('alter table %s force row level security', p_table);
+    execute format(
+        'create policy tenant_isolation on %s
+             using (org_id = nullif(current_setting(''app.org_id'', true), '''')::uuid)
+             with check (org_id = nullif(current_setting(''app.org_id'', true), '''')::uuid)', p_table);
 end
 $$;
+revoke all on function fd_isolate_tenant_table(regclass) from public;
+
+select fd_isolate_tenant_table(t)
+from unnest(array['memberships', 'departments', 'categories', 'ticket_counters', 'tickets', 'ticket_messages',
+                  'events', 'invitations', 'api_tokens', 'jobs']::regclass[]) as t;
 
 -- Requesters see the organisation's staff and themselves, not the other requesters.
 create policy requesters_see_staff on memberships as restrictive
@@ -482,16 +484,6 @@ returns text language sql security definer set search_path = public, pg_temp as 
     returning status
 $$;
 
-create function fd_enqueue_system_job(p_id uuid, p_kind text, p_payload jsonb, p_run_at timestamptz, p_dedupe_key text)
-returns boolean language sql security definer set search_path = public, pg_temp as $$
-    with ins as (
-        insert into jobs (id, kind, payload, run_at, dedupe_key)
-        values (p_id, p_kind, p_payload, p_run_at, p_dedupe_key)
-        on conflict do nothing
-        returning 1
-    )
-    select exists (select 1 from ins)
-$$;
 
 do $$
 declare
@@ -502,8 +494,7 @@ begin
         'fd_login_candidates(citext)', 'fd_ensure_person(uuid, citext, text)',
         'fd_invitation_by_token(bytea)', 'fd_accept_invitation(bytea, text, text)',
         'fd_authenticate_api_token(bytea)', 'fd_claim_jobs(text, integer, interval)',
-        'fd_complete_job(uuid, text)', 'fd_fail_job(uuid, text, text, timestamptz)',
-        'fd_enqueue_system_job(uuid, text, jsonb, timestamptz, text)']
+        'fd_complete_job(uuid, text)', 'fd_fail_job(uuid, text, text, timestamptz)']
     loop
         execute format('revoke all on function %s from public', f);
         execute format('grant execute on function %s to ferrodesk_runtime', f);

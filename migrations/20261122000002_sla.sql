@@ -102,21 +102,8 @@ create table notifications (
 );
 create index notifications_user_idx on notifications (org_id, user_id, created_at desc, id);
 
-do $$
-declare
-    t text;
-begin
-    foreach t in array array['business_calendars', 'sla_policies', 'sla_escalations', 'notifications']
-    loop
-        execute format('alter table %I enable row level security', t);
-        execute format('alter table %I force row level security', t);
-        execute format(
-            'create policy tenant_isolation on %I
-                 using (org_id = nullif(current_setting(''app.org_id'', true), '''')::uuid)
-                 with check (org_id = nullif(current_setting(''app.org_id'', true), '''')::uuid)', t);
-    end loop;
-end
-$$;
+select fd_isolate_tenant_table(t)
+from unnest(array['business_calendars', 'sla_policies', 'sla_escalations', 'notifications']::regclass[]) as t;
 
 -- A person reads and marks only their own notifications.
 create policy own_notifications on notifications as restrictive

@@ -84,10 +84,6 @@ impl Runner {
         self
     }
 
-    pub fn with_lease(mut self, lease: Duration) -> Self {
-        self.lease = lease;
-        self
-    }
 
     pub fn register<F, Fut>(mut self, kind: &str, handler: F) -> Self
     where
