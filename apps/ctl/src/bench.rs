@@ -38,14 +38,8 @@ pub struct BenchArgs {
     /// Reuse the data of a previous run instead of loading again.
     #[arg(long)]
     skip_load: bool,
-    #[arg(
-        long,
-        env = "DATABASE_SUPERUSER_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-    )]
-    superuser_url: String,
-    #[arg(long, default_value = "127.0.0.1:5432")]
-    pg_host: String,
+    #[command(flatten)]
+    cluster: BenchCluster,
     #[arg(long, default_value = "ferrodesk_bench")]
     database: String,
     #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
@@ -107,6 +101,42 @@ fn url(role: &str, host: &str, db: &str) -> String {
     format!("postgres://{role}:{role}@{host}/{db}?sslmode=disable")
 }
 
+/// Where the benchmarks make their databases. Shared by `bench` and `bench-sla`.
+#[derive(clap::Args, Debug)]
+pub struct BenchCluster {
+    #[arg(
+        long,
+        env = "DATABASE_SUPERUSER_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    superuser_url: String,
+    #[arg(long, default_value = "127.0.0.1:5432")]
+    pg_host: String,
+}
+
+impl BenchCluster {
+    /// The owner (loading) and runtime (measuring) URLs of a database.
+    fn urls(&self, database: &str) -> (String, String) {
+        (url("ferrodesk_owner", &self.pg_host, database), url("ferrodesk_app", &self.pg_host, database))
+    }
+
+    /// Drops the database if it exists, then creates and migrates it as the product would.
+    async fn fresh_database(&self, database: &str) -> anyhow::Result<()> {
+        let (admin_url, app_url) = self.urls(database);
+        let mut su = PgConnection::connect(&self.superuser_url).await.context("superuser connection")?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("drop database if exists {database} with (force)")))
+            .execute(&mut su)
+            .await?;
+        ferrodesk_db::bootstrap_cluster(
+            &self.superuser_url,
+            &BootstrapPlan::from_urls(&admin_url, &app_url)?,
+        )
+        .await?;
+        ferrodesk_db::migrate(&admin_url).await?;
+        Ok(())
+    }
+}
+
 fn out(line: &str) {
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "{line}");
@@ -114,16 +144,9 @@ fn out(line: &str) {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let admin_url = url("ferrodesk_owner", &args.pg_host, &args.database);
-    let app_url = url("ferrodesk_app", &args.pg_host, &args.database);
-    let plan = BootstrapPlan::from_urls(&admin_url, &app_url)?;
+    let (admin_url, app_url) = args.cluster.urls(&args.database);
     if !args.skip_load {
-        let mut su = PgConnection::connect(&args.superuser_url).await.context("superuser connection")?;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("drop database if exists {} with (force)", args.database)))
-            .execute(&mut su)
-            .await?;
-        ferrodesk_db::bootstrap_cluster(&args.superuser_url, &plan).await?;
-        ferrodesk_db::migrate(&admin_url).await?;
+        args.cluster.fresh_database(&args.database).await?;
         let started = Instant::now();
         load(&admin_url, &args).await?;
         out(&format!(
@@ -597,14 +620,8 @@ pub struct SlaBenchArgs {
     /// Open tickets of the one tenant whose calendar changes.
     #[arg(long, default_value_t = 100_000)]
     recompute_tickets: usize,
-    #[arg(
-        long,
-        env = "DATABASE_SUPERUSER_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-    )]
-    superuser_url: String,
-    #[arg(long, default_value = "127.0.0.1:5432")]
-    pg_host: String,
+    #[command(flatten)]
+    cluster: BenchCluster,
     #[arg(long, default_value = "ferrodesk_bench_sla")]
     database: String,
 }
@@ -612,15 +629,8 @@ pub struct SlaBenchArgs {
 /// `ferrodesk bench-sla`: one SLA sweep over 1M open tickets in 1,000 tenants with ~1% due for
 /// escalation, and recomputing every due time of a 100,000-ticket tenant after a calendar change.
 pub async fn run_sla(args: SlaBenchArgs) -> anyhow::Result<()> {
-    let admin_url = url("ferrodesk_owner", &args.pg_host, &args.database);
-    let app_url = url("ferrodesk_app", &args.pg_host, &args.database);
-    let mut su = PgConnection::connect(&args.superuser_url).await.context("superuser connection")?;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("drop database if exists {} with (force)", args.database)))
-        .execute(&mut su)
-        .await?;
-    ferrodesk_db::bootstrap_cluster(&args.superuser_url, &BootstrapPlan::from_urls(&admin_url, &app_url)?)
-        .await?;
-    ferrodesk_db::migrate(&admin_url).await?;
+    let (admin_url, app_url) = args.cluster.urls(&args.database);
+    args.cluster.fresh_database(&args.database).await?;
     let started = Instant::now();
     let big_org = load_sla(&admin_url, &args).await?;
     out(&format!(

@@ -32,13 +32,9 @@ pub struct TicketRow {
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub reopen_count: i32,
-    pub response_due_at: Option<DateTime<Utc>>,
-    pub resolution_due_at: Option<DateTime<Utc>>,
-    pub response_breached: bool,
-    pub resolution_breached: bool,
-    pub response_at_risk_at: Option<DateTime<Utc>>,
-    pub resolution_at_risk_at: Option<DateTime<Utc>>,
-    pub sla_paused: bool,
+    /// The SLA clock's state (breaches include those time has brought: see `BREACHED`).
+    #[sqlx(flatten)]
+    pub sla: SlaColumns,
     pub category_id: Option<Uuid>,
     pub category_name: Option<String>,
     pub category_parent_id: Option<Uuid>,
@@ -123,7 +119,7 @@ pub async fn by_number(tx: &mut TenantTx, number: TicketNumber) -> Result<Option
 }
 
 /// The SLA clock's stored state (see crates/sla::clock).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct SlaColumns {
     pub response_due_at: Option<DateTime<Utc>>,
     pub resolution_due_at: Option<DateTime<Utc>>,
@@ -131,6 +127,7 @@ pub struct SlaColumns {
     pub resolution_breached: bool,
     pub response_at_risk_at: Option<DateTime<Utc>>,
     pub resolution_at_risk_at: Option<DateTime<Utc>>,
+    #[sqlx(rename = "sla_paused")]
     pub paused: bool,
 }
 
@@ -400,7 +397,7 @@ impl TicketCursor {
                 Self { priority: Some(row.priority), at: row.created_at, id: row.id, due: None }
             }
             TicketOrderField::SlaDue => {
-                Self { priority: None, at: row.created_at, id: row.id, due: row.resolution_due_at }
+                Self { priority: None, at: row.created_at, id: row.id, due: row.sla.resolution_due_at }
             }
         }
     }

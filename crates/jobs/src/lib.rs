@@ -84,7 +84,6 @@ impl Runner {
         self
     }
 
-
     pub fn register<F, Fut>(mut self, kind: &str, handler: F) -> Self
     where
         F: Fn(Db, Job) -> Fut + Send + Sync + 'static,

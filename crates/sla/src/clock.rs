@@ -201,7 +201,7 @@ impl SlaClock {
             return Err(ClockError::CreatedAfterNow { created, now });
         }
         let mut derivation = Derivation::start(targets.clone(), created);
-        for event in events.iter().skip(1).take_while(|event| event.at <= now) {
+        for event in events.get(1..).unwrap_or(&[]).iter().take_while(|event| event.at <= now) {
             derivation.apply(event)?;
         }
         derivation.read(now)

@@ -382,15 +382,15 @@ impl Ticket {
     }
 
     async fn sla(&self) -> TicketSla {
-        let t = &self.0;
+        let (t, sla) = (&self.0, &self.0.sla);
         TicketSla {
-            response_due_at: t.response_due_at,
-            resolution_due_at: t.resolution_due_at,
-            response_breached: t.response_breached,
-            resolution_breached: t.resolution_breached,
-            response_at_risk_at: t.response_at_risk_at,
-            resolution_at_risk_at: t.resolution_at_risk_at,
-            paused: t.sla_paused,
+            response_due_at: sla.response_due_at,
+            resolution_due_at: sla.resolution_due_at,
+            response_breached: sla.response_breached,
+            resolution_breached: sla.resolution_breached,
+            response_at_risk_at: sla.response_at_risk_at,
+            resolution_at_risk_at: sla.resolution_at_risk_at,
+            paused: sla.paused,
             ticket_id: t.id,
             department_id: t.department_id,
         }

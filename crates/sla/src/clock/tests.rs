@@ -245,8 +245,7 @@ fn raising_the_priority_measures_the_rest_against_the_new_target() {
     let state = resolution(&clock);
     assert_eq!((state.breached_at, state.due_at), (Some(jan(12, 15, 0)), Some(jan(12, 15, 0))));
     assert_eq!(state.remaining(), -hours(2));
-    let tail: Vec<_> =
-        clock.timeline.iter().skip(2).map(|entry| (entry.kind, entry.detail.as_str())).collect();
+    let tail: Vec<_> = clock.timeline[2..].iter().map(|entry| (entry.kind, entry.detail.as_str())).collect();
     assert_eq!(
         tail,
         [
