@@ -172,6 +172,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             trust_proxy: false,
             web_dir: None,
         },
+        mail: ferrodesk_config::MailConfig::default(),
     };
     let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

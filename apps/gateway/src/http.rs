@@ -20,6 +20,7 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde_json::json;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::TraceLayer;
 
 use crate::graphql::RequestCtx;
@@ -34,14 +35,31 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         if config.graphiql { get(graphiql).post(graphql) } else { axum::routing::post(graphql) };
     let mut router = Router::new()
         .route("/graphql", graphql_route)
+        .route("/graphql/ws", get(crate::live::graphql_ws))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics));
     if let Some(dir) =
         config.web_dir.as_deref().filter(|d| std::path::Path::new(d).join("index.html").exists())
     {
-        let index = std::path::Path::new(dir).join("index.html");
-        router = router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));
+        let dir = std::path::Path::new(dir);
+        // Built assets have content hashes in their names: cache them for a year, and answer 404
+        // (not the app) for one that does not exist. Everything else revalidates, so a deploy
+        // shows at once.
+        let assets = ServeDir::new(dir.join("assets")).precompressed_gzip();
+        let immutable = |response: &Response<_>| {
+            response
+                .status()
+                .is_success()
+                .then_some(HeaderValue::from_static("public, max-age=31536000, immutable"))
+        };
+        router = router
+            .nest_service("/assets", SetResponseHeader::overriding(assets, header::CACHE_CONTROL, immutable))
+            .fallback_service(SetResponseHeader::overriding(
+                ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))),
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-cache"),
+            ));
     }
     let request_id = header::HeaderName::from_static("x-request-id");
     router
@@ -103,12 +121,12 @@ async fn graphiql() -> Html<String> {
 }
 
 /// A transport-level failure, shaped like any other GraphQL error.
-fn transport_error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(crate) fn transport_error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })))
         .into_response()
 }
 
-fn bearer_or_cookie(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn bearer_or_cookie(headers: &HeaderMap) -> Option<String> {
     if let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         return auth.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
     }
@@ -122,7 +140,7 @@ fn bearer_or_cookie(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-fn client_ip(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
+pub(crate) fn client_ip(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
     let forwarded = headers
         .get("x-forwarded-for")
         .and_then(|v| v.to_str().ok())

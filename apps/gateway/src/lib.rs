@@ -2,6 +2,7 @@
 
 mod graphql;
 mod http;
+mod live;
 mod state;
 
 use std::net::SocketAddr;

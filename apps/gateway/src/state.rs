@@ -8,6 +8,7 @@ use redis::aio::ConnectionManager;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::graphql::{AppSchema, build_schema};
+use crate::live::Live;
 
 /// Shared by every request. Cheap to clone.
 #[derive(Clone)]
@@ -19,9 +20,12 @@ pub struct App {
     pub sessions: SessionStore,
     pub limiter: RateLimiter,
     pub schema: AppSchema,
+    pub live: Live,
     pub secure_cookies: bool,
     pub trust_proxy: bool,
     pub public_url: String,
+    /// Organisations receive mail at `<slug>@inbound_domain`.
+    pub inbound_domain: String,
 }
 
 impl std::ops::Deref for AppState {
@@ -44,15 +48,18 @@ impl AppState {
             .context("connecting to Postgres (DATABASE_URL)")?;
         let redis = connect_redis(&config.redis.url).await?;
         let prefix = &config.redis.key_prefix;
+        let live = Live::connect(redis.clone(), &config.redis.url, prefix).await?;
         Ok(Self(Arc::new(App {
             sessions: SessionStore::new(redis.clone(), prefix),
             limiter: RateLimiter::new(redis.clone(), prefix),
             schema: build_schema(),
+            live,
             db,
             redis,
             secure_cookies: config.http.is_https(),
             trust_proxy: config.http.trust_proxy,
             public_url: config.http.public_url.trim_end_matches('/').to_owned(),
+            inbound_domain: config.mail.inbound_domain.clone(),
         })))
     }
 }

@@ -1,15 +1,39 @@
-//! The worker: the durable job runner today; the email intake listener and the SLA and demo
-//! schedules join it in their own issues.
+//! The worker: the durable job runner, the email intake listener (SMTP, optionally LMTP) and the
+//! SLA sweep.
 
-use ferrodesk_config::WorkerConfig;
-use ferrodesk_db::Db;
-use ferrodesk_jobs::Runner;
+pub mod intake;
+
+use std::sync::Arc;
 use std::time::Duration;
 
+use ferrodesk_config::{MailConfig, WorkerConfig};
+use ferrodesk_core::mail::MailService;
+use ferrodesk_db::Db;
+use ferrodesk_jobs::Runner;
+use ferrodesk_mail::outbound::{Templates, Transport};
+use ferrodesk_mail::smtp::{self, ServerConfig};
+use ferrodesk_mail::store::LocalStore;
+use secrecy::ExposeSecret;
 use tokio::sync::watch;
 
+/// The mail service from configuration: outbound through the relay when one is set, otherwise
+/// into the file outbox.
+pub fn mail_service(db: Db, config: &MailConfig) -> anyhow::Result<MailService> {
+    let relay = config.smtp_relay_url.as_ref().map(|u| u.expose_secret().to_owned());
+    Ok(MailService {
+        db,
+        inbound_domain: config.inbound_domain.clone(),
+        public_url: config.public_url.clone(),
+        ack_limit_per_hour: config.ack_limit_per_hour,
+        store: LocalStore::new(&config.attachments_dir),
+        templates: Templates::new(),
+        transport: Transport::from_config(relay.as_deref(), std::path::Path::new(&config.outbox_dir))?,
+    })
+}
+
 /// The job kinds this worker knows, with their handlers.
-pub fn runner(db: Db, concurrency: usize) -> Runner {
+pub fn runner(db: Db, concurrency: usize, mail: Arc<MailService>) -> Runner {
+    let ingest = mail.clone();
     Runner::new(db, concurrency)
         .register("system.ping", |_db, job| async move {
             tracing::info!(payload = %job.payload, "ping");
@@ -21,6 +45,30 @@ pub fn runner(db: Db, concurrency: usize) -> Runner {
                 ferrodesk_core::sla::recompute_open(&db, org).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
             tracing::info!(org_id = %org, tickets = count, "SLA clocks recomputed");
             Ok(())
+        })
+        .register(ferrodesk_core::mail::INGEST_JOB, move |_db, job| {
+            let mail = ingest.clone();
+            async move {
+                let org =
+                    job.org_id.ok_or_else(|| anyhow::anyhow!("an inbound message needs an organisation"))?;
+                let id = job
+                    .payload
+                    .get("id")
+                    .and_then(|v| v.as_str())
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| anyhow::anyhow!("no inbound message id in {}", job.payload))?;
+                let outcome = mail.ingest(org, id).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                tracing::debug!(org_id = %org, inbound_id = %id, ?outcome, "inbound message processed");
+                Ok(())
+            }
+        })
+        .register(ferrodesk_core::mail::NOTIFY_JOB, move |_db, job| {
+            let mail = mail.clone();
+            async move {
+                let org =
+                    job.org_id.ok_or_else(|| anyhow::anyhow!("a notification needs an organisation"))?;
+                mail.notify(org, &job.payload).await
+            }
         })
 }
 
@@ -46,15 +94,52 @@ pub async fn sweep_sla(db: Db, interval: Duration, mut stop: watch::Receiver<boo
     }
 }
 
+/// The intake's protocol settings from configuration.
+pub fn intake_config(config: &MailConfig, lmtp: bool) -> anyhow::Result<ServerConfig> {
+    let mut server = ServerConfig::new(config.inbound_domain.clone());
+    server.max_message_bytes = config.max_message_bytes;
+    server.lmtp = lmtp;
+    if let (Some(cert), Some(key)) = (&config.intake_tls_cert, &config.intake_tls_key) {
+        server.tls = Some(smtp::tls_acceptor(&std::fs::read(cert)?, &std::fs::read(key)?)?);
+    }
+    Ok(server)
+}
+
 pub async fn run(config: WorkerConfig, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
     let db = Db::connect(&config.database.url, config.database.max_connections).await?;
     db.check_runtime_role().await?;
+    let mail = Arc::new(mail_service(db.clone(), &config.mail)?);
+    let runner = runner(db.clone(), config.concurrency, mail.clone());
+    let intake = Arc::new(intake::MailIntake::new(mail, runner.waker()));
+
+    let mut listeners = Vec::new();
+    let smtp_listener = tokio::net::TcpListener::bind(config.mail.intake_smtp_addr).await?;
+    tracing::info!(addr = %smtp_listener.local_addr()?, "SMTP intake listening");
+    listeners.push(tokio::spawn(smtp::serve(
+        smtp_listener,
+        Arc::new(intake_config(&config.mail, false)?),
+        intake.clone(),
+        stop.clone(),
+    )));
+    if let Some(addr) = config.mail.intake_lmtp_addr {
+        let lmtp_listener = tokio::net::TcpListener::bind(addr).await?;
+        tracing::info!(addr = %lmtp_listener.local_addr()?, "LMTP intake listening");
+        listeners.push(tokio::spawn(smtp::serve(
+            lmtp_listener,
+            Arc::new(intake_config(&config.mail, true)?),
+            intake.clone(),
+            stop.clone(),
+        )));
+    }
     let sweep = tokio::spawn(sweep_sla(
         db.clone(),
         Duration::from_secs(config.sla_sweep_interval_secs.max(1)),
         stop.clone(),
     ));
-    runner(db, config.concurrency).run(stop).await;
+    runner.run(stop).await;
     sweep.await?;
+    for listener in listeners {
+        listener.await?;
+    }
     Ok(())
 }

@@ -102,15 +102,58 @@ impl HttpConfig {
 pub struct MailConfig {
     pub inbound_domain: String,
     pub intake_smtp_addr: SocketAddr,
+    /// An LMTP listener next to the SMTP one, for a local MTA that delivers by LMTP.
+    pub intake_lmtp_addr: Option<SocketAddr>,
+    /// PEM certificate chain and key: the intake offers STARTTLS when both are set.
+    pub intake_tls_cert: Option<String>,
+    pub intake_tls_key: Option<String>,
+    pub max_message_bytes: usize,
     pub smtp_relay_url: Option<SecretString>,
+    /// Where outbound mail is written as .eml files when there is no relay.
+    pub outbox_dir: String,
+    /// The local object store for attachments.
+    pub attachments_dir: String,
+    /// Acknowledgements one sender receives per hour at most.
+    pub ack_limit_per_hour: i64,
+    /// Links in outbound mail point here.
+    pub public_url: String,
+}
+
+impl Default for MailConfig {
+    /// The local defaults, as `.env.example` documents them.
+    fn default() -> Self {
+        Self {
+            inbound_domain: "inbound.localhost".into(),
+            intake_smtp_addr: SocketAddr::from(([127, 0, 0, 1], 2525)),
+            intake_lmtp_addr: None,
+            intake_tls_cert: None,
+            intake_tls_key: None,
+            max_message_bytes: 25 * 1024 * 1024,
+            smtp_relay_url: None,
+            outbox_dir: "var/outbox".into(),
+            attachments_dir: "var/attachments".into(),
+            ack_limit_per_hour: 5,
+            public_url: "http://localhost:8080".into(),
+        }
+    }
 }
 
 impl MailConfig {
     pub fn from_env() -> anyhow::Result<Self> {
         Ok(Self {
-            inbound_domain: var("INBOUND_DOMAIN").unwrap_or_else(|| "inbound.localhost".into()),
+            inbound_domain: var("INBOUND_DOMAIN")
+                .unwrap_or_else(|| "inbound.localhost".into())
+                .to_lowercase(),
             intake_smtp_addr: parse_var("INTAKE_SMTP_ADDR", SocketAddr::from(([127, 0, 0, 1], 2525)))?,
+            intake_lmtp_addr: var("INTAKE_LMTP_ADDR").map(|v| v.parse()).transpose()?,
+            intake_tls_cert: var("INTAKE_TLS_CERT"),
+            intake_tls_key: var("INTAKE_TLS_KEY"),
+            max_message_bytes: parse_var("INTAKE_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)?,
             smtp_relay_url: var("SMTP_RELAY_URL").map(Into::into),
+            outbox_dir: var("OUTBOX_DIR").unwrap_or_else(|| "var/outbox".into()),
+            attachments_dir: var("ATTACHMENTS_DIR").unwrap_or_else(|| "var/attachments".into()),
+            ack_limit_per_hour: parse_var("MAIL_ACK_LIMIT_PER_HOUR", 5)?,
+            public_url: var("PUBLIC_URL").unwrap_or_else(|| "http://localhost:8080".into()),
         })
     }
 }
@@ -121,6 +164,7 @@ pub struct GatewayConfig {
     pub database: DatabaseConfig,
     pub redis: RedisConfig,
     pub http: HttpConfig,
+    pub mail: MailConfig,
 }
 
 impl GatewayConfig {
@@ -129,6 +173,7 @@ impl GatewayConfig {
             database: DatabaseConfig::from_env()?,
             redis: RedisConfig::from_env()?,
             http: HttpConfig::from_env()?,
+            mail: MailConfig::from_env()?,
         })
     }
 }

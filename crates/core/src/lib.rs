@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod auth;
 mod error;
+pub mod live;
+pub mod mail;
 pub mod sla;
 pub mod tickets;
 

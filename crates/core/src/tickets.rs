@@ -1,6 +1,6 @@
 //! Tickets: create, update, converse. Every change appends an audit event in the same transaction.
 
-use ferrodesk_db::tickets::{self as repo, NewMessage, NewTicket, TicketRow};
+use ferrodesk_db::tickets::{self as repo, MessageEmail, NewMessage, NewTicket, TicketRow};
 use ferrodesk_db::{TenantTx, accounts, catalog, events};
 use ferrodesk_domain::{
     CategoryId, Channel, DepartmentId, Email, Impact, MessageId, Priority, Role, Subject, TagName, TicketId,
@@ -110,7 +110,11 @@ pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<Tic
     });
     let status = if input.assignee_id.is_some() { TicketStatus::Open } else { TicketStatus::New };
     let clock = sla.start(priority, status, chrono::Utc::now());
-    let channel = if actor.role == Role::Requester { Channel::Portal } else { input.channel };
+    let channel = if actor.role == Role::Requester && input.channel == Channel::Web {
+        Channel::Portal
+    } else {
+        input.channel
+    };
     // The creation event is appended by the same statement that inserts the ticket.
     let event_changes = json!({
         "kind": input.kind, "subject": subject, "status": status, "priority": priority.to_string(),
@@ -209,7 +213,7 @@ pub async fn update_ticket(
             changes.insert("reopened".into(), Value::Bool(true));
         }
         let retimed = before.status != after.status || before.priority != after.priority;
-        events::append(
+        let event_id = events::append(
             tx,
             events::NewEvent {
                 subject_type: "ticket",
@@ -222,6 +226,12 @@ pub async fn update_ticket(
         if retimed {
             crate::sla::refresh(tx, id, before.department_id).await?;
         }
+        if before.status != after.status
+            && matches!(after.status, TicketStatus::Resolved | TicketStatus::Closed)
+        {
+            crate::mail::queue_notification(tx, crate::mail::Notice::Status, id, event_id.into_uuid())
+                .await?;
+        }
     }
     repo::by_id(tx, id).await?.ok_or(AppError::NotFound("ticket"))
 }
@@ -231,6 +241,11 @@ pub struct AddMessage {
     pub body: String,
     pub internal: bool,
     pub channel: Channel,
+    /// Set when the message arrived by email.
+    pub email: Option<MessageEmail>,
+    /// A requester's reply reopens a closed ticket (the organisation's email setting) instead of
+    /// being refused.
+    pub reopen_closed: bool,
 }
 
 /// Adds a public reply or an internal note. A first public reply from staff records the first
@@ -260,6 +275,7 @@ pub async fn add_message(
     } else {
         match before.status {
             TicketStatus::Pending | TicketStatus::Resolved => after.status = TicketStatus::Open,
+            TicketStatus::Closed if input.reopen_closed => after.status = TicketStatus::Open,
             TicketStatus::Closed => {
                 return Err(AppError::bad_input(
                     "ticketId",
@@ -285,6 +301,7 @@ pub async fn add_message(
             internal: input.internal,
             body,
             channel,
+            email: input.email.as_ref(),
         },
     )
     .await?;
@@ -307,6 +324,15 @@ pub async fn add_message(
         },
     )
     .await?;
+    if role.is_staff() && !input.internal {
+        crate::mail::queue_notification(
+            tx,
+            crate::mail::Notice::Reply,
+            input.ticket_id,
+            message_id.into_uuid(),
+        )
+        .await?;
+    }
     let first_response = role.is_staff() && !input.internal && before.first_response_at.is_none();
     if first_response || before.status != after.status {
         crate::sla::refresh(tx, input.ticket_id, before.department_id).await?;

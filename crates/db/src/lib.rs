@@ -9,6 +9,7 @@ mod bootstrap;
 pub mod catalog;
 mod error;
 pub mod events;
+pub mod mail;
 pub mod notifications;
 pub mod reports;
 pub mod sla;

@@ -132,6 +132,13 @@ impl TenantTx {
         self.actor
     }
 
+    /// System work done for a person (a requester's email becoming a ticket): use cases check
+    /// this person's role and the audit trail names them, while the database session keeps the
+    /// system role the worker entered with.
+    pub fn on_behalf_of(&mut self, actor: Actor) {
+        self.actor = Some(actor);
+    }
+
     pub fn actor_id(&self) -> Option<UserId> {
         self.actor.map(|a| a.user_id)
     }

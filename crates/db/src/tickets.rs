@@ -549,6 +549,24 @@ pub struct MessageRow {
     pub body: String,
     pub channel: String,
     pub created_at: DateTime<Utc>,
+    pub body_html: Option<String>,
+    pub original_body: Option<String>,
+    pub email_message_id: Option<String>,
+    pub email_from: Option<String>,
+    pub email_to: Option<Vec<String>>,
+    pub email_cc: Option<Vec<String>>,
+}
+
+/// How a message arrived by email: its headers, its sanitised HTML and its untrimmed text.
+#[derive(Debug, Clone, Default)]
+pub struct MessageEmail {
+    pub message_id: Option<String>,
+    pub from: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub html: Option<String>,
+    pub original_body: String,
+    pub inbound_id: Uuid,
 }
 
 pub struct NewMessage<'a> {
@@ -558,13 +576,16 @@ pub struct NewMessage<'a> {
     pub internal: bool,
     pub body: &'a str,
     pub channel: Channel,
+    pub email: Option<&'a MessageEmail>,
 }
 
 pub async fn insert_message(tx: &mut TenantTx, m: NewMessage<'_>) -> Result<DateTime<Utc>, DbError> {
     let org_id = tx.org_id();
     let created_at = sqlx::query_scalar!(
-        "insert into ticket_messages (org_id, id, ticket_id, author_id, internal, body, channel)
-         values ($1, $2, $3, $4, $5, $6, $7) returning created_at",
+        "insert into ticket_messages (org_id, id, ticket_id, author_id, internal, body, channel, body_html,
+                                      original_body, email_message_id, email_from, email_to, email_cc,
+                                      inbound_message_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning created_at",
         org_id.as_uuid(),
         m.id.as_uuid(),
         m.ticket_id.as_uuid(),
@@ -572,6 +593,13 @@ pub async fn insert_message(tx: &mut TenantTx, m: NewMessage<'_>) -> Result<Date
         m.internal,
         m.body,
         m.channel.as_str(),
+        m.email.and_then(|e| e.html.as_deref()),
+        m.email.map(|e| e.original_body.as_str()),
+        m.email.and_then(|e| e.message_id.as_deref()),
+        m.email.map(|e| e.from.as_str()),
+        m.email.map(|e| e.to.as_slice()),
+        m.email.map(|e| e.cc.as_slice()),
+        m.email.map(|e| e.inbound_id),
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -599,7 +627,8 @@ pub async fn messages(
     Ok(sqlx::query_as!(
         MessageRow,
         r#"select m.id, m.ticket_id, m.author_id, u.name as "author_name?", u.email::text as "author_email?",
-                  m.internal, m.body, m.channel, m.created_at
+                  m.internal, m.body, m.channel, m.created_at, m.body_html, m.original_body, m.email_message_id,
+                  m.email_from, m.email_to, m.email_cc
            from ticket_messages m
            left join users u on u.id = m.author_id
            where m.org_id = $1 and m.ticket_id = $2
@@ -621,7 +650,8 @@ pub async fn message(tx: &mut TenantTx, id: MessageId) -> Result<Option<MessageR
     Ok(sqlx::query_as!(
         MessageRow,
         r#"select m.id, m.ticket_id, m.author_id, u.name as "author_name?", u.email::text as "author_email?",
-                  m.internal, m.body, m.channel, m.created_at
+                  m.internal, m.body, m.channel, m.created_at, m.body_html, m.original_body, m.email_message_id,
+                  m.email_from, m.email_to, m.email_cc
            from ticket_messages m
            left join users u on u.id = m.author_id
            where m.org_id = $1 and m.id = $2"#,

@@ -65,6 +65,7 @@ pub struct Runner {
     concurrency: usize,
     lease: Duration,
     poll: Duration,
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl Runner {
@@ -76,7 +77,14 @@ impl Runner {
             concurrency: concurrency.max(1),
             lease: Duration::from_secs(300),
             poll: Duration::from_millis(500),
+            wake: Arc::new(tokio::sync::Notify::new()),
         }
+    }
+
+    /// A handle that ends the idle wait at once, for code in the same process that has just
+    /// enqueued work (the mail intake); other processes find it at their next poll.
+    pub fn waker(&self) -> Arc<tokio::sync::Notify> {
+        self.wake.clone()
     }
 
     pub fn with_poll_interval(mut self, poll: Duration) -> Self {
@@ -175,6 +183,7 @@ impl Runner {
             if ran == 0 {
                 tokio::select! {
                     () = tokio::time::sleep(self.poll) => {},
+                    () = self.wake.notified() => {},
                     _ = stop.changed() => {},
                 }
             }

@@ -148,6 +148,7 @@ pub fn gateway_config(db: &TestDb, redis_prefix: &str) -> GatewayConfig {
             trust_proxy: false,
             web_dir: None,
         },
+        mail: ferrodesk_config::MailConfig::default(),
     }
 }
 

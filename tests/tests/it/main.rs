@@ -5,6 +5,8 @@ mod accounts;
 mod errors;
 mod isolation;
 mod jobs;
+mod live;
+mod mail;
 mod reports;
 mod schema_guard;
 mod sla;

@@ -274,7 +274,19 @@ async fn a_policy_change_recomputes_open_tickets_through_the_worker() {
     assert_eq!(jobs, 1, "two changes, one recompute");
 
     let db = ferrodesk_db::Db::from_pool(sqlx::PgPool::connect(&app.db.app_url).await.unwrap());
-    assert_eq!(ferrodesk_worker::runner(db, 2).run_once().await.unwrap(), 1);
+    assert_eq!(
+        ferrodesk_worker::runner(
+            db.clone(),
+            2,
+            std::sync::Arc::new(
+                ferrodesk_worker::mail_service(db, &ferrodesk_config::MailConfig::default()).unwrap()
+            )
+        )
+        .run_once()
+        .await
+        .unwrap(),
+        1
+    );
     let body = app
         .gql(
             Some(&owner.token),

@@ -1,6 +1,7 @@
 //! The GraphQL schema (API.md is the contract): Relay-style connections with opaque keyset
 //! cursors, global ids through `node(id:)`, and errors with a stable `extensions.code`.
 
+mod mail;
 mod mutation;
 mod notifications;
 mod query;
@@ -10,7 +11,7 @@ mod types;
 
 use std::sync::{Arc, Mutex};
 
-use async_graphql::{EmptySubscription, ErrorExtensions, MergedObject, Schema, ServerError, Value};
+use async_graphql::{ErrorExtensions, MergedObject, Schema, ServerError, Value};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ferrodesk_core::{AppError, Principal};
@@ -19,16 +20,28 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use crate::live::LiveSubscription;
 use crate::state::AppState;
 
 /// The root types are merged from each module's own, so a module adds its operations in its file.
 #[derive(MergedObject, Default)]
-pub struct Query(query::CoreQuery, sla::SlaQuery, notifications::NotificationsQuery, reports::ReportsQuery);
+pub struct Query(
+    query::CoreQuery,
+    sla::SlaQuery,
+    notifications::NotificationsQuery,
+    reports::ReportsQuery,
+    mail::MailQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::CoreMutation, sla::SlaMutation, notifications::NotificationsMutation);
+pub struct Mutation(
+    mutation::CoreMutation,
+    sla::SlaMutation,
+    notifications::NotificationsMutation,
+    mail::MailMutation,
+);
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, LiveSubscription>;
 
 /// Limits that keep a single request cheap: nesting depth and total field cost.
 const MAX_DEPTH: usize = 12;
@@ -37,7 +50,7 @@ const MAX_COMPLEXITY: usize = 5_000;
 pub const MAX_PAGE: i32 = 100;
 
 pub fn build_schema() -> AppSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), LiveSubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)

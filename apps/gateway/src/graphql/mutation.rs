@@ -1,6 +1,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use ferrodesk_core::auth::RateLimit;
+use ferrodesk_core::live::{ChangeKind, TicketChange};
 use ferrodesk_core::tickets::{self as service, AddMessage, CreateTicket, UpdateTicket};
 use ferrodesk_core::{AppError, Principal, accounts};
 use ferrodesk_db::accounts as repo;
@@ -273,7 +274,9 @@ impl CoreMutation {
         )
         .await
         .gql()?;
+        let org = tx.org_id();
         tx.commit().await.gql()?;
+        app(ctx).live.publish(org, TicketChange::of(&row, ChangeKind::Created));
         Ok(CreateTicketPayload { ticket: Ticket(row) })
     }
 
@@ -292,7 +295,9 @@ impl CoreMutation {
         };
         let mut tx = tenant(ctx).await?;
         let row = service::update_ticket(&mut tx, id, update).await.gql()?;
+        let org = tx.org_id();
         tx.commit().await.gql()?;
+        app(ctx).live.publish(org, TicketChange::of(&row, ChangeKind::Updated));
         Ok(UpdateTicketPayload { ticket: Ticket(row) })
     }
 
@@ -306,11 +311,21 @@ impl CoreMutation {
         let mut tx = tenant(ctx).await?;
         let (ticket, message) = service::add_message(
             &mut tx,
-            AddMessage { ticket_id, body: input.body, internal: input.internal, channel: DomainChannel::Web },
+            AddMessage {
+                ticket_id,
+                body: input.body,
+                internal: input.internal,
+                channel: DomainChannel::Web,
+                email: None,
+                reopen_closed: false,
+            },
         )
         .await
         .gql()?;
+        let org = tx.org_id();
         tx.commit().await.gql()?;
+        let change = TicketChange::of(&ticket, ChangeKind::Message);
+        app(ctx).live.publish(org, if message.internal { change.staff_only() } else { change });
         Ok(AddTicketMessagePayload { ticket: Ticket(ticket), message: TicketMessage(message) })
     }
 

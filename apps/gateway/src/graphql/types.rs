@@ -419,6 +419,28 @@ impl Ticket {
         Ok(connection)
     }
 
+    /// Files that came with the ticket and its messages (none of an internal note's for
+    /// requesters).
+    async fn attachments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Attachment>> {
+        let mut tx = tenant(ctx).await?;
+        let rows = ferrodesk_db::mail::attachments(&mut tx, TicketId::from_uuid(self.0.id)).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(rows
+            .into_iter()
+            .map(|a| Attachment {
+                id: global_id("Attachment", a.id),
+                filename: a.filename,
+                content_type: a.content_type,
+                size_bytes: a.size_bytes,
+                sha256: a.sha256,
+                message_id: a.message_id.map(|m| global_id("TicketMessage", m)),
+                content_id: a.content_id,
+                inline: a.inline,
+                created_at: a.created_at,
+            })
+            .collect())
+    }
+
     /// The audit trail: every change, who made it and when.
     #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity")]
     async fn events(
@@ -472,6 +494,53 @@ impl TicketMessage {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+
+    /// The sanitised HTML of a message that arrived by email with an HTML part.
+    async fn body_html(&self) -> Option<&str> {
+        self.0.body_html.as_deref()
+    }
+
+    /// The whole text as received, quoted history and signature included (`body` is trimmed).
+    async fn original_body(&self) -> Option<&str> {
+        self.0.original_body.as_deref()
+    }
+
+    /// How the message arrived by email; null for messages written in the app.
+    async fn email(&self) -> Option<EmailMetadata> {
+        let m = &self.0;
+        Some(EmailMetadata {
+            message_id: m.email_message_id.clone(),
+            from: m.email_from.clone()?,
+            to: m.email_to.clone().unwrap_or_default(),
+            cc: m.email_cc.clone().unwrap_or_default(),
+        })
+    }
+}
+
+/// The envelope of a message that arrived by email.
+#[derive(SimpleObject)]
+pub struct EmailMetadata {
+    pub message_id: Option<String>,
+    pub from: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+}
+
+/// A file that came with a ticket or one of its messages.
+#[derive(SimpleObject)]
+pub struct Attachment {
+    pub id: ID,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Content address (SHA-256) in the object store.
+    pub sha256: String,
+    /// The message it came with; null for the ticket's first email.
+    pub message_id: Option<ID>,
+    /// An inline image referenced from the HTML body as `cid:<contentId>`.
+    pub content_id: Option<String>,
+    pub inline: bool,
+    pub created_at: DateTime<Utc>,
 }
 
 pub struct AuditEvent(pub EventRow);

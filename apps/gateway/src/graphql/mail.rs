@@ -1,0 +1,372 @@
+//! Email administration: the intake address and forwarding aliases, mail settings, the
+//! quarantine of messages that could not be processed, the outbound mail log (the demo's outbox),
+//! and dead jobs. Owners and admins only.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use ferrodesk_core::mail::{self, UpdateMailSettings};
+use ferrodesk_core::require_admin;
+use ferrodesk_db::mail::{self as repo, AliasRow, InboundSummary, OutboundRow};
+use uuid::Uuid;
+
+use super::{OrGql, app, decode_cursor, encode_cursor, global_id, page_size, parse_global_id, tenant};
+
+/// What a reply to a closed ticket does.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ClosedReply {
+    /// Reopen the ticket.
+    Reopen,
+    /// Open a new ticket linked to the closed one.
+    FollowUp,
+}
+
+impl ClosedReply {
+    fn from_db(s: &str) -> Self {
+        if s == "reopen" { Self::Reopen } else { Self::FollowUp }
+    }
+
+    fn as_db(self) -> &'static str {
+        match self {
+            Self::Reopen => "reopen",
+            Self::FollowUp => "follow_up",
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct MailAlias {
+    pub id: ID,
+    pub address: String,
+    /// Null until the verification message has come back through the forward.
+    pub verified_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<AliasRow> for MailAlias {
+    fn from(a: AliasRow) -> Self {
+        Self {
+            id: global_id("MailAlias", a.id),
+            address: a.address,
+            verified_at: a.verified_at,
+            created_at: a.created_at,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct MailSetup {
+    /// Where requesters (or a forward from the company's own address) send mail.
+    pub intake_address: String,
+    pub aliases: Vec<MailAlias>,
+    /// Display name of outbound mail; null means "<organisation name> Support".
+    pub from_name: Option<String>,
+    pub signature: Option<String>,
+    pub closed_reply: ClosedReply,
+    /// Whether new tickets from email are acknowledged.
+    pub acknowledge: bool,
+}
+
+impl From<mail::MailSetup> for MailSetup {
+    fn from(setup: mail::MailSetup) -> Self {
+        Self {
+            intake_address: setup.intake_address,
+            aliases: setup.aliases.into_iter().map(Into::into).collect(),
+            from_name: setup.settings.from_name,
+            signature: setup.settings.signature,
+            closed_reply: ClosedReply::from_db(&setup.settings.closed_reply),
+            acknowledge: setup.settings.acknowledge,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum InboundStatus {
+    Received,
+    Processed,
+    Duplicate,
+    Ignored,
+    Quarantined,
+    Discarded,
+}
+
+impl InboundStatus {
+    fn as_db(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::Processed => "processed",
+            Self::Duplicate => "duplicate",
+            Self::Ignored => "ignored",
+            Self::Quarantined => "quarantined",
+            Self::Discarded => "discarded",
+        }
+    }
+
+    fn from_db(s: &str) -> Self {
+        match s {
+            "processed" => Self::Processed,
+            "duplicate" => Self::Duplicate,
+            "ignored" => Self::Ignored,
+            "quarantined" => Self::Quarantined,
+            "discarded" => Self::Discarded,
+            _ => Self::Received,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct InboundMessage {
+    pub id: ID,
+    pub received_at: DateTime<Utc>,
+    /// The envelope sender; empty for the null sender (bounces).
+    pub mail_from: String,
+    pub recipients: Vec<String>,
+    pub size_bytes: i32,
+    pub status: InboundStatus,
+    /// Why it was quarantined or ignored.
+    pub reason: Option<String>,
+    pub message_id: Option<String>,
+    /// The From address.
+    #[graphql(name = "from")]
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    pub ticket_id: Option<ID>,
+}
+
+impl From<InboundSummary> for InboundMessage {
+    fn from(m: InboundSummary) -> Self {
+        Self {
+            id: global_id("InboundMessage", m.id),
+            received_at: m.received_at,
+            mail_from: m.mail_from,
+            recipients: m.rcpt_to,
+            size_bytes: m.size_bytes,
+            status: InboundStatus::from_db(&m.status),
+            reason: m.reason,
+            message_id: m.message_id,
+            sender: m.from_address,
+            subject: m.subject,
+            ticket_id: m.ticket_id.map(|t| global_id("Ticket", t)),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct OutboundMessage {
+    pub id: ID,
+    /// ACKNOWLEDGEMENT, REPLY, STATUS or ALIAS_VERIFICATION, lower-case.
+    pub kind: String,
+    pub ticket_id: Option<ID>,
+    pub message_id: String,
+    pub recipients: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    /// queued, sending, sent or failed.
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl From<OutboundRow> for OutboundMessage {
+    fn from(o: OutboundRow) -> Self {
+        let field = |name: &str| o.mail.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        Self {
+            id: global_id("OutboundMessage", o.id),
+            kind: o.kind.clone(),
+            ticket_id: o.ticket_id.map(|t| global_id("Ticket", t)),
+            message_id: o.message_id.clone(),
+            recipients: o.recipients.clone(),
+            subject: field("subject"),
+            text: field("text"),
+            status: o.status,
+            attempts: o.attempts,
+            last_error: o.last_error,
+            created_at: o.created_at,
+            sent_at: o.sent_at,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct DeadJob {
+    pub id: ID,
+    pub kind: String,
+    pub payload: Json<serde_json::Value>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub failed_at: DateTime<Utc>,
+}
+
+#[derive(Default)]
+pub struct MailQuery;
+
+#[Object]
+impl MailQuery {
+    /// The intake address, aliases and mail settings (owners and admins).
+    async fn mail_setup(&self, ctx: &Context<'_>) -> async_graphql::Result<MailSetup> {
+        let mut tx = tenant(ctx).await?;
+        let setup = mail::setup(&mut tx, &app(ctx).inbound_domain).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(setup.into())
+    }
+
+    /// Inbound messages in one status, newest first: QUARANTINED is the quarantine.
+    async fn inbound_messages(
+        &self,
+        ctx: &Context<'_>,
+        status: InboundStatus,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, InboundMessage>> {
+        let limit = page_size(first, 50).gql()?;
+        let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
+        let mut tx = tenant(ctx).await?;
+        require_admin(&tx).gql()?;
+        let mut rows = repo::inbound_by_status(&mut tx, status.as_db(), cursor, limit + 1).await.gql()?;
+        tx.commit().await.gql()?;
+        let has_next = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let mut connection = Connection::new(cursor.is_some(), has_next);
+        connection.edges.extend(
+            rows.into_iter()
+                .map(|m| Edge::new(encode_cursor(&(m.received_at, m.id)), InboundMessage::from(m))),
+        );
+        Ok(connection)
+    }
+
+    /// Mail sent (or being sent) for this organisation, newest first. In the demo this is the
+    /// outbox: nothing in it leaves the system.
+    async fn outbound_messages(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, OutboundMessage>> {
+        let limit = page_size(first, 50).gql()?;
+        let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
+        let mut tx = tenant(ctx).await?;
+        require_admin(&tx).gql()?;
+        let mut rows = repo::outbound_list(&mut tx, cursor, limit + 1).await.gql()?;
+        tx.commit().await.gql()?;
+        let has_next = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let mut connection = Connection::new(cursor.is_some(), has_next);
+        connection.edges.extend(
+            rows.into_iter()
+                .map(|m| Edge::new(encode_cursor(&(m.created_at, m.id)), OutboundMessage::from(m))),
+        );
+        Ok(connection)
+    }
+
+    /// Jobs that failed on every attempt (a mail that could not be processed or sent), newest
+    /// first.
+    async fn dead_jobs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DeadJob>> {
+        let mut tx = tenant(ctx).await?;
+        require_admin(&tx).gql()?;
+        let rows = repo::dead_jobs(&mut tx, 100).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(rows
+            .into_iter()
+            .map(|j| DeadJob {
+                id: global_id("Job", j.id),
+                kind: j.kind,
+                payload: Json(j.payload),
+                attempts: j.attempts,
+                last_error: j.last_error,
+                failed_at: j.updated_at,
+            })
+            .collect())
+    }
+}
+
+#[derive(InputObject)]
+pub struct UpdateMailSettingsInput {
+    /// Empty string resets to "<organisation name> Support".
+    pub from_name: Option<String>,
+    /// Empty string removes the signature.
+    pub signature: Option<String>,
+    pub closed_reply: Option<ClosedReply>,
+    pub acknowledge: Option<bool>,
+}
+
+#[derive(Default)]
+pub struct MailMutation;
+
+#[Object]
+impl MailMutation {
+    async fn update_mail_settings(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateMailSettingsInput,
+    ) -> async_graphql::Result<MailSetup> {
+        let mut tx = tenant(ctx).await?;
+        mail::update_settings(
+            &mut tx,
+            UpdateMailSettings {
+                from_name: input.from_name.map(Some),
+                signature: input.signature.map(Some),
+                closed_reply: input.closed_reply.map(|c| c.as_db().to_owned()),
+                acknowledge: input.acknowledge,
+            },
+        )
+        .await
+        .gql()?;
+        let setup = mail::setup(&mut tx, &app(ctx).inbound_domain).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(setup.into())
+    }
+
+    /// Adds a forwarding alias (e.g. support@yourcompany.com) and mails it a verification
+    /// message; it routes mail once that message comes back through the forward.
+    async fn add_mail_alias(&self, ctx: &Context<'_>, address: String) -> async_graphql::Result<MailAlias> {
+        let mut tx = tenant(ctx).await?;
+        let alias = mail::add_alias(&mut tx, &address, &app(ctx).inbound_domain).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(alias.into())
+    }
+
+    async fn remove_mail_alias(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+        let id = parse_global_id("MailAlias", &id).gql()?;
+        let mut tx = tenant(ctx).await?;
+        mail::remove_alias(&mut tx, id).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(true)
+    }
+
+    /// Processes a quarantined message again.
+    async fn release_inbound_message(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<InboundMessage> {
+        let id = parse_global_id("InboundMessage", &id).gql()?;
+        let mut tx = tenant(ctx).await?;
+        let message = mail::leave_quarantine(&mut tx, id, true).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(message.into())
+    }
+
+    /// Discards a quarantined message (the raw message is kept).
+    async fn discard_inbound_message(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<InboundMessage> {
+        let id = parse_global_id("InboundMessage", &id).gql()?;
+        let mut tx = tenant(ctx).await?;
+        let message = mail::leave_quarantine(&mut tx, id, false).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(message.into())
+    }
+
+    /// Puts a dead job back in the queue with fresh attempts.
+    async fn retry_dead_job(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+        let id = parse_global_id("Job", &id).gql()?;
+        let mut tx = tenant(ctx).await?;
+        mail::retry_job(&mut tx, id).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,105 @@
+//! The SMTP/LMTP intake: routes recipients to organisations and stores each message durably
+//! before the `250` (DESIGN §2.3), then wakes the job runner that processes it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ferrodesk_core::mail::{MailService, Received};
+use ferrodesk_domain::OrgId;
+use ferrodesk_mail::smtp::{Delivery, Envelope, Intake, RcptVerdict};
+
+/// How long a routing answer is reused (an organisation's slug or aliases rarely change).
+const ROUTE_TTL: Duration = Duration::from_secs(30);
+
+pub struct MailIntake {
+    mail: Arc<MailService>,
+    routes: Mutex<HashMap<String, (OrgId, Instant)>>,
+    wake: Arc<tokio::sync::Notify>,
+}
+
+impl MailIntake {
+    pub fn new(mail: Arc<MailService>, wake: Arc<tokio::sync::Notify>) -> Self {
+        Self { mail, routes: Mutex::new(HashMap::new()), wake }
+    }
+
+    async fn route(&self, address: &str) -> Result<Option<OrgId>, ()> {
+        if let Ok(routes) = self.routes.lock()
+            && let Some((org, at)) = routes.get(address)
+            && at.elapsed() < ROUTE_TTL
+        {
+            return Ok(Some(*org));
+        }
+        match self.mail.route(address).await {
+            Ok(Some(org)) => {
+                if let Ok(mut routes) = self.routes.lock() {
+                    if routes.len() > 10_000 {
+                        routes.clear();
+                    }
+                    routes.insert(address.to_owned(), (org, Instant::now()));
+                }
+                Ok(Some(org))
+            }
+            Ok(None) => Ok(None),
+            Err(error) => {
+                tracing::warn!(%error, "routing an inbound recipient");
+                Err(())
+            }
+        }
+    }
+}
+
+impl Intake for MailIntake {
+    async fn check_recipient(&self, address: &str) -> RcptVerdict {
+        match self.route(address).await {
+            Ok(Some(_)) => RcptVerdict::Accept,
+            Ok(None) => RcptVerdict::Unknown,
+            Err(()) => RcptVerdict::TryLater,
+        }
+    }
+
+    async fn deliver(&self, envelope: &Envelope, message: Vec<u8>) -> Vec<Delivery> {
+        // One stored copy per organisation, with that organisation's recipients.
+        let mut by_org: Vec<(OrgId, Vec<usize>)> = Vec::new();
+        let mut results =
+            vec![Delivery::TryLater("not stored, try again later".into()); envelope.recipients.len()];
+        for (i, rcpt) in envelope.recipients.iter().enumerate() {
+            match self.route(rcpt).await {
+                Ok(Some(org)) => match by_org.iter_mut().find(|(o, _)| *o == org) {
+                    Some((_, idx)) => idx.push(i),
+                    None => by_org.push((org, vec![i])),
+                },
+                Ok(None) => results[i] = Delivery::Rejected("no such recipient here any more".into()),
+                Err(()) => {}
+            }
+        }
+        let peer = envelope.peer.to_string();
+        for (org, indexes) in by_org {
+            let recipients: Vec<String> = indexes.iter().map(|&i| envelope.recipients[i].clone()).collect();
+            let stored = self
+                .mail
+                .store(
+                    org,
+                    Received {
+                        mail_from: &envelope.mail_from,
+                        recipients: &recipients,
+                        peer: &peer,
+                        raw: &message,
+                    },
+                )
+                .await;
+            let outcome = match stored {
+                Ok(id) => Delivery::Stored(id.simple().to_string()),
+                Err(error) => {
+                    tracing::error!(%error, org_id = %org, "storing an inbound message");
+                    Delivery::TryLater("cannot store the message right now, try again later".into())
+                }
+            };
+            for i in indexes {
+                results[i] = outcome.clone();
+            }
+        }
+        self.wake.notify_one();
+        results
+    }
+}

@@ -1,0 +1,880 @@
+//! Email as use cases (docs/ARCHITECTURE.md §Email): storing what the intake receives, turning it
+//! into tickets and replies exactly once, and sending what tickets cause (acknowledgements,
+//! agent replies, status changes) exactly as rendered.
+
+use chrono::{Duration, Utc};
+use ferrodesk_db::mail::{self as repo, InboundOutcome, InboundRaw, NewInbound};
+use ferrodesk_db::tickets::{self as tickets_repo, MessageEmail};
+use ferrodesk_db::{Actor, Db, DbError, TenantTx, accounts, events};
+use ferrodesk_domain::{Channel, Email, OrgId, Role, TicketId, TicketKind, TicketStatus, UserId};
+use ferrodesk_mail::inbound::{self, normalize_subject};
+use ferrodesk_mail::outbound::{MailError, OutboundMail, Template, Templates, Transport};
+use ferrodesk_mail::store::LocalStore;
+use ferrodesk_mail::{InboundAddress, InboundMail, MailClass};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::AppError;
+use crate::tickets::{AddMessage, CreateTicket};
+
+/// Processes one stored inbound message.
+pub const INGEST_JOB: &str = "mail.ingest";
+/// Renders (once) and sends one outbound message.
+pub const NOTIFY_JOB: &str = "mail.notify";
+
+/// People in Cc added to a new ticket at most (a message to a whole department adds no one more).
+const MAX_PARTICIPANTS: usize = 20;
+
+/// Why we write to someone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    /// "We have your request" (`source` = the inbound message).
+    Acknowledgement,
+    /// An agent's public reply (`source` = the ticket message).
+    Reply,
+    /// Resolved or closed (`source` = the audit event).
+    Status,
+    /// The code that verifies a forwarding alias (`source` = the alias).
+    AliasVerification,
+}
+
+impl Notice {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Acknowledgement => "acknowledgement",
+            Self::Reply => "reply",
+            Self::Status => "status",
+            Self::AliasVerification => "alias_verification",
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct NotifyPayload {
+    notice: Notice,
+    ticket_id: Option<Uuid>,
+    source_id: Uuid,
+}
+
+/// Queues a notification in the caller's transaction: it exists exactly when the change does.
+pub async fn queue_notification(
+    tx: &mut TenantTx,
+    notice: Notice,
+    ticket_id: TicketId,
+    source_id: Uuid,
+) -> Result<(), AppError> {
+    queue(tx, notice, Some(ticket_id), source_id).await
+}
+
+async fn queue(
+    tx: &mut TenantTx,
+    notice: Notice,
+    ticket_id: Option<TicketId>,
+    source_id: Uuid,
+) -> Result<(), AppError> {
+    let payload = NotifyPayload { notice, ticket_id: ticket_id.map(TicketId::into_uuid), source_id };
+    let key = format!("{}:{source_id}", notice.as_str());
+    let payload = serde_json::to_value(&payload).map_err(|e| AppError::Internal(e.into()))?;
+    ferrodesk_jobs::enqueue(tx, NOTIFY_JOB, payload, Some(&key)).await?;
+    Ok(())
+}
+
+/// What the intake was told about a message, besides its bytes.
+pub struct Received<'a> {
+    pub mail_from: &'a str,
+    pub recipients: &'a [String],
+    pub peer: &'a str,
+    pub raw: &'a [u8],
+}
+
+/// What processing did with a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ingested {
+    NewTicket(TicketId),
+    Reply(TicketId),
+    Duplicate,
+    Ignored(String),
+    Quarantined(String),
+    /// Already processed (a retried job), or gone.
+    Nothing,
+}
+
+/// The mail side of the product, shared by the worker's listener and its jobs.
+pub struct MailService {
+    pub db: Db,
+    pub inbound_domain: String,
+    pub public_url: String,
+    pub ack_limit_per_hour: i64,
+    pub store: LocalStore,
+    pub templates: Templates,
+    pub transport: Transport,
+}
+
+impl MailService {
+    /// The organisation an envelope recipient belongs to.
+    pub async fn route(&self, address: &str) -> Result<Option<OrgId>, DbError> {
+        Ok(repo::route(&self.db, address, &self.inbound_domain).await?.map(|(org, _)| org))
+    }
+
+    /// Stores a message and queues its processing, in one transaction. When this returns `Ok`,
+    /// the message is durable and the SMTP reply may be `250`.
+    pub async fn store(&self, org: OrgId, received: Received<'_>) -> Result<Uuid, AppError> {
+        let id = Uuid::now_v7();
+        let mut tx = self.db.system_in(org).await?;
+        repo::insert_inbound(
+            &mut tx,
+            NewInbound {
+                id,
+                mail_from: received.mail_from,
+                rcpt_to: received.recipients,
+                peer: received.peer,
+                raw: received.raw,
+            },
+        )
+        .await?;
+        ferrodesk_jobs::enqueue(&mut tx, INGEST_JOB, json!({ "id": id }), None).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Turns a stored message into a ticket, a reply, or a recorded reason not to, exactly once:
+    /// the message's status changes in the same transaction as the ticket.
+    pub async fn ingest(&self, org: OrgId, inbound_id: Uuid) -> Result<Ingested, AppError> {
+        let mut tx = self.db.system_in(org).await?;
+        let Some(row) = repo::lock_inbound(&mut tx, inbound_id).await? else {
+            return Ok(Ingested::Nothing);
+        };
+        if row.status != "received" {
+            return Ok(Ingested::Nothing);
+        }
+        let mail = match inbound::parse(&row.raw) {
+            Ok(mail) => mail,
+            Err(error) => {
+                let reason = format!("unreadable: {error}");
+                repo::finish_inbound(
+                    &mut tx,
+                    inbound_id,
+                    InboundOutcome { status: "quarantined", reason: Some(&reason), ..Default::default() },
+                )
+                .await?;
+                tx.commit().await?;
+                return Ok(Ingested::Quarantined(reason));
+            }
+        };
+        let outcome = self.process(&mut tx, &row, &mail).await?;
+        let (status, reason, ticket_id) = match &outcome {
+            Ingested::NewTicket(t) | Ingested::Reply(t) => ("processed", None, Some(*t)),
+            Ingested::Duplicate => ("duplicate", Some("the same message was already processed"), None),
+            Ingested::Ignored(reason) => ("ignored", Some(reason.as_str()), None),
+            Ingested::Quarantined(reason) => ("quarantined", Some(reason.as_str()), None),
+            Ingested::Nothing => ("processed", None, None),
+        };
+        repo::finish_inbound(
+            &mut tx,
+            inbound_id,
+            InboundOutcome {
+                status,
+                reason,
+                dedupe_key: Some(&mail.dedupe_key),
+                message_id: mail.message_id.as_deref(),
+                from_address: mail.from.as_ref().map(|f| f.address.as_str()),
+                subject: Some(&mail.subject),
+                ticket_id,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn process(
+        &self,
+        tx: &mut TenantTx,
+        row: &InboundRaw,
+        mail: &InboundMail,
+    ) -> Result<Ingested, AppError> {
+        if repo::already_processed(tx, &mail.dedupe_key).await? {
+            return Ok(Ingested::Duplicate);
+        }
+        if mail.ours {
+            return self.own_mail_returned(tx, mail).await;
+        }
+        if let MailClass::Bounce(failure) = &mail.class {
+            return bounce(tx, failure).await;
+        }
+        let Some(from) = &mail.from else {
+            return Ok(Ingested::Quarantined("the message has no sender address (From)".into()));
+        };
+        if from.address.rsplit_once('@').is_some_and(|(_, d)| d == self.inbound_domain) {
+            return Ok(Ingested::Ignored("sent from our own inbound domain (a mail loop)".into()));
+        }
+        let Ok(email) = Email::parse(&from.address) else {
+            return Ok(Ingested::Quarantined(format!("the sender address {:?} is not valid", from.address)));
+        };
+        let sender = self.person(tx, &email, &from.display_name()).await?;
+        let Some(sender) = sender else {
+            return Ok(Ingested::Quarantined(format!("{} is a deactivated member", email.as_str())));
+        };
+        let found = self.thread(tx, row, mail, sender).await?;
+        tx.on_behalf_of(sender);
+        let email_meta = MessageEmail {
+            message_id: mail.message_id.clone(),
+            from: from.address.clone(),
+            to: mail.to.iter().map(|m| m.address.clone()).collect(),
+            cc: mail.cc.iter().map(|m| m.address.clone()).collect(),
+            html: mail.html.clone(),
+            original_body: mail.full_text.clone(),
+            inbound_id: row.id,
+        };
+        let settings = repo::settings(tx).await?;
+        let mut follow_up_of = None;
+        if let Some(ticket_id) = found {
+            let state = tickets_repo::lock(tx, ticket_id).await?.ok_or(AppError::NotFound("ticket"))?;
+            let reopen = state.status == TicketStatus::Closed && settings.closed_reply == "reopen";
+            if state.status != TicketStatus::Closed || reopen {
+                let known = sender.role.is_staff()
+                    || state.requester_id == Some(sender.user_id)
+                    || repo::is_participant(tx, ticket_id, sender.user_id).await?;
+                if !known {
+                    // Threaded by Message-ID or reply token: someone the thread was forwarded to.
+                    repo::add_participant(tx, ticket_id, sender.user_id).await?;
+                }
+                let body = display_body(mail);
+                let (_, message) = crate::tickets::add_message(
+                    tx,
+                    AddMessage {
+                        ticket_id,
+                        body,
+                        internal: false,
+                        channel: Channel::Email,
+                        email: Some(email_meta),
+                        reopen_closed: reopen,
+                    },
+                )
+                .await?;
+                self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
+                self.attachments(tx, ticket_id, Some(message.id), mail).await?;
+                if let Some(mid) = &mail.message_id {
+                    repo::add_mail_id(tx, mid, ticket_id).await?;
+                }
+                return Ok(Ingested::Reply(ticket_id));
+            }
+            follow_up_of = Some(ticket_id);
+        }
+        let ticket = crate::tickets::create_ticket(
+            tx,
+            CreateTicket {
+                kind: TicketKind::Incident,
+                subject: mail.subject.clone(),
+                description: mail.full_text.clone(),
+                priority: None,
+                impact: None,
+                urgency: None,
+                category_id: None,
+                requester_email: None,
+                requester_name: None,
+                assignee_id: None,
+                tags: Vec::new(),
+                channel: Channel::Email,
+            },
+        )
+        .await?;
+        let ticket_id = TicketId::from_uuid(ticket.id);
+        repo::set_ticket_source(tx, ticket_id, row.id, follow_up_of).await?;
+        if let Some(parent) = follow_up_of {
+            events::append(
+                tx,
+                events::NewEvent {
+                    subject_type: "ticket",
+                    subject_id: parent.into_uuid(),
+                    action: "ticket.follow_up_created",
+                    changes: json!({ "followUp": ticket.id, "number": ticket.number().to_string() }),
+                },
+            )
+            .await?;
+        }
+        self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
+        self.attachments(tx, ticket_id, None, mail).await?;
+        if let Some(mid) = &mail.message_id {
+            repo::add_mail_id(tx, mid, ticket_id).await?;
+        }
+        if settings.acknowledge && mail.class.may_acknowledge() && !row.mail_from.is_empty() {
+            queue(tx, Notice::Acknowledgement, Some(ticket_id), row.id).await?;
+        }
+        Ok(Ingested::NewTicket(ticket_id))
+    }
+
+    /// The sender as a member: created as a requester the first time they write. `None` when
+    /// their membership is deactivated.
+    async fn person(&self, tx: &mut TenantTx, email: &Email, name: &str) -> Result<Option<Actor>, AppError> {
+        let user_id = accounts::ensure_person(tx, email, name).await?;
+        accounts::insert_membership(tx, user_id, Role::Requester, "active").await?;
+        let member = accounts::member(tx, user_id).await?.ok_or(AppError::NotFound("member"))?;
+        if member.status != "active" {
+            return Ok(None);
+        }
+        let role = member.role.parse::<Role>().unwrap_or(Role::Requester);
+        Ok(Some(Actor { user_id, role }))
+    }
+
+    /// Which ticket a message continues: our Message-IDs in In-Reply-To/References, then the
+    /// reply token of the address it was sent to, then `[INC-…]` in the subject or the subject
+    /// itself, but only for someone already on that ticket.
+    async fn thread(
+        &self,
+        tx: &mut TenantTx,
+        row: &InboundRaw,
+        mail: &InboundMail,
+        sender: Actor,
+    ) -> Result<Option<TicketId>, AppError> {
+        if let Some(ticket) = repo::ticket_by_mail_ids(tx, &mail.thread_ids).await? {
+            return Ok(Some(ticket));
+        }
+        for rcpt in &row.rcpt_to {
+            if let Some(tag) = InboundAddress::parse(rcpt, &self.inbound_domain).and_then(|a| a.tag)
+                && let Some(ticket) = repo::ticket_by_reply_token(tx, &tag).await?
+            {
+                return Ok(Some(ticket));
+            }
+        }
+        if let Some(tag) = &mail.ticket_tag
+            && let Ok(number) = ferrodesk_domain::TicketNumber::parse(tag)
+            && let Some(t) = tickets_repo::by_number(tx, number).await?
+        {
+            let id = TicketId::from_uuid(t.id);
+            let known = sender.role.is_staff()
+                || t.requester_id == Some(sender.user_id.into_uuid())
+                || repo::is_participant(tx, id, sender.user_id).await?;
+            if known {
+                return Ok(Some(id));
+            }
+        }
+        if !mail.thread_ids.is_empty() || mail.subject.len() != normalize_subject(&mail.subject).len() {
+            // Only an answer (it has references, or a Re:/Fwd: prefix) is matched by subject.
+            let subject = normalize_subject(&mail.subject);
+            if !subject.is_empty() {
+                return Ok(repo::ticket_by_subject(tx, &subject, sender.user_id).await?);
+            }
+        }
+        Ok(None)
+    }
+
+    /// People in Cc (and other To addresses than ours) become participants of the ticket.
+    async fn cc_participants(
+        &self,
+        tx: &mut TenantTx,
+        ticket_id: TicketId,
+        mail: &InboundMail,
+        sender: UserId,
+    ) -> Result<(), AppError> {
+        let mut added = 0;
+        for person in mail.cc.iter().chain(mail.to.iter()) {
+            if added >= MAX_PARTICIPANTS {
+                break;
+            }
+            if person.address.ends_with(&format!("@{}", self.inbound_domain)) {
+                continue;
+            }
+            let Ok(email) = Email::parse(&person.address) else { continue };
+            if let Some(actor) = self.person(tx, &email, &person.display_name()).await?
+                && actor.user_id != sender
+                && !actor.role.is_staff()
+            {
+                repo::add_participant(tx, ticket_id, actor.user_id).await?;
+                added += 1;
+            }
+        }
+        Ok(())
+    }
+
+    async fn attachments(
+        &self,
+        tx: &mut TenantTx,
+        ticket_id: TicketId,
+        message_id: Option<Uuid>,
+        mail: &InboundMail,
+    ) -> Result<(), AppError> {
+        for attachment in &mail.attachments {
+            let key = self.store.put(&attachment.bytes).await.map_err(|e| AppError::Internal(e.into()))?;
+            repo::insert_attachment(
+                tx,
+                repo::NewAttachment {
+                    ticket_id,
+                    message_id,
+                    filename: &attachment.filename,
+                    content_type: &attachment.content_type,
+                    size_bytes: i64::try_from(attachment.bytes.len()).unwrap_or(i64::MAX),
+                    sha256: &key,
+                    content_id: attachment.content_id.as_deref(),
+                    inline: attachment.inline,
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Our own mail came back. Either it is an alias verification that went round the customer's
+    /// forward (which proves the forward), or a loop to stop.
+    async fn own_mail_returned(&self, tx: &mut TenantTx, mail: &InboundMail) -> Result<Ingested, AppError> {
+        if let Some(mid) = &mail.message_id
+            && let Some(out) = repo::outbound_by_message_id(tx, mid).await?
+            && out.kind == "alias_verification"
+        {
+            repo::verify_alias(tx, out.source_id).await?;
+            return Ok(Ingested::Ignored("the forwarding alias is verified".into()));
+        }
+        Ok(Ingested::Ignored("our own outbound mail came back (a mail loop)".into()))
+    }
+
+    /// Sends one notification: renders and stores it the first time, then hands the stored
+    /// message to the transport. A transient failure returns an error so the job retries; the
+    /// same Message-ID goes out on every attempt, and a message marked sent is never sent again.
+    pub async fn notify(&self, org: OrgId, payload: &Value) -> anyhow::Result<()> {
+        let payload: NotifyPayload = serde_json::from_value(payload.clone())?;
+        let kind = payload.notice.as_str();
+        let mut tx = self.db.system_in(org).await?;
+        let settings = repo::settings(&mut tx).await?;
+        let row = match repo::lock_outbound(&mut tx, kind, payload.source_id).await? {
+            Some(row) => row,
+            None => {
+                let Some(mail) = self.compose(&mut tx, &payload, &settings).await? else {
+                    tx.commit().await?;
+                    return Ok(());
+                };
+                let ticket_id = payload.ticket_id.map(TicketId::from_uuid);
+                let recipients: Vec<String> = mail.recipients().cloned().collect();
+                repo::insert_outbound(
+                    &mut tx,
+                    repo::NewOutbound {
+                        ticket_id,
+                        kind,
+                        source_id: payload.source_id,
+                        message_id: &mail.message_id,
+                        recipients: &recipients,
+                        mail: serde_json::to_value(&mail)?,
+                    },
+                )
+                .await?;
+                if let Some(ticket_id) = ticket_id {
+                    repo::add_mail_id(&mut tx, &mail.message_id, ticket_id).await?;
+                }
+                repo::lock_outbound(&mut tx, kind, payload.source_id)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("outbound message vanished"))?
+            }
+        };
+        if row.status == "sent" || row.status == "failed" {
+            tx.commit().await?;
+            return Ok(());
+        }
+        if settings.is_demo {
+            // Demo tenants never send real mail: the message stays in the in-app outbox.
+            repo::set_outbound_status(&mut tx, row.id, "sent", Some("demo outbox: not delivered")).await?;
+            tx.commit().await?;
+            return Ok(());
+        }
+        repo::set_outbound_status(&mut tx, row.id, "sending", None).await?;
+        tx.commit().await?;
+        let mail: OutboundMail = serde_json::from_value(row.mail)?;
+        let result = self.transport.send(&mail).await;
+        let mut tx = self.db.system_in(org).await?;
+        match result {
+            Ok(()) => {
+                repo::set_outbound_status(&mut tx, row.id, "sent", None).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+            Err(MailError::Permanent(reason) | MailError::Compose(reason)) => {
+                repo::set_outbound_status(&mut tx, row.id, "failed", Some(&reason)).await?;
+                if let Some(ticket_id) = row.ticket_id {
+                    events::append(
+                        &mut tx,
+                        events::NewEvent {
+                            subject_type: "ticket",
+                            subject_id: ticket_id,
+                            action: "ticket.delivery_failed",
+                            changes: json!({ "messageId": mail.message_id, "recipients": row.recipients, "diagnostic": reason }),
+                        },
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+            Err(MailError::Transient(reason)) => {
+                repo::set_outbound_status(&mut tx, row.id, "queued", Some(&reason)).await?;
+                tx.commit().await?;
+                Err(anyhow::anyhow!("sending {} failed: {reason}", mail.message_id))
+            }
+        }
+    }
+
+    async fn compose(
+        &self,
+        tx: &mut TenantTx,
+        payload: &NotifyPayload,
+        settings: &repo::MailSettings,
+    ) -> anyhow::Result<Option<OutboundMail>> {
+        let domain = &self.inbound_domain;
+        let from_address = format!("{}@{domain}", settings.slug);
+        let from_name = settings.from_name.clone().unwrap_or_else(|| format!("{} Support", settings.name));
+        let message_id =
+            format!("{}.{}@{domain}", payload.notice.as_str().replace('_', "-"), payload.source_id);
+        let loop_tag = tx.org_id().to_string();
+        if payload.notice == Notice::AliasVerification {
+            let Some(alias) = repo::aliases(tx).await?.into_iter().find(|a| a.id == payload.source_id) else {
+                return Ok(None);
+            };
+            let text = format!(
+                "This message checks that mail to {} reaches {}.\n\nVerification code: {}\n\nIf forwarding works, this message comes back to Ferrodesk and the address is verified automatically; nothing else to do.\n",
+                alias.address, from_address, alias.verification_code
+            );
+            let html = format!("<p>{}</p>", text.replace('\n', "<br>"));
+            return Ok(Some(OutboundMail {
+                message_id,
+                from_address,
+                from_name,
+                reply_to: None,
+                to: vec![alias.address.clone()],
+                cc: Vec::new(),
+                subject: format!("Verify forwarding for {}", alias.address),
+                in_reply_to: None,
+                references: Vec::new(),
+                auto_submitted: Some("auto-generated".into()),
+                loop_tag,
+                text,
+                html,
+            }));
+        }
+        let Some(ticket_id) = payload.ticket_id.map(TicketId::from_uuid) else { return Ok(None) };
+        let Some(ticket) = tickets_repo::by_id(tx, ticket_id).await? else { return Ok(None) };
+        let Some(requester_email) = ticket.requester_email.clone() else { return Ok(None) };
+        let mut to = vec![requester_email.clone()];
+        let mut cc = Vec::new();
+        let mut author_name = String::new();
+        let mut body = String::new();
+        match payload.notice {
+            Notice::Acknowledgement => {
+                let since = Utc::now() - Duration::hours(1);
+                if repo::acknowledgements_since(tx, &requester_email, since).await? >= self.ack_limit_per_hour
+                {
+                    tracing::info!(to = %requester_email, "acknowledgement suppressed by the per-sender limit");
+                    return Ok(None);
+                }
+            }
+            Notice::Reply => {
+                let Some(message) =
+                    tickets_repo::message(tx, ferrodesk_domain::MessageId::from_uuid(payload.source_id))
+                        .await?
+                else {
+                    return Ok(None);
+                };
+                if message.internal {
+                    return Ok(None);
+                }
+                author_name = message.author_name.clone().unwrap_or_else(|| from_name.clone());
+                body = message.body.clone();
+                let author_email = message.author_email.clone().unwrap_or_default();
+                cc = repo::participants(tx, ticket_id)
+                    .await?
+                    .into_iter()
+                    .map(|p| p.email)
+                    .filter(|e| *e != author_email && *e != requester_email)
+                    .collect();
+                if author_email == requester_email {
+                    // The requester is the author (an agent's own ticket): the Cc list is the audience.
+                    to = std::mem::take(&mut cc);
+                    if to.is_empty() {
+                        return Ok(None);
+                    }
+                }
+            }
+            Notice::Status | Notice::AliasVerification => {}
+        }
+        let number = ticket.number().to_string();
+        let token: String = {
+            let mut rng = rand::rng();
+            (0..16)
+                .map(|_| char::from(b"abcdefghijkmnpqrstuvwxyz23456789"[rng.random_range(0..32)]))
+                .collect()
+        };
+        let token = repo::reply_token(tx, ticket_id, &token).await?;
+        let source = repo::ticket_source_message_id(tx, ticket_id).await?;
+        let status = ticket.status();
+        let prefix = if payload.notice == Notice::Reply { "Re: " } else { "" };
+        let subject = format!("{prefix}[{number}] {}", ticket.subject);
+        let context = json!({
+            "subject": subject,
+            "ticket": { "number": number, "subject": ticket.subject },
+            "requester_name": ticket.requester_name.clone().unwrap_or_default(),
+            "org_name": settings.name,
+            "author_name": author_name,
+            "body": body,
+            "signature": settings.signature,
+            "portal_url": format!("{}/portal/tickets/{number}", self.public_url.trim_end_matches('/')),
+            "response_due": ticket.sla.response_due_at.map(|d| d.format("%a %-d %b %H:%M UTC").to_string()),
+            "status": status.as_str(),
+            "status_label": status_label(status),
+        });
+        let template = match payload.notice {
+            Notice::Acknowledgement => Template::Acknowledgement,
+            Notice::Reply => Template::Reply,
+            _ => Template::Status,
+        };
+        let (text, html) = self.templates.render(template, &context)?;
+        Ok(Some(OutboundMail {
+            message_id,
+            from_address,
+            from_name,
+            reply_to: Some(InboundAddress::reply_address(&settings.slug, &token, domain)),
+            to,
+            cc,
+            subject,
+            in_reply_to: source.clone(),
+            references: source.into_iter().collect(),
+            auto_submitted: match payload.notice {
+                Notice::Acknowledgement => Some("auto-replied".into()),
+                Notice::Status => Some("auto-generated".into()),
+                _ => None,
+            },
+            loop_tag,
+            text,
+            html,
+        }))
+    }
+}
+
+fn status_label(status: TicketStatus) -> &'static str {
+    match status {
+        TicketStatus::New => "New",
+        TicketStatus::Open => "Open",
+        TicketStatus::Pending => "Pending",
+        TicketStatus::Resolved => "Resolved",
+        TicketStatus::Closed => "Closed",
+    }
+}
+
+/// The text a reply shows: trimmed of history; a message with only attachments says so.
+fn display_body(mail: &InboundMail) -> String {
+    if !mail.text.trim().is_empty() {
+        return mail.text.clone();
+    }
+    if mail.attachments.is_empty() {
+        "(empty message)".to_owned()
+    } else {
+        let names: Vec<&str> = mail.attachments.iter().map(|a| a.filename.as_str()).collect();
+        format!("(attachments only: {})", names.join(", "))
+    }
+}
+
+/// A delivery report about one of our messages becomes an event on its ticket.
+async fn bounce(tx: &mut TenantTx, failure: &ferrodesk_mail::DeliveryFailure) -> Result<Ingested, AppError> {
+    let Some(original) = &failure.original_message_id else {
+        return Ok(Ingested::Ignored("a delivery report that names no message".into()));
+    };
+    let Some(out) = repo::outbound_by_message_id(tx, original).await? else {
+        return Ok(Ingested::Ignored("a delivery report about a message we did not send".into()));
+    };
+    repo::set_outbound_status(
+        tx,
+        out.id,
+        "failed",
+        failure.diagnostic.as_deref().or(failure.status.as_deref()),
+    )
+    .await?;
+    let Some(ticket_id) = out.ticket_id else {
+        return Ok(Ingested::Ignored("a delivery report about a message without a ticket".into()));
+    };
+    events::append(
+        tx,
+        events::NewEvent {
+            subject_type: "ticket",
+            subject_id: ticket_id,
+            action: "ticket.delivery_failed",
+            changes: json!({
+                "messageId": original,
+                "recipients": failure.recipients,
+                "status": failure.status,
+                "diagnostic": failure.diagnostic,
+            }),
+        },
+    )
+    .await?;
+    Ok(Ingested::Reply(TicketId::from_uuid(ticket_id)))
+}
+
+// --- Administration (GraphQL) -------------------------------------------------------------------
+
+/// The organisation's mail settings and intake addresses, for admins.
+pub struct MailSetup {
+    pub intake_address: String,
+    pub settings: repo::MailSettings,
+    pub aliases: Vec<repo::AliasRow>,
+}
+
+pub async fn setup(tx: &mut TenantTx, inbound_domain: &str) -> Result<MailSetup, AppError> {
+    crate::require_admin(tx)?;
+    let settings = repo::settings(tx).await?;
+    let aliases = repo::aliases(tx).await?;
+    Ok(MailSetup { intake_address: format!("{}@{inbound_domain}", settings.slug), settings, aliases })
+}
+
+pub struct UpdateMailSettings {
+    pub from_name: Option<Option<String>>,
+    pub signature: Option<Option<String>>,
+    pub closed_reply: Option<String>,
+    pub acknowledge: Option<bool>,
+}
+
+pub async fn update_settings(
+    tx: &mut TenantTx,
+    input: UpdateMailSettings,
+) -> Result<repo::MailSettings, AppError> {
+    crate::require_admin(tx)?;
+    let before = repo::settings(tx).await?;
+    let mut after = before.clone();
+    if let Some(name) = input.from_name {
+        let name = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+        if name.as_ref().is_some_and(|n| n.chars().count() > 120 || n.contains(['\r', '\n', '<', '>', '"'])) {
+            return Err(AppError::bad_input(
+                "fromName",
+                "up to 120 characters, without quotes or angle brackets",
+            ));
+        }
+        after.from_name = name;
+    }
+    if let Some(signature) = input.signature {
+        let signature = signature.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        if signature.as_ref().is_some_and(|s| s.chars().count() > 2000) {
+            return Err(AppError::bad_input("signature", "at most 2000 characters"));
+        }
+        after.signature = signature;
+    }
+    if let Some(mode) = input.closed_reply {
+        if mode != "reopen" && mode != "follow_up" {
+            return Err(AppError::bad_input("closedReply", "REOPEN or FOLLOW_UP"));
+        }
+        after.closed_reply = mode;
+    }
+    if let Some(ack) = input.acknowledge {
+        after.acknowledge = ack;
+    }
+    repo::save_settings(tx, &after).await?;
+    events::append(
+        tx,
+        events::NewEvent {
+            subject_type: "organization",
+            subject_id: tx.org_id().into_uuid(),
+            action: "mail_settings.updated",
+            changes: json!({
+                "fromName": { "from": before.from_name, "to": after.from_name },
+                "signature": { "from": before.signature, "to": after.signature },
+                "closedReply": { "from": before.closed_reply, "to": after.closed_reply },
+                "acknowledge": { "from": before.acknowledge, "to": after.acknowledge },
+            }),
+        },
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Adds a forwarding alias and mails it a verification message; it routes mail once that
+/// message has come back through the forward.
+pub async fn add_alias(
+    tx: &mut TenantTx,
+    address: &str,
+    inbound_domain: &str,
+) -> Result<repo::AliasRow, AppError> {
+    crate::require_admin(tx)?;
+    let email = Email::parse_field("address", address)?;
+    if email.as_str().ends_with(&format!("@{inbound_domain}")) {
+        return Err(AppError::bad_input("address", "this is already an intake address"));
+    }
+    if repo::settings(tx).await?.is_demo {
+        return Err(AppError::Forbidden("the demo cannot receive mail at custom addresses"));
+    }
+    let code: String = {
+        let mut rng = rand::rng();
+        (0..10).map(|_| char::from(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[rng.random_range(0..32)])).collect()
+    };
+    let alias = repo::insert_alias(tx, email.as_str(), &code).await.map_err(|e| match e {
+        DbError::Unique { constraint } if constraint == "mail_aliases_org_address_key" => {
+            AppError::Conflict { field: "address", message: "this alias is already set up".into() }
+        }
+        other => other.into(),
+    })?;
+    events::append(
+        tx,
+        events::NewEvent {
+            subject_type: "organization",
+            subject_id: tx.org_id().into_uuid(),
+            action: "mail_alias.added",
+            changes: json!({ "address": alias.address }),
+        },
+    )
+    .await?;
+    queue(tx, Notice::AliasVerification, None, alias.id).await?;
+    Ok(alias)
+}
+
+pub async fn remove_alias(tx: &mut TenantTx, id: Uuid) -> Result<(), AppError> {
+    crate::require_admin(tx)?;
+    let Some(alias) = repo::aliases(tx).await?.into_iter().find(|a| a.id == id) else {
+        return Err(AppError::NotFound("alias"));
+    };
+    repo::delete_alias(tx, id).await?;
+    events::append(
+        tx,
+        events::NewEvent {
+            subject_type: "organization",
+            subject_id: tx.org_id().into_uuid(),
+            action: "mail_alias.removed",
+            changes: json!({ "address": alias.address }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Releases a quarantined message for another attempt (after fixing what stopped it, e.g. a
+/// deactivated member), or discards it. The raw message is kept either way.
+pub async fn leave_quarantine(
+    tx: &mut TenantTx,
+    id: Uuid,
+    release: bool,
+) -> Result<repo::InboundSummary, AppError> {
+    crate::require_admin(tx)?;
+    let to = if release { "received" } else { "discarded" };
+    if !repo::leave_quarantine(tx, id, to).await? {
+        return Err(match repo::inbound_summary(tx, id).await? {
+            Some(_) => AppError::bad_input("id", "this message is not in quarantine"),
+            None => AppError::NotFound("message"),
+        });
+    }
+    if release {
+        ferrodesk_jobs::enqueue(tx, INGEST_JOB, json!({ "id": id }), None).await?;
+    }
+    events::append(
+        tx,
+        events::NewEvent {
+            subject_type: "inbound_message",
+            subject_id: id,
+            action: if release { "inbound.released" } else { "inbound.discarded" },
+            changes: json!({}),
+        },
+    )
+    .await?;
+    repo::inbound_summary(tx, id).await?.ok_or(AppError::NotFound("message"))
+}
+
+pub async fn retry_job(tx: &mut TenantTx, id: Uuid) -> Result<(), AppError> {
+    crate::require_admin(tx)?;
+    if !repo::retry_dead_job(tx, id).await? {
+        return Err(AppError::NotFound("dead job"));
+    }
+    Ok(())
+}

@@ -1,0 +1,723 @@
+//! Mail rows: raw inbound messages, outbound messages, the Message-IDs that thread mail onto
+//! tickets, people in Cc, attachments, forwarding aliases and the organisation's mail settings.
+
+use chrono::{DateTime, Utc};
+use ferrodesk_domain::{OrgId, TicketId, UserId};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::{Db, DbError, TenantTx};
+
+/// The organisation an envelope recipient belongs to (`fd_route_inbound`), and whether it is a
+/// demo tenant. `None` for an address nobody receives mail at.
+pub async fn route(db: &Db, address: &str, inbound_domain: &str) -> Result<Option<(OrgId, bool)>, DbError> {
+    let row = sqlx::query!(
+        r#"select org_id as "org_id!", is_demo as "is_demo!" from fd_route_inbound($1::text::citext, $2)"#,
+        address,
+        inbound_domain
+    )
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|r| (OrgId::from_uuid(r.org_id), r.is_demo)))
+}
+
+pub struct NewInbound<'a> {
+    pub id: Uuid,
+    pub mail_from: &'a str,
+    pub rcpt_to: &'a [String],
+    pub peer: &'a str,
+    pub raw: &'a [u8],
+}
+
+pub async fn insert_inbound(tx: &mut TenantTx, m: NewInbound<'_>) -> Result<(), DbError> {
+    let org_id = tx.org_id();
+    let size = i32::try_from(m.raw.len()).unwrap_or(i32::MAX);
+    sqlx::query!(
+        "insert into inbound_messages (org_id, id, mail_from, rcpt_to, peer, size_bytes, raw)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        org_id.as_uuid(),
+        m.id,
+        m.mail_from,
+        m.rcpt_to,
+        m.peer,
+        size,
+        m.raw
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub struct InboundRaw {
+    pub id: Uuid,
+    pub status: String,
+    pub mail_from: String,
+    pub rcpt_to: Vec<String>,
+    pub raw: Vec<u8>,
+}
+
+/// Locks an inbound message for processing.
+pub async fn lock_inbound(tx: &mut TenantTx, id: Uuid) -> Result<Option<InboundRaw>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        InboundRaw,
+        "select id, status, mail_from, rcpt_to, raw from inbound_messages
+         where org_id = $1 and id = $2 for update",
+        org_id.as_uuid(),
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// What processing learnt about an inbound message.
+#[derive(Default)]
+pub struct InboundOutcome<'a> {
+    pub status: &'a str,
+    pub reason: Option<&'a str>,
+    pub dedupe_key: Option<&'a str>,
+    pub message_id: Option<&'a str>,
+    pub from_address: Option<&'a str>,
+    pub subject: Option<&'a str>,
+    pub ticket_id: Option<TicketId>,
+}
+
+pub async fn finish_inbound(tx: &mut TenantTx, id: Uuid, o: InboundOutcome<'_>) -> Result<(), DbError> {
+    let org_id = tx.org_id();
+    sqlx::query!(
+        "update inbound_messages
+         set status = $3, reason = $4, dedupe_key = coalesce($5, dedupe_key), message_id = coalesce($6, message_id),
+             from_address = coalesce($7, from_address), subject = coalesce($8, subject),
+             ticket_id = coalesce($9, ticket_id), processed_at = now()
+         where org_id = $1 and id = $2",
+        org_id.as_uuid(),
+        id,
+        o.status,
+        o.reason,
+        o.dedupe_key,
+        o.message_id,
+        o.from_address,
+        o.subject,
+        o.ticket_id.map(TicketId::into_uuid)
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether a message with this key was already turned into a ticket or reply.
+pub async fn already_processed(tx: &mut TenantTx, dedupe_key: &str) -> Result<bool, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_scalar!(
+        r#"select exists (select 1 from inbound_messages
+                          where org_id = $1 and dedupe_key = $2 and status = 'processed') as "exists!""#,
+        org_id.as_uuid(),
+        dedupe_key
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InboundSummary {
+    pub id: Uuid,
+    pub received_at: DateTime<Utc>,
+    pub mail_from: String,
+    pub rcpt_to: Vec<String>,
+    pub size_bytes: i32,
+    pub status: String,
+    pub reason: Option<String>,
+    pub message_id: Option<String>,
+    pub from_address: Option<String>,
+    pub subject: Option<String>,
+    pub ticket_id: Option<Uuid>,
+}
+
+/// Inbound messages in one status, newest first, after the `(received_at, id)` cursor.
+pub async fn inbound_by_status(
+    tx: &mut TenantTx,
+    status: &str,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<InboundSummary>, DbError> {
+    let org_id = tx.org_id();
+    let (before_at, before_id) = before.unzip();
+    Ok(sqlx::query_as!(
+        InboundSummary,
+        "select id, received_at, mail_from, rcpt_to, size_bytes, status, reason, message_id, from_address,
+                subject, ticket_id
+         from inbound_messages
+         where org_id = $1 and status = $2
+           and ($3::timestamptz is null or (received_at, id) < ($3, $4))
+         order by received_at desc, id desc
+         limit $5",
+        org_id.as_uuid(),
+        status,
+        before_at,
+        before_id,
+        limit
+    )
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+pub async fn inbound_summary(tx: &mut TenantTx, id: Uuid) -> Result<Option<InboundSummary>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        InboundSummary,
+        "select id, received_at, mail_from, rcpt_to, size_bytes, status, reason, message_id, from_address,
+                subject, ticket_id
+         from inbound_messages where org_id = $1 and id = $2",
+        org_id.as_uuid(),
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Moves a quarantined message to `to` (`received` to process it again, `discarded`). False when
+/// it is not in quarantine.
+pub async fn leave_quarantine(tx: &mut TenantTx, id: Uuid, to: &str) -> Result<bool, DbError> {
+    let org_id = tx.org_id();
+    let changed = sqlx::query!(
+        "update inbound_messages set status = $3, processed_at = case when $3 = 'discarded' then now() end
+         where org_id = $1 and id = $2 and status = 'quarantined'",
+        org_id.as_uuid(),
+        id,
+        to
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+/// The ticket that one of these Message-IDs belongs to (the first one, in the order given).
+pub async fn ticket_by_mail_ids(tx: &mut TenantTx, ids: &[String]) -> Result<Option<TicketId>, DbError> {
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let org_id = tx.org_id();
+    let id = sqlx::query_scalar!(
+        "select m.ticket_id from unnest($2::text[]) with ordinality as r(message_id, n)
+         join ticket_mail_ids m on m.org_id = $1 and m.message_id = r.message_id
+         order by r.n limit 1",
+        org_id.as_uuid(),
+        ids
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(id.map(TicketId::from_uuid))
+}
+
+pub async fn add_mail_id(tx: &mut TenantTx, message_id: &str, ticket_id: TicketId) -> Result<(), DbError> {
+    let org_id = tx.org_id();
+    sqlx::query!(
+        "insert into ticket_mail_ids (org_id, message_id, ticket_id) values ($1, $2, $3) on conflict do nothing",
+        org_id.as_uuid(),
+        message_id,
+        ticket_id.as_uuid()
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn ticket_by_reply_token(tx: &mut TenantTx, token: &str) -> Result<Option<TicketId>, DbError> {
+    let org_id = tx.org_id();
+    let id = sqlx::query_scalar!(
+        "select id from tickets where org_id = $1 and reply_token = $2",
+        org_id.as_uuid(),
+        token
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(id.map(TicketId::from_uuid))
+}
+
+/// The ticket's reply token, created on first use.
+pub async fn reply_token(tx: &mut TenantTx, ticket_id: TicketId, fresh: &str) -> Result<String, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_scalar!(
+        "update tickets set reply_token = coalesce(reply_token, $3) where org_id = $1 and id = $2
+         returning reply_token as \"token!\"",
+        org_id.as_uuid(),
+        ticket_id.as_uuid(),
+        fresh
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// The most recent ticket of the last 30 days, still open or not, whose subject matches and on
+/// which `user_id` is the requester or in Cc.
+pub async fn ticket_by_subject(
+    tx: &mut TenantTx,
+    normalized_subject: &str,
+    user_id: UserId,
+) -> Result<Option<TicketId>, DbError> {
+    let org_id = tx.org_id();
+    let id = sqlx::query_scalar!(
+        r#"select t.id from tickets t
+           where t.org_id = $1 and t.created_at > now() - interval '30 days'
+             and (t.requester_id = $2 or exists (select 1 from ticket_participants p
+                  where p.org_id = t.org_id and p.ticket_id = t.id and p.user_id = $2))
+             and lower(regexp_replace(btrim(t.subject), '\s+', ' ', 'g')) = $3
+           order by t.created_at desc limit 1"#,
+        org_id.as_uuid(),
+        user_id.as_uuid(),
+        normalized_subject
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(id.map(TicketId::from_uuid))
+}
+
+/// Links a ticket to the raw message that created it, and to the ticket it follows up.
+pub async fn set_ticket_source(
+    tx: &mut TenantTx,
+    ticket_id: TicketId,
+    inbound_id: Uuid,
+    follow_up_of: Option<TicketId>,
+) -> Result<(), DbError> {
+    let org_id = tx.org_id();
+    sqlx::query!(
+        "update tickets set source_inbound_id = $3, follow_up_of = $4 where org_id = $1 and id = $2",
+        org_id.as_uuid(),
+        ticket_id.as_uuid(),
+        inbound_id,
+        follow_up_of.map(TicketId::into_uuid)
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn add_participant(
+    tx: &mut TenantTx,
+    ticket_id: TicketId,
+    user_id: UserId,
+) -> Result<bool, DbError> {
+    let org_id = tx.org_id();
+    let added = sqlx::query!(
+        "insert into ticket_participants (org_id, ticket_id, user_id) values ($1, $2, $3) on conflict do nothing",
+        org_id.as_uuid(),
+        ticket_id.as_uuid(),
+        user_id.as_uuid()
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(added == 1)
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+}
+
+/// The people in Cc on a ticket.
+pub async fn participants(tx: &mut TenantTx, ticket_id: TicketId) -> Result<Vec<Person>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        Person,
+        r#"select u.id, u.name, u.email::text as "email!" from ticket_participants p
+           join users u on u.id = p.user_id
+           where p.org_id = $1 and p.ticket_id = $2 order by p.created_at, u.email"#,
+        org_id.as_uuid(),
+        ticket_id.as_uuid()
+    )
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+pub async fn is_participant(
+    tx: &mut TenantTx,
+    ticket_id: TicketId,
+    user_id: UserId,
+) -> Result<bool, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_scalar!(
+        r#"select exists (select 1 from ticket_participants where org_id = $1 and ticket_id = $2 and user_id = $3) as "e!""#,
+        org_id.as_uuid(),
+        ticket_id.as_uuid(),
+        user_id.as_uuid()
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub struct NewAttachment<'a> {
+    pub ticket_id: TicketId,
+    pub message_id: Option<Uuid>,
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub size_bytes: i64,
+    pub sha256: &'a str,
+    pub content_id: Option<&'a str>,
+    pub inline: bool,
+}
+
+pub async fn insert_attachment(tx: &mut TenantTx, a: NewAttachment<'_>) -> Result<Uuid, DbError> {
+    let org_id = tx.org_id();
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into attachments (org_id, id, ticket_id, message_id, filename, content_type, size_bytes, sha256,
+                                  content_id, inline)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        org_id.as_uuid(),
+        id,
+        a.ticket_id.as_uuid(),
+        a.message_id,
+        a.filename,
+        a.content_type,
+        a.size_bytes,
+        a.sha256,
+        a.content_id,
+        a.inline
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentRow {
+    pub id: Uuid,
+    pub ticket_id: Uuid,
+    pub message_id: Option<Uuid>,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub content_id: Option<String>,
+    pub inline: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn attachments(tx: &mut TenantTx, ticket_id: TicketId) -> Result<Vec<AttachmentRow>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        AttachmentRow,
+        "select id, ticket_id, message_id, filename, content_type, size_bytes, sha256, content_id, inline, created_at
+         from attachments where org_id = $1 and ticket_id = $2 order by created_at, id",
+        org_id.as_uuid(),
+        ticket_id.as_uuid()
+    )
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboundRow {
+    pub id: Uuid,
+    pub ticket_id: Option<Uuid>,
+    pub kind: String,
+    pub source_id: Uuid,
+    pub message_id: String,
+    pub recipients: Vec<String>,
+    pub mail: Value,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+pub struct NewOutbound<'a> {
+    pub ticket_id: Option<TicketId>,
+    pub kind: &'a str,
+    pub source_id: Uuid,
+    pub message_id: &'a str,
+    pub recipients: &'a [String],
+    pub mail: Value,
+}
+
+/// Queues an outbound message; nothing happens when this kind and source already has one.
+pub async fn insert_outbound(tx: &mut TenantTx, m: NewOutbound<'_>) -> Result<bool, DbError> {
+    let org_id = tx.org_id();
+    let added = sqlx::query!(
+        "insert into outbound_messages (org_id, id, ticket_id, kind, source_id, message_id, recipients, mail)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing",
+        org_id.as_uuid(),
+        Uuid::now_v7(),
+        m.ticket_id.map(TicketId::into_uuid),
+        m.kind,
+        m.source_id,
+        m.message_id,
+        m.recipients,
+        m.mail
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(added == 1)
+}
+
+pub async fn lock_outbound(
+    tx: &mut TenantTx,
+    kind: &str,
+    source_id: Uuid,
+) -> Result<Option<OutboundRow>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        OutboundRow,
+        "select id, ticket_id, kind, source_id, message_id, recipients, mail, status, attempts, last_error,
+                created_at, sent_at
+         from outbound_messages where org_id = $1 and kind = $2 and source_id = $3 for update",
+        org_id.as_uuid(),
+        kind,
+        source_id
+    )
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+pub async fn outbound_by_message_id(
+    tx: &mut TenantTx,
+    message_id: &str,
+) -> Result<Option<OutboundRow>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        OutboundRow,
+        "select id, ticket_id, kind, source_id, message_id, recipients, mail, status, attempts, last_error,
+                created_at, sent_at
+         from outbound_messages where org_id = $1 and message_id = $2",
+        org_id.as_uuid(),
+        message_id
+    )
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Outbound messages, newest first (the demo outbox and the admin's mail log).
+pub async fn outbound_list(
+    tx: &mut TenantTx,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<OutboundRow>, DbError> {
+    let org_id = tx.org_id();
+    let (before_at, before_id) = before.unzip();
+    Ok(sqlx::query_as!(
+        OutboundRow,
+        "select id, ticket_id, kind, source_id, message_id, recipients, mail, status, attempts, last_error,
+                created_at, sent_at
+         from outbound_messages
+         where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3))
+         order by created_at desc, id desc limit $4",
+        org_id.as_uuid(),
+        before_at,
+        before_id,
+        limit
+    )
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+pub async fn set_outbound_status(
+    tx: &mut TenantTx,
+    id: Uuid,
+    status: &str,
+    error: Option<&str>,
+) -> Result<(), DbError> {
+    let org_id = tx.org_id();
+    sqlx::query!(
+        "update outbound_messages
+         set status = $3, last_error = $4,
+             attempts = attempts + case when $3 = 'sending' then 1 else 0 end,
+             sent_at = case when $3 = 'sent' then now() else sent_at end
+         where org_id = $1 and id = $2",
+        org_id.as_uuid(),
+        id,
+        status,
+        error
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Acknowledgements sent to an address since `since`. Serialised per address with an advisory
+/// lock held to the end of the transaction, so concurrent workers cannot both pass the limit.
+pub async fn acknowledgements_since(
+    tx: &mut TenantTx,
+    address: &str,
+    since: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    let org_id = tx.org_id();
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended($1::text || $2, 0))",
+        org_id.to_string(),
+        address
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "n!" from outbound_messages
+           where org_id = $1 and kind = 'acknowledgement' and recipients[1] = $2 and created_at >= $3"#,
+        org_id.as_uuid(),
+        address,
+        since
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// The Message-ID of the email that created the ticket, if it came by email.
+pub async fn ticket_source_message_id(
+    tx: &mut TenantTx,
+    ticket_id: TicketId,
+) -> Result<Option<String>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_scalar!(
+        "select i.message_id from tickets t join inbound_messages i on i.org_id = t.org_id and i.id = t.source_inbound_id
+         where t.org_id = $1 and t.id = $2",
+        org_id.as_uuid(),
+        ticket_id.as_uuid()
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .flatten())
+}
+
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub slug: String,
+    pub name: String,
+    pub is_demo: bool,
+    pub from_name: Option<String>,
+    pub signature: Option<String>,
+    pub closed_reply: String,
+    pub acknowledge: bool,
+}
+
+pub async fn settings(tx: &mut TenantTx) -> Result<MailSettings, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        MailSettings,
+        r#"select slug, name, is_demo, mail_from_name as from_name, mail_signature as signature,
+                  mail_closed_reply as closed_reply, mail_acknowledge as acknowledge
+           from organizations where id = $1"#,
+        org_id.as_uuid()
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn save_settings(tx: &mut TenantTx, s: &MailSettings) -> Result<(), DbError> {
+    let org_id = tx.org_id();
+    sqlx::query!(
+        "update organizations set mail_from_name = $2, mail_signature = $3, mail_closed_reply = $4,
+                                  mail_acknowledge = $5
+         where id = $1",
+        org_id.as_uuid(),
+        s.from_name,
+        s.signature,
+        s.closed_reply,
+        s.acknowledge
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AliasRow {
+    pub id: Uuid,
+    pub address: String,
+    pub verification_code: String,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn aliases(tx: &mut TenantTx) -> Result<Vec<AliasRow>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        AliasRow,
+        r#"select id, address::text as "address!", verification_code, verified_at, created_at
+           from mail_aliases where org_id = $1 order by address"#,
+        org_id.as_uuid()
+    )
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+pub async fn insert_alias(tx: &mut TenantTx, address: &str, code: &str) -> Result<AliasRow, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        AliasRow,
+        r#"insert into mail_aliases (org_id, id, address, verification_code) values ($1, $2, $3::text::citext, $4)
+           returning id, address::text as "address!", verification_code, verified_at, created_at"#,
+        org_id.as_uuid(),
+        Uuid::now_v7(),
+        address,
+        code
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn delete_alias(tx: &mut TenantTx, id: Uuid) -> Result<bool, DbError> {
+    let org_id = tx.org_id();
+    let n = sqlx::query!("delete from mail_aliases where org_id = $1 and id = $2", org_id.as_uuid(), id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
+/// Marks an alias verified. Fails with the `mail_aliases_verified_key` constraint when another
+/// organisation already holds the address verified.
+pub async fn verify_alias(tx: &mut TenantTx, id: Uuid) -> Result<bool, DbError> {
+    let org_id = tx.org_id();
+    let n = sqlx::query!(
+        "update mail_aliases set verified_at = now() where org_id = $1 and id = $2 and verified_at is null",
+        org_id.as_uuid(),
+        id
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeadJob {
+    pub id: Uuid,
+    pub kind: String,
+    pub payload: Value,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Jobs of this organisation that ran out of attempts.
+pub async fn dead_jobs(tx: &mut TenantTx, limit: i64) -> Result<Vec<DeadJob>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        DeadJob,
+        "select id, kind, payload, attempts, last_error, updated_at from jobs
+         where org_id = $1 and status = 'dead' order by updated_at desc, id limit $2",
+        org_id.as_uuid(),
+        limit
+    )
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Puts a dead job back in the queue with fresh attempts. False when it is not dead.
+pub async fn retry_dead_job(tx: &mut TenantTx, id: Uuid) -> Result<bool, DbError> {
+    let org_id = tx.org_id();
+    let n = sqlx::query!(
+        "update jobs set status = 'queued', attempts = 0, run_at = now(), locked_until = null, locked_by = null
+         where org_id = $1 and id = $2 and status = 'dead'",
+        org_id.as_uuid(),
+        id
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}

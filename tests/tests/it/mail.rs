@@ -1,0 +1,566 @@
+//! Email end to end: a real SMTP client (lettre) talks to the intake listener on a free port; the
+//! worker's job runner processes what it stored; outbound mail lands in a memory transport (or a
+//! real SMTP server, see `outbound_through_a_real_smtp_server`).
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ferrodesk_core::mail::MailService;
+use ferrodesk_db::Db;
+use ferrodesk_mail::outbound::{Sent, Templates, Transport};
+use ferrodesk_mail::smtp::{self, ServerConfig};
+use ferrodesk_mail::store::LocalStore;
+use ferrodesk_testkit::{Session, TestApp};
+use lettre::address::Envelope;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use serde_json::{Value, json};
+use sqlx::Row;
+use tokio::sync::watch;
+
+pub const DOMAIN: &str = "inbound.localhost";
+
+pub struct MailHarness {
+    pub app: TestApp,
+    pub smtp_addr: SocketAddr,
+    pub sent: Arc<Mutex<Vec<Sent>>>,
+    _stop: watch::Sender<bool>,
+}
+
+impl MailHarness {
+    pub async fn start() -> Self {
+        Self::start_with(Transport::memory(), |_| {}).await
+    }
+
+    pub async fn start_with(
+        (transport, sent): (Transport, Arc<Mutex<Vec<Sent>>>),
+        configure: impl FnOnce(&mut ServerConfig),
+    ) -> Self {
+        let app = TestApp::spawn().await;
+        let db = Db::connect(&app.db.app_url.clone().into(), 10).await.unwrap();
+        let store_dir =
+            std::env::temp_dir().join(format!("fd-attachments-{}", uuid::Uuid::now_v7().simple()));
+        let service = Arc::new(MailService {
+            db: db.clone(),
+            inbound_domain: DOMAIN.into(),
+            public_url: "http://localhost:8080".into(),
+            ack_limit_per_hour: 5,
+            store: LocalStore::new(store_dir),
+            templates: Templates::new(),
+            transport,
+        });
+        let (stop_tx, stop) = watch::channel(false);
+        let runner =
+            ferrodesk_worker::runner(db, 8, service.clone()).with_poll_interval(Duration::from_millis(50));
+        let intake = Arc::new(ferrodesk_worker::intake::MailIntake::new(service, runner.waker()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let smtp_addr = listener.local_addr().unwrap();
+        let mut config = ServerConfig::new(DOMAIN);
+        configure(&mut config);
+        tokio::spawn(smtp::serve(listener, Arc::new(config), intake, stop.clone()));
+        tokio::spawn(runner.run(stop));
+        Self { app, smtp_addr, sent, _stop: stop_tx }
+    }
+
+    pub fn client(&self) -> AsyncSmtpTransport<Tokio1Executor> {
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
+            .port(self.smtp_addr.port())
+            .build()
+    }
+
+    /// Sends a raw message with a real SMTP client; Err carries the server's reply.
+    pub async fn send(&self, from: &str, to: &str, raw: &str) -> Result<(), lettre::transport::smtp::Error> {
+        let envelope = Envelope::new(
+            if from.is_empty() { None } else { Some(from.parse().unwrap()) },
+            vec![to.parse().unwrap()],
+        )
+        .unwrap();
+        self.client().send_raw(&envelope, raw.as_bytes()).await.map(|_| ())
+    }
+
+    /// Waits until every stored message and every job has been dealt with.
+    pub async fn settle(&self) {
+        let mut admin = self.app.db.admin_conn().await;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let busy: i64 = sqlx::query_scalar(
+                "select (select count(*) from inbound_messages where status = 'received')
+                      + (select count(*) from jobs where status <> 'dead' and run_at <= now())",
+            )
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+            if busy == 0 {
+                return;
+            }
+            assert!(Instant::now() < deadline, "mail still being processed after 30 s");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    pub fn sent(&self) -> Vec<Sent> {
+        self.sent.lock().unwrap().clone()
+    }
+
+    pub async fn ticket(&self, session: &Session, number: &str) -> Value {
+        let body = self
+            .app
+            .gql(
+                Some(&session.token),
+                "query($n: String!) { ticket(number: $n) { id number subject description status channel
+                    requester { name email } reopenCount
+                    attachments { filename contentType sizeBytes inline contentId }
+                    messages { edges { node { body internal channel originalBody author { email }
+                        email { messageId from to cc } } } }
+                    events { edges { node { action changes } } } } }",
+                json!({ "n": number }),
+            )
+            .await;
+        body["data"]["ticket"].clone()
+    }
+
+    pub async fn ticket_count(&self) -> i64 {
+        let mut admin = self.app.db.admin_conn().await;
+        sqlx::query_scalar("select count(*) from tickets").fetch_one(&mut admin).await.unwrap()
+    }
+}
+
+pub fn message(
+    from: &str,
+    to: &str,
+    subject: &str,
+    message_id: Option<&str>,
+    extra_headers: &str,
+    body: &str,
+) -> String {
+    let mid = message_id.map(|m| format!("Message-ID: <{m}>\r\n")).unwrap_or_default();
+    format!(
+        "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: Sun, 22 Nov 2026 09:00:00 +0000\r\n{mid}{extra_headers}MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+}
+
+fn header<'a>(sent: &'a Sent, name: &str) -> Option<&'a str> {
+    let raw = std::str::from_utf8(&sent.raw).ok()?;
+    raw.lines().find_map(|l| l.strip_prefix(&format!("{name}: ")))
+}
+
+#[tokio::test]
+async fn a_new_email_becomes_a_ticket_and_is_acknowledged() {
+    let h = MailHarness::start().await;
+    let owner = h.app.sign_up("acme").await;
+    let raw = message(
+        "\"Ann Smith\" <ann@example.com>",
+        "acme@inbound.localhost",
+        "Printer on 3rd floor jammed",
+        Some("first@example.com"),
+        "Cc: Bob Jones <bob@example.com>\r\n",
+        "It jams on every page.\r\n\r\n-- \r\nAnn Smith\r\nFinance",
+    );
+    h.send("ann@example.com", "acme@inbound.localhost", &raw).await.unwrap();
+    h.settle().await;
+
+    let ticket = h.ticket(&owner, "INC-1").await;
+    assert_eq!(ticket["subject"], "Printer on 3rd floor jammed");
+    assert_eq!(ticket["channel"], "EMAIL");
+    assert_eq!(ticket["requester"]["email"], "ann@example.com");
+    assert_eq!(ticket["requester"]["name"], "Ann Smith");
+    assert!(ticket["description"].as_str().unwrap().contains("It jams on every page."));
+
+    let sent = h.sent();
+    assert_eq!(sent.len(), 1, "one acknowledgement");
+    let ack = &sent[0];
+    assert_eq!(ack.mail.to, vec!["ann@example.com".to_owned()]);
+    assert_eq!(ack.mail.subject, "[INC-0001] Printer on 3rd floor jammed");
+    assert_eq!(ack.mail.in_reply_to.as_deref(), Some("first@example.com"));
+    assert_eq!(header(ack, "Auto-Submitted"), Some("auto-replied"));
+    let reply_to = ack.mail.reply_to.clone().unwrap();
+    assert!(reply_to.starts_with("acme+") && reply_to.ends_with("@inbound.localhost"), "{reply_to}");
+    assert!(ack.mail.text.contains("INC-0001"));
+
+    // Bob (in Cc) is a participant: his reply through the reply address lands on the ticket.
+    let bob = message(
+        "bob@example.com",
+        &reply_to,
+        "Also on the 2nd floor",
+        Some("bob-1@example.com"),
+        "",
+        "Same problem on the 2nd floor printer.",
+    );
+    h.send("bob@example.com", &reply_to, &bob).await.unwrap();
+    h.settle().await;
+    assert_eq!(h.ticket_count().await, 1);
+    let ticket = h.ticket(&owner, "INC-1").await;
+    let messages = ticket["messages"]["edges"].as_array().unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0]["node"]["author"]["email"], "bob@example.com");
+    assert_eq!(messages[0]["node"]["channel"], "EMAIL");
+    assert_eq!(messages[0]["node"]["email"]["messageId"], "bob-1@example.com");
+    assert_eq!(h.sent().len(), 1, "replies are not acknowledged");
+}
+
+#[tokio::test]
+async fn replies_thread_and_agent_replies_go_out_by_email() {
+    let h = MailHarness::start().await;
+    let owner = h.app.sign_up("acme").await;
+    let first = message(
+        "Ann <ann@example.com>",
+        "acme@inbound.localhost",
+        "VPN drops every hour",
+        Some("vpn-1@example.com"),
+        "Cc: carol@example.com\r\n",
+        "The VPN disconnects hourly.",
+    );
+    h.send("ann@example.com", "acme@inbound.localhost", &first).await.unwrap();
+    h.settle().await;
+    let ticket = h.ticket(&owner, "INC-1").await;
+
+    // An agent answers in the app: the requester gets it by email, Carol in Cc.
+    let body = h
+        .app
+        .gql(
+            Some(&owner.token),
+            "mutation($i: AddTicketMessageInput!) { addTicketMessage(input: $i) { message { id } } }",
+            json!({ "i": { "ticketId": ticket["id"], "body": "Please update the client to 5.2.\n\nThanks", "internal": false } }),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    // An internal note never leaves the building.
+    h.app
+        .gql(
+            Some(&owner.token),
+            "mutation($i: AddTicketMessageInput!) { addTicketMessage(input: $i) { message { id } } }",
+            json!({ "i": { "ticketId": ticket["id"], "body": "Known issue with 5.1", "internal": true } }),
+        )
+        .await;
+    h.settle().await;
+    let sent = h.sent();
+    assert_eq!(sent.len(), 2, "acknowledgement and the agent's reply");
+    let reply = &sent[1];
+    assert_eq!(reply.mail.to, vec!["ann@example.com".to_owned()]);
+    assert_eq!(reply.mail.cc, vec!["carol@example.com".to_owned()]);
+    assert_eq!(reply.mail.subject, "Re: [INC-0001] VPN drops every hour");
+    assert!(reply.mail.text.contains("Please update the client to 5.2."));
+    assert!(!reply.mail.text.contains("Known issue"));
+    assert_eq!(header(reply, "Auto-Submitted"), None);
+
+    // Ann answers the reply from Gmail: In-Reply-To threads it, the quote is trimmed.
+    let answer = message(
+        "Ann <ann@example.com>",
+        "acme@inbound.localhost",
+        "Re: [INC-1] VPN drops every hour",
+        Some("vpn-2@example.com"),
+        &format!(
+            "In-Reply-To: <{}>\r\nReferences: <vpn-1@example.com> <{}>\r\n",
+            reply.mail.message_id, reply.mail.message_id
+        ),
+        "Updated, all good now!\r\n\r\nOn Sun, 22 Nov 2026 at 10:00, Acme Support <acme@inbound.localhost> wrote:\r\n> Please update the client to 5.2.",
+    );
+    h.send("ann@example.com", "acme@inbound.localhost", &answer).await.unwrap();
+    // A stranger using the ticket tag does not get into the conversation: a new ticket.
+    let stranger = message(
+        "eve@evil.test",
+        "acme@inbound.localhost",
+        "Re: [INC-1] VPN drops every hour",
+        Some("eve-1@evil.test"),
+        "",
+        "let me in",
+    );
+    h.send("eve@evil.test", "acme@inbound.localhost", &stranger).await.unwrap();
+    h.settle().await;
+    let ticket = h.ticket(&owner, "INC-1").await;
+    let bodies: Vec<&str> = ticket["messages"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        ["Please update the client to 5.2.\n\nThanks", "Known issue with 5.1", "Updated, all good now!"]
+    );
+    let original = ticket["messages"]["edges"][2]["node"]["originalBody"].as_str().unwrap();
+    assert!(original.contains("> Please update the client"), "the original keeps the quote");
+    assert_eq!(h.ticket_count().await, 2, "the stranger got a ticket of their own");
+
+    // Resolving tells Ann by email.
+    h.app
+        .gql(
+            Some(&owner.token),
+            "mutation($i: UpdateTicketInput!) { updateTicket(input: $i) { ticket { status } } }",
+            json!({ "i": { "id": ticket["id"], "status": "RESOLVED" } }),
+        )
+        .await;
+    h.settle().await;
+    let last = h.sent().into_iter().find(|s| s.mail.text.contains("resolved")).expect("a status mail");
+    assert_eq!(header(&last, "Auto-Submitted"), Some("auto-generated"));
+}
+
+#[tokio::test]
+async fn replies_to_closed_tickets_follow_up_or_reopen() {
+    let h = MailHarness::start().await;
+    let owner = h.app.sign_up("acme").await;
+    let first = message(
+        "ann@example.com",
+        "acme@inbound.localhost",
+        "Laptop fan loud",
+        Some("fan-1@example.com"),
+        "",
+        "Very loud.",
+    );
+    h.send("ann@example.com", "acme@inbound.localhost", &first).await.unwrap();
+    h.settle().await;
+    let ticket = h.ticket(&owner, "INC-1").await;
+    h.app
+        .gql(
+            Some(&owner.token),
+            "mutation($i: UpdateTicketInput!) { updateTicket(input: $i) { ticket { status } } }",
+            json!({ "i": { "id": ticket["id"], "status": "CLOSED" } }),
+        )
+        .await;
+    let reply = |n: u32| {
+        message(
+            "ann@example.com",
+            "acme@inbound.localhost",
+            "Re: Laptop fan loud",
+            Some(&format!("fan-reply-{n}@example.com")),
+            "In-Reply-To: <fan-1@example.com>\r\n",
+            "It is back.",
+        )
+    };
+    h.send("ann@example.com", "acme@inbound.localhost", &reply(1)).await.unwrap();
+    h.settle().await;
+    let follow_up = h.ticket(&owner, "INC-2").await;
+    assert_eq!(follow_up["subject"], "Re: Laptop fan loud");
+    let closed = h.ticket(&owner, "INC-1").await;
+    assert_eq!(closed["status"], "CLOSED");
+    assert!(
+        closed["events"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["node"]["action"] == "ticket.follow_up_created"),
+        "{closed}"
+    );
+
+    let body = h
+        .app
+        .gql(
+            Some(&owner.token),
+            "mutation { updateMailSettings(input: { closedReply: REOPEN }) { closedReply intakeAddress } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["updateMailSettings"]["closedReply"], "REOPEN", "{body}");
+    assert_eq!(body["data"]["updateMailSettings"]["intakeAddress"], "acme@inbound.localhost");
+    // INC-2 is closed too; a reply threads onto the newest ticket that knows the message.
+    h.app
+        .gql(
+            Some(&owner.token),
+            "mutation($i: UpdateTicketInput!) { updateTicket(input: $i) { ticket { status } } }",
+            json!({ "i": { "id": follow_up["id"], "status": "CLOSED" } }),
+        )
+        .await;
+    let reopen = message(
+        "ann@example.com",
+        "acme@inbound.localhost",
+        "Re: Laptop fan loud",
+        Some("fan-reply-2@example.com"),
+        "In-Reply-To: <fan-reply-1@example.com>\r\n",
+        "Still loud.",
+    );
+    h.send("ann@example.com", "acme@inbound.localhost", &reopen).await.unwrap();
+    h.settle().await;
+    let reopened = h.ticket(&owner, "INC-2").await;
+    assert_eq!(reopened["status"], "OPEN");
+    assert_eq!(reopened["reopenCount"], 1);
+    assert_eq!(h.ticket_count().await, 2);
+}
+
+#[tokio::test]
+async fn machines_never_start_a_mail_loop() {
+    let h = MailHarness::start().await;
+    let owner = h.app.sign_up("acme").await;
+    let send = |from: &'static str, subject: &'static str, headers: &'static str, id: &'static str| {
+        let h = &h;
+        async move {
+            let raw = message(from, "acme@inbound.localhost", subject, Some(id), headers, "text");
+            h.send(from, "acme@inbound.localhost", &raw).await.unwrap();
+        }
+    };
+    send("away@example.com", "Out of office", "Auto-Submitted: auto-replied\r\n", "a1@x").await;
+    send("news@example.com", "Newsletter", "List-Id: <news.example.com>\r\n", "a2@x").await;
+    send("bulk@example.com", "Offer", "Precedence: bulk\r\n", "a3@x").await;
+    send("oof@example.com", "Away", "X-Autoreply: yes\r\n", "a4@x").await;
+    h.settle().await;
+    assert_eq!(h.ticket_count().await, 4, "machine mail is still logged");
+    assert!(
+        h.sent().is_empty(),
+        "but never acknowledged: {:?}",
+        h.sent().iter().map(|s| &s.mail.to).collect::<Vec<_>>()
+    );
+
+    // A person writing many times in an hour gets at most 5 acknowledgements.
+    for n in 0..7 {
+        let raw = message(
+            "chatty@example.com",
+            "acme@inbound.localhost",
+            &format!("Question {n}"),
+            Some(&format!("q{n}@x")),
+            "",
+            "?",
+        );
+        h.send("chatty@example.com", "acme@inbound.localhost", &raw).await.unwrap();
+    }
+    h.settle().await;
+    assert_eq!(h.sent().len(), 5);
+
+    // Our own acknowledgement coming back (a forward loop) is ignored.
+    let own = String::from_utf8(h.sent()[0].raw.clone()).unwrap();
+    h.send("acme@inbound.localhost", "acme@inbound.localhost", &own).await.unwrap();
+    // A bounce of an acknowledgement becomes an event on its ticket, not a ticket.
+    let ack_id = h.sent()[0].mail.message_id.clone();
+    let dsn = format!(
+        "From: MAILER-DAEMON@mx.example.com\r\nTo: acme@inbound.localhost\r\nSubject: Undelivered Mail\r\nMessage-ID: <dsn-1@mx.example.com>\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\nFinal-Recipient: rfc822; chatty@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{ack_id}>\r\n\r\n--b--\r\n"
+    );
+    h.send("", "acme@inbound.localhost", &dsn).await.unwrap();
+    h.settle().await;
+    assert_eq!(h.ticket_count().await, 11, "neither the loop nor the bounce made a ticket");
+    assert_eq!(h.sent().len(), 5);
+    let bounced: Vec<Value> = {
+        let mut admin = h.app.db.admin_conn().await;
+        sqlx::query("select changes from events where action = 'ticket.delivery_failed'")
+            .fetch_all(&mut admin)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.get::<Value, _>(0))
+            .collect()
+    };
+    assert_eq!(bounced.len(), 1);
+    assert_eq!(bounced[0]["status"], "5.1.1");
+    let _ = owner;
+}
+
+#[tokio::test]
+async fn the_same_message_twice_makes_one_ticket() {
+    let h = MailHarness::start().await;
+    h.app.sign_up("acme").await;
+    let with_id =
+        message("ann@example.com", "acme@inbound.localhost", "Twice", Some("twice@example.com"), "", "hello");
+    let without_id = message("ann@example.com", "acme@inbound.localhost", "No id", None, "", "hello");
+    for _ in 0..3 {
+        h.send("ann@example.com", "acme@inbound.localhost", &with_id).await.unwrap();
+        h.send("ann@example.com", "acme@inbound.localhost", &without_id).await.unwrap();
+    }
+    h.settle().await;
+    assert_eq!(h.ticket_count().await, 2);
+    let mut admin = h.app.db.admin_conn().await;
+    let duplicates: i64 =
+        sqlx::query_scalar("select count(*) from inbound_messages where status = 'duplicate'")
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+    assert_eq!(duplicates, 4);
+}
+
+#[tokio::test]
+async fn unknown_recipients_big_messages_and_quarantine() {
+    let h = MailHarness::start_with(Transport::memory(), |c| c.max_message_bytes = 20_000).await;
+    let owner = h.app.sign_up("acme").await;
+    let raw = message("ann@example.com", "nobody@inbound.localhost", "x", Some("u@x"), "", "x");
+    let err = h.send("ann@example.com", "nobody@inbound.localhost", &raw).await.unwrap_err();
+    assert!(err.is_permanent() && err.to_string().contains("550"), "{err}");
+    let big =
+        message("ann@example.com", "acme@inbound.localhost", "big", Some("big@x"), "", &"x".repeat(30_000));
+    let err = h.send("ann@example.com", "acme@inbound.localhost", &big).await.unwrap_err();
+    assert!(err.to_string().contains("552"), "{err}");
+
+    // No From: kept in quarantine with the reason, for an admin to see, release or discard.
+    let no_from = "To: acme@inbound.localhost\r\nSubject: who am I\r\nMessage-ID: <nofrom@x>\r\n\r\nbody\r\n";
+    h.send("ann@example.com", "acme@inbound.localhost", no_from).await.unwrap();
+    h.settle().await;
+    let body = quarantine(&h, &owner).await;
+    let edges = body["data"]["inboundMessages"]["edges"].as_array().unwrap().clone();
+    assert_eq!(edges.len(), 1, "{body}");
+    assert!(edges[0]["node"]["reason"].as_str().unwrap().contains("no sender"));
+    let id = edges[0]["node"]["id"].clone();
+    // Releasing processes it again (it is still without a sender, so back it goes).
+    let body = h
+        .app
+        .gql(
+            Some(&owner.token),
+            "mutation($id: ID!) { releaseInboundMessage(id: $id) { status } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(body["data"]["releaseInboundMessage"]["status"], "RECEIVED", "{body}");
+    h.settle().await;
+    let body = h
+        .app
+        .gql(
+            Some(&owner.token),
+            "mutation($id: ID!) { discardInboundMessage(id: $id) { status } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(body["data"]["discardInboundMessage"]["status"], "DISCARDED", "{body}");
+    assert!(quarantine(&h, &owner).await["data"]["inboundMessages"]["edges"].as_array().unwrap().is_empty());
+
+    // Agents cannot see the quarantine.
+    let agent = h.app.add_member(&owner, "agent@acme.test", "AGENT").await;
+    let body = h
+        .app
+        .gql(
+            Some(&agent.token),
+            "{ inboundMessages(status: QUARANTINED) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(ferrodesk_testkit::error_code(&body), Some("FORBIDDEN"));
+}
+
+#[tokio::test]
+async fn mail_never_crosses_organisations() {
+    let h = MailHarness::start().await;
+    let acme = h.app.sign_up("acme").await;
+    let globex = h.app.sign_up("globex").await;
+    let raw = message(
+        "ann@example.com",
+        "acme@inbound.localhost",
+        "Acme issue",
+        Some("acme-1@example.com"),
+        "",
+        "x",
+    );
+    h.send("ann@example.com", "acme@inbound.localhost", &raw).await.unwrap();
+    h.settle().await;
+    // A message to Globex that references Acme's thread and Acme's reply token is a new Globex
+    // ticket, never a reply on Acme's.
+    let ack = h.sent()[0].mail.clone();
+    let token_address = ack.reply_to.unwrap().replace("acme+", "globex+");
+    let cross = message(
+        "ann@example.com",
+        &token_address,
+        "Re: [INC-1] Acme issue",
+        Some("cross@example.com"),
+        &format!("In-Reply-To: <{}>\r\nReferences: <acme-1@example.com>\r\n", ack.message_id),
+        "sneaky",
+    );
+    h.send("ann@example.com", &token_address, &cross).await.unwrap();
+    h.settle().await;
+    let acme_ticket = h.ticket(&acme, "INC-1").await;
+    assert!(acme_ticket["messages"]["edges"].as_array().unwrap().is_empty());
+    let globex_ticket = h.ticket(&globex, "INC-1").await;
+    assert_eq!(globex_ticket["subject"], "Re: [INC-1] Acme issue");
+    assert_eq!(globex_ticket["description"], "sneaky");
+}
+
+async fn quarantine(h: &MailHarness, owner: &Session) -> Value {
+    h.app
+        .gql(
+            Some(&owner.token),
+            "{ inboundMessages(status: QUARANTINED) { edges { node { id reason subject mailFrom } } } }",
+            json!({}),
+        )
+        .await
+}
