@@ -58,3 +58,14 @@ ensure_nextest() {
   log "installing cargo-nextest"
   cargo install cargo-nextest --locked
 }
+
+# Real mail tools the email tests talk to: swaks (an SMTP client) and aiosmtpd (an SMTP server
+# this project did not write), both from Debian's packages.
+ensure_mail_tools() {
+  local missing=()
+  command -v swaks >/dev/null 2>&1 || missing+=(swaks)
+  /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    apt_install "${missing[@]}"
+  fi
+}

@@ -8,6 +8,7 @@ source infra/lib.sh
 ensure_postgres
 ensure_redis
 ensure_nextest
+ensure_mail_tools
 
 # Builds use the committed query data in .sqlx/ (no database needed to compile), and a target
 # directory outside the clone so repeated runs (CI included) reuse compiled dependencies.

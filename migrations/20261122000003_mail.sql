@@ -53,7 +53,11 @@ create table inbound_messages (
     ticket_id uuid,
     processed_at timestamptz,
     primary key (org_id, id),
+    -- Deferred (like the keys below): ingestion writes everything that points at a new ticket
+    -- first and the ticket last, so the organisation's ticket counter stays locked only for
+    -- the insert and the commit.
     foreign key (org_id, ticket_id) references tickets (org_id, id) on delete set null (ticket_id)
+        deferrable initially deferred
 );
 create unique index inbound_messages_once on inbound_messages (org_id, dedupe_key) where status = 'processed';
 create index inbound_messages_status_idx on inbound_messages (org_id, status, received_at desc, id);
@@ -90,7 +94,7 @@ create table ticket_mail_ids (
     message_id text not null,
     ticket_id uuid not null,
     primary key (org_id, message_id),
-    foreign key (org_id, ticket_id) references tickets (org_id, id) on delete cascade
+    foreign key (org_id, ticket_id) references tickets (org_id, id) on delete cascade deferrable initially deferred
 );
 
 -- People in Cc: they may reply to the ticket by email and receive its replies.
@@ -100,7 +104,7 @@ create table ticket_participants (
     user_id uuid not null,
     created_at timestamptz not null default now(),
     primary key (org_id, ticket_id, user_id),
-    foreign key (org_id, ticket_id) references tickets (org_id, id) on delete cascade,
+    foreign key (org_id, ticket_id) references tickets (org_id, id) on delete cascade deferrable initially deferred,
     foreign key (org_id, user_id) references memberships (org_id, user_id) on delete cascade
 );
 create index ticket_participants_user_idx on ticket_participants (org_id, user_id);
@@ -119,7 +123,7 @@ create table attachments (
     inline boolean not null default false,
     created_at timestamptz not null default now(),
     primary key (org_id, id),
-    foreign key (org_id, ticket_id) references tickets (org_id, id) on delete cascade,
+    foreign key (org_id, ticket_id) references tickets (org_id, id) on delete cascade deferrable initially deferred,
     foreign key (org_id, message_id) references ticket_messages (org_id, id) on delete cascade
 );
 create index attachments_ticket_idx on attachments (org_id, ticket_id, created_at);

@@ -116,12 +116,12 @@ pub struct BenchCluster {
 
 impl BenchCluster {
     /// The owner (loading) and runtime (measuring) URLs of a database.
-    fn urls(&self, database: &str) -> (String, String) {
+    pub(crate) fn urls(&self, database: &str) -> (String, String) {
         (url("ferrodesk_owner", &self.pg_host, database), url("ferrodesk_app", &self.pg_host, database))
     }
 
     /// Drops the database if it exists, then creates and migrates it as the product would.
-    async fn fresh_database(&self, database: &str) -> anyhow::Result<()> {
+    pub(crate) async fn fresh_database(&self, database: &str) -> anyhow::Result<()> {
         let (admin_url, app_url) = self.urls(database);
         let mut su = PgConnection::connect(&self.superuser_url).await.context("superuser connection")?;
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("drop database if exists {database} with (force)")))
@@ -137,7 +137,7 @@ impl BenchCluster {
     }
 }
 
-fn out(line: &str) {
+pub(crate) fn out(line: &str) {
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "{line}");
     let _ = stdout.flush();
@@ -262,6 +262,14 @@ enum Operation {
 const QUEUE: &str = "query Queue { tickets(first: 50, filter: { status: [NEW, OPEN, PENDING] },
     orderBy: { field: PRIORITY, direction: ASC }) { edges { cursor node { id number subject status priority
     createdAt assignee { id name } category { id name } requester { name } } } pageInfo { hasNextPage } } }";
+/// The value at quantile `q` (0..=1) of sorted values; NaN when there are none.
+pub(crate) fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((q * (sorted.len() - 1) as f64).round() as usize).min(sorted.len() - 1)]
+}
+
 const CREATE: &str =
     "mutation Create($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id number } } }";
 
@@ -379,6 +387,8 @@ fn on_database(db: &Db, agents: &Arc<Vec<Principal>>, operation: Operation) -> M
                                 assignee_id: None,
                                 tags: vec!["bench".to_owned()],
                                 channel: Channel::Api,
+                                source_inbound_id: None,
+                                follow_up_of: None,
                             },
                         )
                         .await?;

@@ -1,6 +1,7 @@
 //! `ferrodesk`: the operator's command line (bootstrap, migrations, schema export, benchmarks).
 
 mod bench;
+mod bench_mail;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -42,6 +43,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// One SLA sweep over 1M open tickets in 1,000 tenants, and recomputing a 100k-ticket tenant.
     BenchSla(bench::SlaBenchArgs),
+    /// Email intake end to end with 1, 8 and 32 concurrent SMTP senders.
+    BenchMail(bench_mail::MailBenchArgs),
 }
 
 #[tokio::main]
@@ -59,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchSla(args) => bench::run_sla(args).await?,
+        Command::BenchMail(args) => bench_mail::run(args).await?,
         Command::Schema => {
             use std::io::Write;
             std::io::stdout().write_all(ferrodesk_gateway::sdl().as_bytes())?;

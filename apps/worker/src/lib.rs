@@ -109,7 +109,8 @@ pub async fn run(config: WorkerConfig, stop: watch::Receiver<bool>) -> anyhow::R
     let db = Db::connect(&config.database.url, config.database.max_connections).await?;
     db.check_runtime_role().await?;
     let mail = Arc::new(mail_service(db.clone(), &config.mail)?);
-    let runner = runner(db.clone(), config.concurrency, mail.clone());
+    let runner = runner(db.clone(), config.concurrency, mail.clone())
+        .with_lease(Duration::from_secs(config.job_lease_secs.max(1)));
     let intake = Arc::new(intake::MailIntake::new(mail, runner.waker()));
 
     let mut listeners = Vec::new();

@@ -19,6 +19,7 @@ fn start_worker(database_url: &str) -> Worker {
             .env("DATABASE_URL", database_url)
             .env("REDIS_URL", ferrodesk_testkit::redis_url())
             .env("SLA_SWEEP_INTERVAL_SECS", "1")
+            .env("INTAKE_SMTP_ADDR", "127.0.0.1:0")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -186,6 +186,8 @@ pub struct WorkerConfig {
     pub mail: MailConfig,
     /// How many jobs one worker process runs at once.
     pub concurrency: usize,
+    /// Seconds a claimed job stays reserved; a crashed worker's jobs return to the queue after it.
+    pub job_lease_secs: u64,
     /// Seconds between SLA sweeps (breaches and at-risk escalations).
     pub sla_sweep_interval_secs: u64,
 }
@@ -197,6 +199,7 @@ impl WorkerConfig {
             redis: RedisConfig::from_env()?,
             mail: MailConfig::from_env()?,
             concurrency: parse_var("WORKER_CONCURRENCY", 8)?,
+            job_lease_secs: parse_var("WORKER_JOB_LEASE_SECS", 300)?,
             sla_sweep_interval_secs: parse_var("SLA_SWEEP_INTERVAL_SECS", 30)?,
         })
     }

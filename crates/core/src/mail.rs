@@ -165,27 +165,10 @@ impl MailService {
             }
         };
         let outcome = self.process(&mut tx, &row, &mail).await?;
-        let (status, reason, ticket_id) = match &outcome {
-            Ingested::NewTicket(t) | Ingested::Reply(t) => ("processed", None, Some(*t)),
-            Ingested::Duplicate => ("duplicate", Some("the same message was already processed"), None),
-            Ingested::Ignored(reason) => ("ignored", Some(reason.as_str()), None),
-            Ingested::Quarantined(reason) => ("quarantined", Some(reason.as_str()), None),
-            Ingested::Nothing => ("processed", None, None),
-        };
-        repo::finish_inbound(
-            &mut tx,
-            inbound_id,
-            InboundOutcome {
-                status,
-                reason,
-                dedupe_key: Some(&mail.dedupe_key),
-                message_id: mail.message_id.as_deref(),
-                from_address: mail.from.as_ref().map(|f| f.address.as_str()),
-                subject: Some(&mail.subject),
-                ticket_id,
-            },
-        )
-        .await?;
+        if !matches!(outcome, Ingested::NewTicket(_)) {
+            // A new ticket's message is finished inside `process`, before the ticket's insert.
+            finish(&mut tx, row.id, &mail, &outcome).await?;
+        }
         tx.commit().await?;
         Ok(outcome)
     }
@@ -264,8 +247,35 @@ impl MailService {
             }
             follow_up_of = Some(ticket_id);
         }
-        let ticket = crate::tickets::create_ticket(
+        // Everything that points at the new ticket is written first (deferred foreign keys),
+        // the ticket last: the organisation's number counter is then locked only for the insert
+        // and the commit, which is what lets one organisation take a burst of mail.
+        let ticket_id = TicketId::generate();
+        if let Some(parent) = follow_up_of {
+            events::append(
+                tx,
+                events::NewEvent {
+                    subject_type: "ticket",
+                    subject_id: parent.into_uuid(),
+                    action: "ticket.follow_up_created",
+                    changes: json!({ "followUp": ticket_id }),
+                },
+            )
+            .await?;
+        }
+        self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
+        self.attachments(tx, ticket_id, None, mail).await?;
+        if let Some(mid) = &mail.message_id {
+            repo::add_mail_id(tx, mid, ticket_id).await?;
+        }
+        if settings.acknowledge && mail.class.may_acknowledge() && !row.mail_from.is_empty() {
+            queue(tx, Notice::Acknowledgement, Some(ticket_id), row.id).await?;
+        }
+        let outcome = Ingested::NewTicket(ticket_id);
+        finish(tx, row.id, mail, &outcome).await?;
+        crate::tickets::create_ticket_with_id(
             tx,
+            ticket_id,
             CreateTicket {
                 kind: TicketKind::Incident,
                 subject: mail.subject.clone(),
@@ -279,32 +289,12 @@ impl MailService {
                 assignee_id: None,
                 tags: Vec::new(),
                 channel: Channel::Email,
+                source_inbound_id: Some(row.id),
+                follow_up_of,
             },
         )
         .await?;
-        let ticket_id = TicketId::from_uuid(ticket.id);
-        repo::set_ticket_source(tx, ticket_id, row.id, follow_up_of).await?;
-        if let Some(parent) = follow_up_of {
-            events::append(
-                tx,
-                events::NewEvent {
-                    subject_type: "ticket",
-                    subject_id: parent.into_uuid(),
-                    action: "ticket.follow_up_created",
-                    changes: json!({ "followUp": ticket.id, "number": ticket.number().to_string() }),
-                },
-            )
-            .await?;
-        }
-        self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
-        self.attachments(tx, ticket_id, None, mail).await?;
-        if let Some(mid) = &mail.message_id {
-            repo::add_mail_id(tx, mid, ticket_id).await?;
-        }
-        if settings.acknowledge && mail.class.may_acknowledge() && !row.mail_from.is_empty() {
-            queue(tx, Notice::Acknowledgement, Some(ticket_id), row.id).await?;
-        }
-        Ok(Ingested::NewTicket(ticket_id))
+        Ok(outcome)
     }
 
     /// The sender as a member: created as a requester the first time they write. `None` when
@@ -646,6 +636,32 @@ impl MailService {
             html,
         }))
     }
+}
+
+/// Records what processing did with a message.
+async fn finish(tx: &mut TenantTx, id: Uuid, mail: &InboundMail, outcome: &Ingested) -> Result<(), AppError> {
+    let (status, reason, ticket_id) = match outcome {
+        Ingested::NewTicket(t) | Ingested::Reply(t) => ("processed", None, Some(*t)),
+        Ingested::Duplicate => ("duplicate", Some("the same message was already processed"), None),
+        Ingested::Ignored(reason) => ("ignored", Some(reason.as_str()), None),
+        Ingested::Quarantined(reason) => ("quarantined", Some(reason.as_str()), None),
+        Ingested::Nothing => ("processed", None, None),
+    };
+    repo::finish_inbound(
+        tx,
+        id,
+        InboundOutcome {
+            status,
+            reason,
+            dedupe_key: Some(&mail.dedupe_key),
+            message_id: mail.message_id.as_deref(),
+            from_address: mail.from.as_ref().map(|f| f.address.as_str()),
+            subject: Some(&mail.subject),
+            ticket_id,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 fn status_label(status: TicketStatus) -> &'static str {

@@ -26,6 +26,9 @@ pub struct CreateTicket {
     pub assignee_id: Option<UserId>,
     pub tags: Vec<String>,
     pub channel: Channel,
+    /// The raw email that created the ticket, and the closed ticket it follows up.
+    pub source_inbound_id: Option<uuid::Uuid>,
+    pub follow_up_of: Option<TicketId>,
 }
 
 fn check_body(field: &'static str, body: &str, allow_empty: bool) -> Result<(), AppError> {
@@ -56,6 +59,16 @@ async fn department_of_category(tx: &mut TenantTx, id: CategoryId) -> Result<Dep
 }
 
 pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<TicketRow, AppError> {
+    create_ticket_with_id(tx, TicketId::generate(), input).await
+}
+
+/// Creates a ticket whose id the caller chose, so that rows pointing at it (deferred foreign
+/// keys) can be written before it: the insert is then the last statement before commit.
+pub async fn create_ticket_with_id(
+    tx: &mut TenantTx,
+    id: TicketId,
+    input: CreateTicket,
+) -> Result<TicketRow, AppError> {
     let actor = tx.actor().ok_or(AppError::Unauthenticated)?;
     let subject = Subject::parse(&input.subject)?;
     check_body("description", &input.description, true)?;
@@ -124,7 +137,7 @@ pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<Tic
     let row = repo::insert(
         tx,
         NewTicket {
-            id: TicketId::generate(),
+            id,
             kind: input.kind,
             subject: subject.as_str(),
             description: input.description.trim(),
@@ -140,6 +153,8 @@ pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<Tic
             tags: &tags,
             event_changes,
             sla: clock,
+            source_inbound_id: input.source_inbound_id,
+            follow_up_of: input.follow_up_of,
         },
     )
     .await?;

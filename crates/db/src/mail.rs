@@ -273,26 +273,6 @@ pub async fn ticket_by_subject(
     Ok(id.map(TicketId::from_uuid))
 }
 
-/// Links a ticket to the raw message that created it, and to the ticket it follows up.
-pub async fn set_ticket_source(
-    tx: &mut TenantTx,
-    ticket_id: TicketId,
-    inbound_id: Uuid,
-    follow_up_of: Option<TicketId>,
-) -> Result<(), DbError> {
-    let org_id = tx.org_id();
-    sqlx::query!(
-        "update tickets set source_inbound_id = $3, follow_up_of = $4 where org_id = $1 and id = $2",
-        org_id.as_uuid(),
-        ticket_id.as_uuid(),
-        inbound_id,
-        follow_up_of.map(TicketId::into_uuid)
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 pub async fn add_participant(
     tx: &mut TenantTx,
     ticket_id: TicketId,

@@ -266,6 +266,9 @@ pub struct NewTicket<'a> {
     pub event_changes: serde_json::Value,
     /// The SLA clock as it starts (computed from the policy before the insert).
     pub sla: SlaColumns,
+    /// The raw email that created the ticket, and the closed ticket it follows up.
+    pub source_inbound_id: Option<Uuid>,
+    pub follow_up_of: Option<TicketId>,
 }
 
 /// Creates a ticket in one statement (one round trip): takes the organisation's next number for
@@ -282,9 +285,9 @@ pub async fn insert(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<TicketRow, Db
              insert into tickets (org_id, id, kind, number, subject, description, status, priority, impact,
                                   urgency, channel, department_id, category_id, requester_id, assignee_id,
                                   created_by, tags, response_due_at, resolution_due_at, response_at_risk_at,
-                                  resolution_at_risk_at, sla_paused)
+                                  resolution_at_risk_at, sla_paused, source_inbound_id, follow_up_of)
              select $1, $2, $3, counter.last_number, $4, $5, $6, $7, $8, $9, $10, $11,
-                    $12, $13, $14, $15, $16, $19, $20, $21, $22, $23
+                    $12, $13, $14, $15, $16, $19, $20, $21, $22, $23, $24, $25
              from counter
              returning *
          ), created as (
@@ -323,6 +326,8 @@ pub async fn insert(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<TicketRow, Db
         .bind(t.sla.response_at_risk_at)
         .bind(t.sla.resolution_at_risk_at)
         .bind(t.sla.paused)
+        .bind(t.source_inbound_id)
+        .bind(t.follow_up_of.map(TicketId::into_uuid))
         .fetch_one(&mut **tx)
         .await?;
     Ok(row)

@@ -8,6 +8,9 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -87,6 +90,14 @@ impl Runner {
         self.wake.clone()
     }
 
+    /// How long a claimed job is reserved for its worker. A worker that dies (SIGKILL, power
+    /// loss) leaves its jobs to others once the lease runs out; a job that runs longer than its
+    /// lease may run twice, so every handler is idempotent.
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
     pub fn with_poll_interval(mut self, poll: Duration) -> Self {
         self.poll = poll;
         self
@@ -135,7 +146,12 @@ impl Runner {
 
     async fn run_job_inner(&self, job: Job) {
         let outcome = match self.handlers.get(&job.kind) {
-            Some(handler) => handler(self.db.clone(), job.clone()).await,
+            // A handler that panics fails its job (and, after its attempts, parks it as dead)
+            // instead of taking the runner down with it.
+            Some(handler) => AssertUnwindSafe(handler(self.db.clone(), job.clone()))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the handler panicked"))),
             None => Err(anyhow::anyhow!("no handler for job kind {:?}", job.kind)),
         };
         let result = match outcome {

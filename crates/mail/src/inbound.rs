@@ -114,11 +114,6 @@ pub enum ParseError {
 /// The header every outbound message carries, so that our own mail coming back is recognised.
 pub const LOOP_HEADER: &str = "X-Ferrodesk-Loop";
 
-/// The hex SHA-256 of the raw message.
-pub fn content_hash(raw: &[u8]) -> String {
-    hex::encode(Sha256::digest(raw))
-}
-
 pub fn parse(raw: &[u8]) -> Result<InboundMail, ParseError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(ParseError::Empty);
@@ -130,7 +125,7 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, ParseError> {
     let message_id = message.message_id().and_then(clean_id);
     let dedupe_key = match &message_id {
         Some(id) => format!("mid:{id}"),
-        None => format!("sha256:{}", content_hash(raw)),
+        None => format!("sha256:{}", identity_hash(&message)),
     };
     let subject = message
         .subject()
@@ -171,6 +166,26 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, ParseError> {
         class: classify(&message),
         ours,
     })
+}
+
+/// What identifies a message without a Message-ID across deliveries: its author-written headers
+/// and its body, not the trace headers (`Received`, `Delivered-To`…) that every hop, ours
+/// included, adds with its own timestamp.
+fn identity_hash(message: &Message<'_>) -> String {
+    let mut hasher = Sha256::new();
+    for name in ["From", "Sender", "To", "Cc", "Subject", "Date", "In-Reply-To", "References"] {
+        if let Some(value) = HeaderName::parse(name).and_then(|h| message.header_raw(h)) {
+            hasher.update(name.as_bytes());
+            hasher.update(b":");
+            hasher.update(value.trim().as_bytes());
+            hasher.update(b"\n");
+        }
+    }
+    let raw = message.raw_message();
+    let body_start =
+        usize::try_from(message.root_part().raw_body_offset()).unwrap_or(raw.len()).min(raw.len());
+    hasher.update(&raw[body_start..]);
+    hex::encode(hasher.finalize())
 }
 
 /// `<abc@host>` → `abc@host`; rejects empty and absurd ids.
@@ -230,7 +245,7 @@ pub fn normalize_subject(subject: &str) -> String {
     loop {
         let before = s;
         for prefix in ["re:", "fw:", "fwd:", "aw:", "sv:", "wg:", "antw:", "tr:", "rv:"] {
-            if s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
+            if s.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix)) {
                 s = s[prefix.len()..].trim_start();
             }
         }
@@ -456,7 +471,12 @@ mod tests {
         let raw = b"From: a@example.com\r\nSubject: x\r\n\r\nbody\r\n";
         let mail = parse(raw).unwrap();
         assert_eq!(mail.message_id, None);
-        assert_eq!(mail.dedupe_key, format!("sha256:{}", content_hash(raw)));
+        assert!(mail.dedupe_key.starts_with("sha256:"));
+        // Another delivery through another hop is the same message.
+        let relayed = b"Received: from mx2 by us; Sun, 22 Nov 2026 10:00:01 +0000\r\nFrom: a@example.com\r\nSubject: x\r\n\r\nbody\r\n";
+        assert_eq!(parse(relayed).unwrap().dedupe_key, mail.dedupe_key);
+        let other = b"From: a@example.com\r\nSubject: x\r\n\r\nanother body\r\n";
+        assert_ne!(parse(other).unwrap().dedupe_key, mail.dedupe_key);
     }
 
     #[test]
@@ -472,6 +492,9 @@ mod tests {
         assert_eq!(ticket_tag("[JIRA-1] x [INC-x] y"), None);
         assert_eq!(normalize_subject("RE: Fwd: [INC-12] Printer   jammed"), "printer jammed");
         assert_eq!(normalize_subject("AW: printer jammed"), "printer jammed");
+        // Multi-byte characters where a prefix would end (found by the corpus test).
+        assert_eq!(normalize_subject("Café cassé"), "café cassé");
+        assert_eq!(normalize_subject("Ré: x"), "ré: x");
     }
 
     #[test]

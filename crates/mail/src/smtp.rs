@@ -536,7 +536,7 @@ fn received_header(helo: &str, peer: SocketAddr, host: &str, lmtp: bool) -> Stri
 /// Splits `FROM:<path> params` (the keyword case-insensitively, a space after the colon
 /// tolerated). The path is returned without angle brackets.
 fn path_argument(arg: &str, keyword: &str) -> Option<(String, String)> {
-    if arg.len() < keyword.len() || !arg[..keyword.len()].eq_ignore_ascii_case(keyword) {
+    if !arg.get(..keyword.len()).is_some_and(|head| head.eq_ignore_ascii_case(keyword)) {
         return None;
     }
     let rest = arg[keyword.len()..].trim_start();
@@ -714,5 +714,6 @@ mod tests {
         assert_eq!(path_argument("TO:u@h", "TO:"), Some(("u@h".into(), String::new())));
         assert_eq!(path_argument("TO:<u@h", "TO:"), None);
         assert_eq!(path_argument("FRM:<a@b>", "FROM:"), None);
+        assert_eq!(path_argument("FRé:<a@b>", "FROM:"), None);
     }
 }

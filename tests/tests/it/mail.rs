@@ -564,3 +564,135 @@ async fn quarantine(h: &MailHarness, owner: &Session) -> Value {
         )
         .await
 }
+
+/// Tricky real-world shapes (tests/fixtures/mail): each becomes one readable ticket.
+#[tokio::test]
+async fn a_corpus_of_tricky_messages() {
+    let h = MailHarness::start().await;
+    let owner = h.app.sign_up("acme").await;
+    // (file, subject, a piece of the description, attachments)
+    let cases: [(&str, &str, &str, usize); 11] = [
+        ("latin1.eml", "Café machine cassée", "La machine à café du 2ème étage est cassée.", 0),
+        (
+            "windows1252.eml",
+            "Smart quotes",
+            "The \u{201c}Save\u{201d} button doesn\u{2019}t work \u{2013} at all.",
+            0,
+        ),
+        ("nested_multipart.eml", "Error dialog with screenshot", "See the error in the screenshot below.", 2),
+        ("winmail.eml", "Meeting room display broken", "The display in room 4.12 shows no signal.", 1),
+        ("huge_header.eml", "Huge headers", "Body after huge headers.", 0),
+        ("no_message_id.eml", "No message id here", "This message has no Message-ID header.", 0),
+        (
+            "eight_bit_header.eml",
+            "Drucker im Büro geht nicht",
+            "Der Drucker im Büro druckt nur leere Seiten.",
+            0,
+        ),
+        ("only_attachment.eml", "Invoice scan", "", 1),
+        ("forwarded.eml", "Fwd: Phishing?", "Click here to verify your account now.", 1),
+        ("outlook_reply.eml", "RE: Monitor flickers", "The new cable fixed it.", 0),
+        ("html_only.eml", "HTML only", "My keyboard types double letters.", 0),
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mail");
+    for (file, ..) in &cases {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let envelope = Envelope::new(
+            Some("sender@example.com".parse().unwrap()),
+            vec!["acme@inbound.localhost".parse().unwrap()],
+        )
+        .unwrap();
+        h.client().send_raw(&envelope, &bytes).await.unwrap_or_else(|e| panic!("{file}: {e}"));
+        // One at a time, so ticket numbers follow the list.
+        h.settle().await;
+    }
+    assert_eq!(h.ticket_count().await, cases.len() as i64);
+    for (n, (file, subject, text, attachments)) in cases.iter().enumerate() {
+        let ticket = h.ticket(&owner, &format!("INC-{}", n + 1)).await;
+        assert_eq!(ticket["subject"], *subject, "{file}");
+        assert!(ticket["description"].as_str().unwrap().contains(text), "{file}: {}", ticket["description"]);
+        assert_eq!(
+            ticket["attachments"].as_array().unwrap().len(),
+            *attachments,
+            "{file}: {}",
+            ticket["attachments"]
+        );
+    }
+    let winmail = h.ticket(&owner, "INC-4").await;
+    assert_eq!(winmail["attachments"][0]["filename"], "winmail.dat");
+    let nested = h.ticket(&owner, "INC-3").await;
+    let inline =
+        nested["attachments"].as_array().unwrap().iter().find(|a| a["inline"] == true).unwrap().clone();
+    assert_eq!(inline["contentId"], "shot1@example.com");
+    assert_eq!(ticket_requester(&h, &owner, "INC-7").await, "Jürgen Groß");
+}
+
+async fn ticket_requester(h: &MailHarness, owner: &Session, number: &str) -> String {
+    h.ticket(owner, number).await["requester"]["name"].as_str().unwrap().to_owned()
+}
+
+/// Debian's swaks, a real SMTP client this project did not write (installed by infra/test.sh).
+#[tokio::test]
+async fn swaks_delivers_a_ticket() {
+    let h = MailHarness::start().await;
+    let owner = h.app.sign_up("acme").await;
+    let server = format!("127.0.0.1:{}", h.smtp_addr.port());
+    let output = tokio::process::Command::new("swaks")
+        .args(["--server", &server, "--from", "ann@example.com", "--to", "acme@inbound.localhost"])
+        .args(["--header", "Subject: Sent with swaks", "--body", "Hello from swaks", "--pipeline"])
+        .output()
+        .await
+        .expect("swaks is installed by infra/test.sh (apt-get install swaks)");
+    let transcript = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{transcript}");
+    assert!(transcript.contains("<-  250 2.0.0 OK queued as"), "{transcript}");
+    h.settle().await;
+    let ticket = h.ticket(&owner, "INC-1").await;
+    assert_eq!(ticket["subject"], "Sent with swaks");
+    assert!(ticket["description"].as_str().unwrap().contains("Hello from swaks"));
+}
+
+/// Outbound mail through a real SMTP server this project did not write: Debian's aiosmtpd,
+/// delivering into a Maildir.
+#[tokio::test]
+async fn outbound_through_a_real_smtp_server() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let maildir = std::env::temp_dir().join(format!("fd-maildir-{}", uuid::Uuid::now_v7().simple()));
+    let mut server = tokio::process::Command::new("/usr/bin/python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(&maildir)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("aiosmtpd is installed by infra/test.sh (apt-get install python3-aiosmtpd)");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        assert!(Instant::now() < deadline, "aiosmtpd did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let relay = Transport::from_config(Some(&format!("smtp://127.0.0.1:{port}")), &maildir).unwrap();
+    let h = MailHarness::start_with((relay, Arc::new(Mutex::new(Vec::new()))), |_| {}).await;
+    h.app.sign_up("acme").await;
+    let raw = message(
+        "Ann <ann@example.com>",
+        "acme@inbound.localhost",
+        "Screen is black",
+        Some("black@example.com"),
+        "",
+        "Nothing on screen.",
+    );
+    h.send("ann@example.com", "acme@inbound.localhost", &raw).await.unwrap();
+    h.settle().await;
+    let delivered: Vec<String> = std::fs::read_dir(maildir.join("new"))
+        .map(|dir| dir.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).collect())
+        .unwrap_or_default();
+    assert_eq!(delivered.len(), 1, "aiosmtpd received the acknowledgement");
+    let mail = &delivered[0];
+    assert!(mail.contains("Subject: [INC-0001] Screen is black"), "{mail}");
+    assert!(mail.contains("In-Reply-To: <black@example.com>"), "{mail}");
+    let mut admin = h.app.db.admin_conn().await;
+    let status: String =
+        sqlx::query_scalar("select status from outbound_messages").fetch_one(&mut admin).await.unwrap();
+    assert_eq!(status, "sent");
+    let _ = server.kill().await;
+    let _ = std::fs::remove_dir_all(maildir);
+}

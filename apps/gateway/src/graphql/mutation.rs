@@ -270,6 +270,8 @@ impl CoreMutation {
                 assignee_id,
                 tags: input.tags.unwrap_or_default(),
                 channel: input.channel.map_or(DomainChannel::Web, Into::into),
+                source_inbound_id: None,
+                follow_up_of: None,
             },
         )
         .await

@@ -1,0 +1,22 @@
+//! The inbound path without a database: everything the worker derives from untrusted bytes
+//! (parsing, classification, threading hints, trimming, sanitising, recipient addresses).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(mail) = ferrodesk_mail::inbound::parse(data) {
+        let _ = ferrodesk_mail::inbound::normalize_subject(&mail.subject);
+        let _ = ferrodesk_mail::trim_reply(&mail.full_text);
+        for rcpt in mail.to.iter().chain(mail.cc.iter()) {
+            let _ = ferrodesk_mail::InboundAddress::parse(&rcpt.address, "inbound.localhost");
+        }
+        let _ = mail.class.may_acknowledge();
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = ferrodesk_mail::normalize_address(text);
+        let _ = ferrodesk_mail::InboundAddress::parse(text, "inbound.localhost");
+        let _ = ferrodesk_mail::inbound::ticket_tag(text);
+        let _ = ferrodesk_mail::trim_reply(text);
+    }
+});
