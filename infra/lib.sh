@@ -59,11 +59,12 @@ ensure_nextest() {
   cargo install cargo-nextest --locked
 }
 
-# Real mail tools the email tests talk to: swaks (an SMTP client) and aiosmtpd (an SMTP server
-# this project did not write), both from Debian's packages.
+# Real mail tools the email tests talk to, from Debian's packages: swaks (an SMTP client),
+# aiosmtpd (an SMTP server this project did not write) and openssl (a certificate for STARTTLS).
 ensure_mail_tools() {
   local missing=()
   command -v swaks >/dev/null 2>&1 || missing+=(swaks)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
   if [ "${#missing[@]}" -gt 0 ]; then
     apt_install "${missing[@]}"

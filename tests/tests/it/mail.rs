@@ -696,3 +696,118 @@ async fn outbound_through_a_real_smtp_server() {
     let _ = server.kill().await;
     let _ = std::fs::remove_dir_all(maildir);
 }
+
+#[tokio::test]
+async fn a_forwarding_alias_is_verified_by_its_own_mail_coming_back() {
+    let h = MailHarness::start().await;
+    let owner = h.app.sign_up("acme").await;
+    let body = h
+        .app
+        .gql(
+            Some(&owner.token),
+            r#"mutation { addMailAlias(address: "Support@Acme-Corp.example") { id address verifiedAt } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["addMailAlias"]["address"], "support@acme-corp.example", "{body}");
+    assert!(body["data"]["addMailAlias"]["verifiedAt"].is_null());
+    h.settle().await;
+    // Until verified, the alias routes nothing.
+    let early =
+        message("ann@example.com", "support@acme-corp.example", "Too early", Some("early@x"), "", "x");
+    let err = h.send("ann@example.com", "support@acme-corp.example", &early).await.unwrap_err();
+    assert!(err.to_string().contains("550"), "{err}");
+
+    // The verification mail goes to the alias; the customer's forward brings it back to us.
+    let sent = h.sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].mail.to, vec!["support@acme-corp.example".to_owned()]);
+    let forwarded = String::from_utf8(sent[0].raw.clone()).unwrap();
+    h.send("support@acme-corp.example", "acme@inbound.localhost", &forwarded).await.unwrap();
+    h.settle().await;
+    let body = h
+        .app
+        .gql(Some(&owner.token), "{ mailSetup { intakeAddress aliases { address verifiedAt } } }", json!({}))
+        .await;
+    assert!(body["data"]["mailSetup"]["aliases"][0]["verifiedAt"].is_string(), "{body}");
+    assert_eq!(h.ticket_count().await, 0, "the verification mail is not a ticket");
+
+    // Now mail to the alias (e.g. an MX pointing at us) becomes a ticket of the organisation.
+    let real = message(
+        "ann@example.com",
+        "support@acme-corp.example",
+        "Via the alias",
+        Some("alias-1@x"),
+        "",
+        "hello",
+    );
+    h.send("ann@example.com", "support@acme-corp.example", &real).await.unwrap();
+    h.settle().await;
+    assert_eq!(h.ticket(&owner, "INC-1").await["subject"], "Via the alias");
+
+    // Another organisation can add the same address, but never verify it away from Acme.
+    let globex = h.app.sign_up("globex").await;
+    let body = h
+        .app
+        .gql(
+            Some(&globex.token),
+            r#"mutation { addMailAlias(address: "support@acme-corp.example") { id } }"#,
+            json!({}),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "adding reveals nothing: {body}");
+}
+
+/// STARTTLS with a self-signed certificate: the client upgrades and delivers over TLS.
+#[tokio::test]
+async fn starttls_when_a_certificate_is_configured() {
+    let dir = std::env::temp_dir().join(format!("fd-tls-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let status = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+        ])
+        .arg("-keyout")
+        .arg(dir.join("key.pem"))
+        .arg("-out")
+        .arg(dir.join("cert.pem"))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl");
+    assert!(status.success());
+    let acceptor = smtp::tls_acceptor(
+        &std::fs::read(dir.join("cert.pem")).unwrap(),
+        &std::fs::read(dir.join("key.pem")).unwrap(),
+    )
+    .unwrap();
+    let h = MailHarness::start_with(Transport::memory(), move |c| c.tls = Some(acceptor)).await;
+    let owner = h.app.sign_up("acme").await;
+    let tls = lettre::transport::smtp::client::TlsParameters::builder("localhost".into())
+        .dangerous_accept_invalid_certs(true)
+        .build_rustls()
+        .unwrap();
+    let client = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
+        .port(h.smtp_addr.port())
+        .tls(lettre::transport::smtp::client::Tls::Required(tls))
+        .build();
+    let raw = message("ann@example.com", "acme@inbound.localhost", "Over TLS", Some("tls@x"), "", "secret");
+    let envelope = Envelope::new(
+        Some("ann@example.com".parse().unwrap()),
+        vec!["acme@inbound.localhost".parse().unwrap()],
+    )
+    .unwrap();
+    client.send_raw(&envelope, raw.as_bytes()).await.unwrap();
+    h.settle().await;
+    assert_eq!(h.ticket(&owner, "INC-1").await["subject"], "Over TLS");
+    let _ = std::fs::remove_dir_all(dir);
+}
