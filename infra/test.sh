@@ -22,3 +22,5 @@ log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 log "cargo nextest"
 cargo nextest run --workspace --locked --profile ci "$@"
+log "web app"
+bash infra/web-test.sh

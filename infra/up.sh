@@ -49,6 +49,14 @@ else
 fi
 bin="$CARGO_TARGET_DIR/$profile"
 
+# The web app (web/dist), served by the gateway. Without npm the API still comes up.
+if command -v npm >/dev/null; then
+  log "building the web app"
+  (cd web && npm ci --no-audit --no-fund && npm run build)
+else
+  log "npm not found: skipping the web app (install Node.js 20.19+ to build it)"
+fi
+
 log "database roles, database and migrations"
 "$bin/ferrodesk" bootstrap
 "$bin/ferrodesk" migrate

@@ -438,7 +438,17 @@ pub async fn clock(
 
 /// Re-derives and stores a ticket's clock after a change that affects it.
 pub async fn refresh(tx: &mut TenantTx, ticket: TicketId, department: DepartmentId) -> Result<(), AppError> {
-    let columns = clock(tx, ticket, department).await?.as_ref().map(columns).unwrap_or_default();
+    // A requester's reply restarts a paused clock, but the audit trail the clock is derived
+    // from is for staff only: read it as the system, then go back to the requester's rights.
+    let restricted = tx.actor().filter(|a| !a.role.is_staff());
+    if restricted.is_some() {
+        tx.set_db_role("system").await?;
+    }
+    let derived = clock(tx, ticket, department).await;
+    if let Some(actor) = restricted {
+        tx.set_db_role(actor.role.as_str()).await?;
+    }
+    let columns = derived?.as_ref().map(columns).unwrap_or_default();
     tickets::save_sla(tx, ticket, &columns).await?;
     Ok(())
 }

@@ -139,6 +139,16 @@ impl TenantTx {
         self.actor = Some(actor);
     }
 
+    /// Runs the rest of the transaction's statements with the database role `role` (`system`
+    /// or the actor's own). For internal reads a requester's action needs but may not see,
+    /// such as the audit trail an SLA clock is derived from; never for anything a caller returns.
+    pub async fn set_db_role(&mut self, role: &str) -> Result<(), DbError> {
+        sqlx::query_scalar!(r#"select set_config('app.role', $1, true) as "role!""#, role)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
     pub fn actor_id(&self) -> Option<UserId> {
         self.actor.map(|a| a.user_id)
     }

@@ -440,3 +440,37 @@ async fn the_queue_sorts_by_what_falls_due_first() {
         "a paused clock has no due time and sorts last"
     );
 }
+
+/// A requester's reply to a Pending ticket restarts its clock, although the requester may not
+/// read the audit trail the clock is derived from.
+#[tokio::test]
+async fn a_requester_reply_restarts_the_paused_clock() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    let requester = app.add_member(&owner, "req@acme.test", "REQUESTER").await;
+    let ticket = app
+        .create_ticket(
+            &requester,
+            json!({ "kind": "INCIDENT", "subject": "Laptop", "impact": "HIGH", "urgency": "HIGH" }),
+        )
+        .await;
+    let set_pending = app
+        .gql(
+            Some(&owner.token),
+            "mutation($i: UpdateTicketInput!) { updateTicket(input: $i) { ticket { status sla { paused resolutionDueAt } } } }",
+            json!({ "i": { "id": ticket["id"], "status": "PENDING" } }),
+        )
+        .await;
+    assert_eq!(set_pending["data"]["updateTicket"]["ticket"]["sla"]["paused"], true, "{set_pending}");
+    let reply = app
+        .gql(
+            Some(&requester.token),
+            "mutation($i: AddTicketMessageInput!) { addTicketMessage(input: $i) { ticket { status sla { paused resolutionDueAt } } } }",
+            json!({ "i": { "ticketId": ticket["id"], "body": "Here is the info", "internal": false } }),
+        )
+        .await;
+    let after = &reply["data"]["addTicketMessage"]["ticket"];
+    assert_eq!(after["status"], "OPEN", "{reply}");
+    assert_eq!(after["sla"]["paused"], false, "{reply}");
+    assert!(after["sla"]["resolutionDueAt"].is_string(), "the clock runs again: {reply}");
+}

@@ -1,0 +1,214 @@
+// Members and their roles; inviting someone yields a link to send them (mail delivery comes with
+// outbound email).
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { describeError, hasProblem, noProblem, type Problem } from '../../api/errors';
+import { Avatar } from '../../components/Avatar';
+import { graphql } from '../../gql';
+import type { MemberRole } from '../../gql/graphql';
+import { roleDescription, roleLabel } from '../../lib/labels';
+import { Button } from '../../ui/Button';
+import { Alert, Badge, EmptyState, PageLoading } from '../../ui/Feedback';
+import { SelectField, TextField } from '../../ui/Field';
+import { CheckIcon, CopyIcon, UserPlusIcon } from '../../ui/icons';
+import { Dialog } from '../../ui/Overlay';
+import { requireFields } from '../auth/forms';
+
+const MembersDocument = graphql(`
+  query AdminMembers($after: String) {
+    members(first: 100, after: $after) {
+      nodes {
+        id
+        name
+        email
+        role
+        status
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+const InviteDocument = graphql(`
+  mutation InviteMember($input: InviteMemberInput!) {
+    inviteMember(input: $input) {
+      invitation {
+        id
+        email
+        role
+        expiresAt
+        acceptUrl
+      }
+    }
+  }
+`);
+
+const INVITABLE: Exclude<MemberRole, 'OWNER'>[] = ['AGENT', 'ADMIN', 'STAKEHOLDER', 'REQUESTER'];
+
+export function Members() {
+  const [after, setAfter] = useState<(string | null)[]>([null]);
+  const [{ data, fetching, error }, refetch] = useQuery({ query: MembersDocument, variables: { after: after[after.length - 1] ?? null } });
+  const [inviting, setInviting] = useState(false);
+  const members = data?.members.nodes ?? [];
+
+  return (
+    <div className="page">
+      <header className="page__header">
+        <div>
+          <h1>Members</h1>
+          <p className="page__subtitle">Who works in this organisation, and what each person may do.</p>
+        </div>
+        <Button variant="primary" icon={<UserPlusIcon />} onClick={() => setInviting(true)}>
+          Invite member
+        </Button>
+      </header>
+      {error && <Alert>{describeError(error).message}</Alert>}
+      {!data && fetching ? (
+        <PageLoading label="Loading members" />
+      ) : members.length === 0 ? (
+        <EmptyState title="No members yet" action={<Button onClick={() => setInviting(true)}>Invite your first teammate</Button>} />
+      ) : (
+        <div className="card">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((m) => (
+                <tr key={m.id}>
+                  <th scope="row">
+                    <span className="row">
+                      <Avatar name={m.name} size={24} /> {m.name}
+                    </span>
+                  </th>
+                  <td>{m.email}</td>
+                  <td>{m.role ? roleLabel[m.role] : '—'}</td>
+                  <td>
+                    {m.status === 'INVITED' ? (
+                      <Badge tone="warning">Invited</Badge>
+                    ) : m.status === 'DISABLED' ? (
+                      <Badge>Disabled</Badge>
+                    ) : (
+                      <Badge tone="success">Active</Badge>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {(after.length > 1 || data?.members.pageInfo.hasNextPage) && (
+        <nav className="queue__pager" aria-label="Pages">
+          <Button size="sm" disabled={after.length === 1} onClick={() => setAfter(after.slice(0, -1))}>
+            Previous
+          </Button>
+          <Button
+            size="sm"
+            disabled={!data?.members.pageInfo.hasNextPage}
+            onClick={() => setAfter([...after, data?.members.pageInfo.endCursor ?? null])}
+          >
+            Next
+          </Button>
+        </nav>
+      )}
+      <InviteDialog
+        open={inviting}
+        onOpenChange={setInviting}
+        onInvited={() => refetch({ requestPolicy: 'network-only' })}
+      />
+    </div>
+  );
+}
+
+function InviteDialog({ open, onOpenChange, onInvited }: { open: boolean; onOpenChange: (open: boolean) => void; onInvited: () => void }) {
+  const [{ fetching }, invite] = useMutation(InviteDocument);
+  const [problem, setProblem] = useState<Problem>(noProblem);
+  const [link, setLink] = useState<{ url: string; name: string } | null>(null);
+  const [copied, setCopied] = useState(false);
+
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const values = { name: String(form.get('name') ?? '').trim(), email: String(form.get('email') ?? '').trim() };
+    const missing = requireFields(values, { name: 'Enter their name.', email: 'Enter their email address.' });
+    if (missing) {
+      setProblem(missing);
+      return;
+    }
+    const role = String(form.get('role')) as MemberRole;
+    const result = await invite({ input: { ...values, role } });
+    const p = describeError(result.error, ['name', 'email', 'role']);
+    setProblem(p);
+    const invitation = result.data?.inviteMember.invitation;
+    if (!hasProblem(p) && invitation) {
+      setLink({ url: invitation.acceptUrl, name: values.name });
+      onInvited();
+    }
+  }
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        if (!next) {
+          setLink(null);
+          setProblem(noProblem);
+          setCopied(false);
+        }
+        onOpenChange(next);
+      }}
+      title={link ? 'Invitation ready' : 'Invite a member'}
+      description={link ? `Send this link to ${link.name}. It works once, for 7 days.` : 'They’ll choose a password when they accept.'}
+    >
+      {link ? (
+        <div className="stack">
+          <div className="invite-link">
+            <input className="input" readOnly value={link.url} aria-label="Invitation link" onFocus={(e) => e.currentTarget.select()} />
+            <Button
+              icon={copied ? <CheckIcon /> : <CopyIcon />}
+              onClick={() => {
+                void navigator.clipboard?.writeText(link.url).then(() => setCopied(true));
+              }}
+            >
+              {copied ? 'Copied' : 'Copy'}
+            </Button>
+          </div>
+          <div className="dialog__actions">
+            <Button onClick={() => setLink(null)}>Invite someone else</Button>
+            <Button variant="primary" onClick={() => onOpenChange(false)}>
+              Done
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <form className="stack" noValidate onSubmit={(e) => void submit(e)}>
+          {problem.message && <Alert>{problem.message}</Alert>}
+          <TextField label="Name" name="name" autoComplete="off" error={problem.fields.name} autoFocus />
+          <TextField label="Email" name="email" type="email" autoComplete="off" error={problem.fields.email} />
+          <SelectField label="Role" name="role" defaultValue="AGENT" error={problem.fields.role}>
+            {INVITABLE.map((r) => (
+              <option key={r} value={r}>
+                {roleLabel[r]}: {roleDescription[r]}
+              </option>
+            ))}
+          </SelectField>
+          <div className="dialog__actions">
+            <Button onClick={() => onOpenChange(false)}>Cancel</Button>
+            <Button type="submit" variant="primary" loading={fetching}>
+              Create invitation
+            </Button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}
