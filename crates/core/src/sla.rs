@@ -440,13 +440,11 @@ pub async fn clock(
 pub async fn refresh(tx: &mut TenantTx, ticket: TicketId, department: DepartmentId) -> Result<(), AppError> {
     // A requester's reply restarts a paused clock, but the audit trail the clock is derived
     // from is for staff only: read it as the system, then go back to the requester's rights.
-    let restricted = tx.actor().filter(|a| !a.role.is_staff());
-    if restricted.is_some() {
-        tx.set_db_role("system").await?;
-    }
+    let restricted = tx.actor().is_some_and(|a| !a.role.is_staff());
+    let previous = if restricted { Some(tx.set_db_role("system").await?) } else { None };
     let derived = clock(tx, ticket, department).await;
-    if let Some(actor) = restricted {
-        tx.set_db_role(actor.role.as_str()).await?;
+    if let Some(role) = previous.filter(|r| *r != "system") {
+        tx.set_db_role(role).await?;
     }
     let columns = derived?.as_ref().map(columns).unwrap_or_default();
     tickets::save_sla(tx, ticket, &columns).await?;

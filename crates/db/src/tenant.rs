@@ -74,7 +74,7 @@ impl Db {
             .fetch_one(&mut *tx)
             .await?;
         let role = role.and_then(|r| r.parse::<Role>().ok()).ok_or(DbError::NotAMember)?;
-        Ok(TenantTx { tx, org_id, actor: Some(Actor { user_id, role }) })
+        Ok(TenantTx { tx, org_id, actor: Some(Actor { user_id, role }), db_role: role.as_str() })
     }
 
     /// Opens a tenant transaction for system work on one organisation (the worker, sign-up's
@@ -107,6 +107,8 @@ pub struct TenantTx {
     tx: Transaction<'static, Postgres>,
     org_id: OrgId,
     actor: Option<Actor>,
+    /// The `app.role` the database applies (the actor's, or `system` for the worker).
+    db_role: &'static str,
 }
 
 impl TenantTx {
@@ -120,7 +122,7 @@ impl TenantTx {
         )
         .fetch_one(&mut *tx)
         .await?;
-        Ok(Self { tx, org_id, actor: None })
+        Ok(Self { tx, org_id, actor: None, db_role: "system" })
     }
 
     pub fn org_id(&self) -> OrgId {
@@ -142,11 +144,12 @@ impl TenantTx {
     /// Runs the rest of the transaction's statements with the database role `role` (`system`
     /// or the actor's own). For internal reads a requester's action needs but may not see,
     /// such as the audit trail an SLA clock is derived from; never for anything a caller returns.
-    pub async fn set_db_role(&mut self, role: &str) -> Result<(), DbError> {
+    /// Returns the role it replaces, to restore it afterwards.
+    pub async fn set_db_role(&mut self, role: &'static str) -> Result<&'static str, DbError> {
         sqlx::query_scalar!(r#"select set_config('app.role', $1, true) as "role!""#, role)
             .fetch_one(&mut *self.tx)
             .await?;
-        Ok(())
+        Ok(std::mem::replace(&mut self.db_role, role))
     }
 
     pub fn actor_id(&self) -> Option<UserId> {
