@@ -342,7 +342,7 @@ impl MailService {
                 return Ok(Some(id));
             }
         }
-        if !mail.thread_ids.is_empty() || mail.subject.len() != normalize_subject(&mail.subject).len() {
+        if !mail.thread_ids.is_empty() || inbound::is_answer_subject(&mail.subject) {
             // Only an answer (it has references, or a Re:/Fwd: prefix) is matched by subject.
             let subject = normalize_subject(&mail.subject);
             if !subject.is_empty() {

@@ -82,7 +82,6 @@ pub struct InboundMail {
     /// the raw bytes when there is none.
     pub dedupe_key: String,
     pub from: Option<Mailbox>,
-    pub reply_to: Option<Mailbox>,
     pub to: Vec<Mailbox>,
     pub cc: Vec<Mailbox>,
     /// Decoded and trimmed; "(no subject)" when absent.
@@ -153,7 +152,6 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, ParseError> {
         message_id,
         dedupe_key,
         from: message.from().and_then(first_mailbox),
-        reply_to: message.reply_to().and_then(first_mailbox),
         to: message.to().map(mailboxes).unwrap_or_default(),
         cc: message.cc().map(mailboxes).unwrap_or_default(),
         ticket_tag: ticket_tag(&subject),
@@ -241,6 +239,17 @@ pub fn ticket_tag(subject: &str) -> Option<String> {
 
 /// The subject without reply/forward prefixes and ticket tags, for matching a reply to its ticket.
 pub fn normalize_subject(subject: &str) -> String {
+    let words: Vec<&str> = strip_answer_prefixes(subject).split_whitespace().collect();
+    words.join(" ").to_lowercase()
+}
+
+/// Whether the subject marks an answer or a forward (`Re:`, `Fwd:`, `AW:`… or a ticket tag).
+pub fn is_answer_subject(subject: &str) -> bool {
+    strip_answer_prefixes(subject).len() < subject.trim().len()
+}
+
+/// The subject after its leading reply/forward prefixes and ticket tags.
+fn strip_answer_prefixes(subject: &str) -> &str {
     let mut s = subject.trim();
     loop {
         let before = s;
@@ -255,11 +264,9 @@ pub fn normalize_subject(subject: &str) -> String {
             s = rest.trim_start();
         }
         if s == before {
-            break;
+            return s;
         }
     }
-    let words: Vec<&str> = s.split_whitespace().collect();
-    words.join(" ").to_lowercase()
 }
 
 fn truncate_chars(s: &str, max: usize) -> String {
@@ -492,6 +499,8 @@ mod tests {
         assert_eq!(ticket_tag("[JIRA-1] x [INC-x] y"), None);
         assert_eq!(normalize_subject("RE: Fwd: [INC-12] Printer   jammed"), "printer jammed");
         assert_eq!(normalize_subject("AW: printer jammed"), "printer jammed");
+        assert!(is_answer_subject("Re: printer") && is_answer_subject("[INC-4] printer"));
+        assert!(!is_answer_subject("Printer   jammed") && !is_answer_subject("Café"));
         // Multi-byte characters where a prefix would end (found by the corpus test).
         assert_eq!(normalize_subject("Café cassé"), "café cassé");
         assert_eq!(normalize_subject("Ré: x"), "ré: x");

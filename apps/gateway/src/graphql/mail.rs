@@ -341,11 +341,7 @@ impl MailMutation {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<InboundMessage> {
-        let id = parse_global_id("InboundMessage", &id).gql()?;
-        let mut tx = tenant(ctx).await?;
-        let message = mail::leave_quarantine(&mut tx, id, true).await.gql()?;
-        tx.commit().await.gql()?;
-        Ok(message.into())
+        leave_quarantine(ctx, &id, true).await
     }
 
     /// Discards a quarantined message (the raw message is kept).
@@ -354,11 +350,7 @@ impl MailMutation {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<InboundMessage> {
-        let id = parse_global_id("InboundMessage", &id).gql()?;
-        let mut tx = tenant(ctx).await?;
-        let message = mail::leave_quarantine(&mut tx, id, false).await.gql()?;
-        tx.commit().await.gql()?;
-        Ok(message.into())
+        leave_quarantine(ctx, &id, false).await
     }
 
     /// Puts a dead job back in the queue with fresh attempts.
@@ -369,4 +361,16 @@ impl MailMutation {
         tx.commit().await.gql()?;
         Ok(true)
     }
+}
+
+async fn leave_quarantine(
+    ctx: &Context<'_>,
+    id: &ID,
+    release: bool,
+) -> async_graphql::Result<InboundMessage> {
+    let id = parse_global_id("InboundMessage", id).gql()?;
+    let mut tx = tenant(ctx).await?;
+    let message = mail::leave_quarantine(&mut tx, id, release).await.gql()?;
+    tx.commit().await.gql()?;
+    Ok(message.into())
 }
