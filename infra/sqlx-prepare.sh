@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source infra/lib.sh
 ensure_postgres
-scratch=fd_scratch
+scratch="${SQLX_SCRATCH_DB:-fd_scratch}"  # one per worktree when several work at once
 # Plain psql rather than `ferrodesk migrate`: the CLI itself needs this query data to compile.
 # The macros only need the schema; the roles are the ones `ferrodesk bootstrap` creates.
 psql -q -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 <<SQL
