@@ -173,6 +173,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             web_dir: None,
         },
         mail: ferrodesk_config::MailConfig::default(),
+        demo: ferrodesk_config::DemoConfig::default(),
     };
     let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -216,7 +217,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-trait BlockOnInPlace {
+pub(crate) trait BlockOnInPlace {
     fn block_on_in_place<F: std::future::Future>(&self, f: F) -> F::Output;
 }
 
@@ -259,7 +260,7 @@ enum Operation {
     Create,
 }
 
-const QUEUE: &str = "query Queue { tickets(first: 50, filter: { status: [NEW, OPEN, PENDING] },
+pub(crate) const QUEUE: &str = "query Queue { tickets(first: 50, filter: { status: [NEW, OPEN, PENDING] },
     orderBy: { field: PRIORITY, direction: ASC }) { edges { cursor node { id number subject status priority
     createdAt assignee { id name } category { id name } requester { name } } } pageInfo { hasNextPage } } }";
 /// The value at quantile `q` (0..=1) of sorted values; NaN when there are none.

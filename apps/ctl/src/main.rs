@@ -1,6 +1,7 @@
 //! `ferrodesk`: the operator's command line (bootstrap, migrations, schema export, benchmarks).
 
 mod bench;
+mod bench_demo;
 mod bench_mail;
 
 use anyhow::Context;
@@ -45,6 +46,26 @@ enum Command {
     BenchSla(bench::SlaBenchArgs),
     /// Email intake end to end with 1, 8 and 32 concurrent SMTP senders.
     BenchMail(bench_mail::MailBenchArgs),
+    /// The public demo: `reset` replaces its dataset now.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+    /// Time from `GET /demo` to an authenticated queue, and the demo reset.
+    BenchDemo(bench_demo::DemoBenchArgs),
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Replace the demo organisation's data with a pristine dataset (creating it if missing).
+    /// Other organisations are never touched.
+    Reset {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        /// The dataset's "now" (RFC 3339); default: now. The same instant gives the same data.
+        #[arg(long)]
+        as_of: Option<chrono::DateTime<chrono::Utc>>,
+    },
 }
 
 #[tokio::main]
@@ -63,6 +84,19 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchSla(args) => bench::run_sla(args).await?,
         Command::BenchMail(args) => bench_mail::run(args).await?,
+        Command::BenchDemo(args) => bench_demo::run(args).await?,
+        Command::Demo { command: DemoCommand::Reset { database_url, as_of } } => {
+            let db = ferrodesk_db::Db::connect(&database_url.into(), 2).await?;
+            db.check_runtime_role().await?;
+            let as_of = as_of.unwrap_or_else(chrono::Utc::now);
+            let report = ferrodesk_core::demo::reset(&db, as_of, ferrodesk_core::demo::When::Always)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            bench::out(&format!(
+                "demo reset: {} tickets, {} messages, {} events in {} ms",
+                report.tickets, report.messages, report.events, report.elapsed_ms
+            ));
+        }
         Command::Schema => {
             use std::io::Write;
             std::io::stdout().write_all(ferrodesk_gateway::sdl().as_bytes())?;

@@ -15,7 +15,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use ferrodesk_config::HttpConfig;
 use ferrodesk_core::auth::Credential;
-use ferrodesk_core::{Principal, accounts};
+use ferrodesk_core::{AppError, Principal, accounts, demo};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde_json::json;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -36,6 +36,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     let mut router = Router::new()
         .route("/graphql", graphql_route)
         .route("/graphql/ws", get(crate::live::graphql_ws))
+        .route("/demo", get(demo))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics));
@@ -205,6 +206,11 @@ async fn graphql(
             }
         },
     };
+    if crate::graphql::is_demo_write(principal, &request)
+        && let Some(refused) = demo_write_refused(&state, token.as_deref().unwrap_or_default()).await
+    {
+        return refused;
+    }
     let ctx = RequestCtx {
         principal,
         session_token: match credential {
@@ -220,18 +226,92 @@ async fn graphql(
     let mut http = Json(response).into_response();
     let cookie = set_cookie.lock().ok().and_then(|mut c| c.take());
     if let Some(cookie) = cookie {
-        let value = match cookie {
-            Some(token) => format!(
-                "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-                14 * 24 * 3600,
-                if state.secure_cookies { "; Secure" } else { "" }
-            ),
-            None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
-        };
-        if let Ok(v) = HeaderValue::from_str(&value) {
+        // A demo session is a browser-session cookie: it ends with the browser, and the server
+        // ends it sooner when idle.
+        let max_age = cookie.as_ref().is_some_and(|c| c.persistent).then_some(14 * 24 * 3600);
+        if let Some(v) = session_cookie(&state, cookie.as_ref().map(|c| c.token.as_str()), max_age) {
             http.headers_mut().append(header::SET_COOKIE, v);
         }
     }
     http.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     http
+}
+
+/// The `Set-Cookie` value for a session token (`None` clears the cookie).
+fn session_cookie(state: &AppState, token: Option<&str>, max_age: Option<u64>) -> Option<HeaderValue> {
+    let value = match token {
+        Some(token) => format!(
+            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}{}",
+            max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default(),
+            if state.secure_cookies { "; Secure" } else { "" }
+        ),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    };
+    HeaderValue::from_str(&value).ok()
+}
+
+/// Counts a demo mutation against its session's hourly cap; the response when over it.
+async fn demo_write_refused(state: &AppState, credential: &str) -> Option<Response> {
+    let key = hex::encode(&ferrodesk_core::auth::token_hash(credential)[..12]);
+    match state.limiter.hit(&format!("demo-writes:{key}"), demo::WRITES_PER_HOUR).await {
+        Ok(()) => None,
+        Err(AppError::RateLimited { retry_after_secs }) => Some(transport_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMITED",
+            &format!(
+                "The demo allows {} changes per hour per visitor; try again in {} minutes.",
+                demo::WRITES_PER_HOUR.max,
+                retry_after_secs.div_ceil(60)
+            ),
+        )),
+        Err(e) => {
+            tracing::error!(error = ?e, "checking the demo write cap");
+            Some(transport_error(StatusCode::SERVICE_UNAVAILABLE, "INTERNAL", "try again shortly"))
+        }
+    }
+}
+
+/// `GET /demo`: a session as the demo's admin, then the agent queue. No form, no account.
+async fn demo(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let page = |status: StatusCode, text: &str| {
+        let body = format!(
+            "<!doctype html><meta charset=utf-8><title>Ferrodesk demo</title>\
+             <body style=\"font-family:system-ui;margin:4rem auto;max-width:32rem\"><h1>Ferrodesk demo</h1><p>{text}</p>\
+             <p><a href=\"/\">Back to Ferrodesk</a></p></body>"
+        );
+        (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+    };
+    if !state.demo.enabled {
+        return page(StatusCode::NOT_FOUND, "There is no public demo on this server.");
+    }
+    let ip = client_ip(&state, &headers, peer);
+    match demo::start_session(&state.db, &state.sessions, &state.limiter, &ip).await {
+        Ok((_, token)) => {
+            let mut response =
+                (StatusCode::SEE_OTHER, [(header::LOCATION, "/"), (header::CACHE_CONTROL, "no-store")])
+                    .into_response();
+            if let Some(cookie) = session_cookie(&state, Some(&token), None) {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        Err(AppError::RateLimited { retry_after_secs }) => page(
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!(
+                "Many demo sessions have started from your address in the last hour. Try again in {} minutes.",
+                retry_after_secs.div_ceil(60)
+            ),
+        ),
+        Err(e) => {
+            tracing::error!(error = ?e, "starting a demo session");
+            page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The demo is not available right now. Try again in a minute.",
+            )
+        }
+    }
 }

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use ferrodesk_config::GatewayConfig;
+use ferrodesk_config::{DemoConfig, GatewayConfig};
 use ferrodesk_core::auth::{RateLimiter, SessionStore};
 use ferrodesk_db::Db;
 use redis::aio::ConnectionManager;
@@ -26,6 +26,7 @@ pub struct App {
     pub public_url: String,
     /// Organisations receive mail at `<slug>@inbound_domain`.
     pub inbound_domain: String,
+    pub demo: DemoConfig,
 }
 
 impl std::ops::Deref for AppState {
@@ -60,6 +61,7 @@ impl AppState {
             trust_proxy: config.http.trust_proxy,
             public_url: config.http.public_url.trim_end_matches('/').to_owned(),
             inbound_domain: config.mail.inbound_domain.clone(),
+            demo: config.demo.clone(),
         })))
     }
 }

@@ -75,6 +75,17 @@ impl Intake for MailIntake {
         }
         let peer = envelope.peer.to_string();
         for (org, indexes) in by_org {
+            // The demo is a sandbox, not file storage: its address takes small messages only.
+            if ferrodesk_core::demo::is_demo(org) && message.len() > ferrodesk_core::demo::MAX_MAIL_BYTES {
+                let refused = Delivery::Rejected(format!(
+                    "the demo accepts messages up to {} MB",
+                    ferrodesk_core::demo::MAX_MAIL_BYTES / (1024 * 1024)
+                ));
+                for i in indexes {
+                    results[i] = refused.clone();
+                }
+                continue;
+            }
             let recipients: Vec<String> = indexes.iter().map(|&i| envelope.recipients[i].clone()).collect();
             let stored = self
                 .mail

@@ -94,6 +94,27 @@ pub async fn sweep_sla(db: Db, interval: Duration, mut stop: watch::Receiver<boo
     }
 }
 
+/// How often the worker checks whether the demo is due for its nightly reset.
+const DEMO_CHECK_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Keeps the public demo fresh: creates it when missing and replaces its dataset once per
+/// scheduled reset, however many workers run (the database decides which one does it).
+pub async fn keep_demo_fresh(db: Db, reset_minute: u32, mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        match ferrodesk_core::demo::reset_if_due(&db, chrono::Utc::now(), reset_minute).await {
+            Ok(report) if report.replaced => {
+                tracing::info!(tickets = report.tickets, elapsed_ms = report.elapsed_ms as u64, "demo reset")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = ?e, "demo reset failed"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(DEMO_CHECK_INTERVAL) => {},
+            _ = stop.changed() => {},
+        }
+    }
+}
+
 /// The intake's protocol settings from configuration.
 pub fn intake_config(config: &MailConfig, lmtp: bool) -> anyhow::Result<ServerConfig> {
     let mut server = ServerConfig::new(config.inbound_domain.clone());
@@ -137,8 +158,15 @@ pub async fn run(config: WorkerConfig, stop: watch::Receiver<bool>) -> anyhow::R
         Duration::from_secs(config.sla_sweep_interval_secs.max(1)),
         stop.clone(),
     ));
+    let demo = config
+        .demo
+        .enabled
+        .then(|| tokio::spawn(keep_demo_fresh(db.clone(), config.demo.reset_at_minute, stop.clone())));
     runner.run(stop).await;
     sweep.await?;
+    if let Some(demo) = demo {
+        demo.await?;
+    }
     for listener in listeners {
         listener.await?;
     }

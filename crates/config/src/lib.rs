@@ -158,6 +158,43 @@ impl MailConfig {
     }
 }
 
+/// The public demo (docs/ARCHITECTURE.md §Demo).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoConfig {
+    /// `DEMO=on`: serve `/demo` and keep the demo organisation reset nightly. Off by default: a
+    /// self-hosted deployment has no anonymous admin sessions unless it asks for them.
+    pub enabled: bool,
+    /// `DEMO_RESET_AT`: the time of day (UTC, `HH:MM`) of the nightly reset, as minutes after
+    /// midnight.
+    pub reset_at_minute: u32,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        Self { enabled: false, reset_at_minute: 3 * 60 }
+    }
+}
+
+impl DemoConfig {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let reset_at_minute = match var("DEMO_RESET_AT") {
+            None => Self::default().reset_at_minute,
+            Some(raw) => parse_time_of_day(&raw).with_context(|| format!("DEMO_RESET_AT={raw:?}"))?,
+        };
+        Ok(Self { enabled: parse_bool("DEMO", false)?, reset_at_minute })
+    }
+}
+
+/// `HH:MM` (24-hour) as minutes after midnight.
+fn parse_time_of_day(raw: &str) -> anyhow::Result<u32> {
+    let (h, m) = raw.trim().split_once(':').context("expected HH:MM, e.g. 03:00")?;
+    let (h, m): (u32, u32) = (h.parse()?, m.parse()?);
+    if h > 23 || m > 59 || raw.trim().len() != 5 {
+        bail!("expected HH:MM between 00:00 and 23:59");
+    }
+    Ok(h * 60 + m)
+}
+
 /// Everything the gateway needs.
 #[derive(Clone, Debug)]
 pub struct GatewayConfig {
@@ -165,6 +202,7 @@ pub struct GatewayConfig {
     pub redis: RedisConfig,
     pub http: HttpConfig,
     pub mail: MailConfig,
+    pub demo: DemoConfig,
 }
 
 impl GatewayConfig {
@@ -174,6 +212,7 @@ impl GatewayConfig {
             redis: RedisConfig::from_env()?,
             http: HttpConfig::from_env()?,
             mail: MailConfig::from_env()?,
+            demo: DemoConfig::from_env()?,
         })
     }
 }
@@ -184,6 +223,7 @@ pub struct WorkerConfig {
     pub database: DatabaseConfig,
     pub redis: RedisConfig,
     pub mail: MailConfig,
+    pub demo: DemoConfig,
     /// How many jobs one worker process runs at once.
     pub concurrency: usize,
     /// Seconds a claimed job stays reserved; a crashed worker's jobs return to the queue after it.
@@ -198,6 +238,7 @@ impl WorkerConfig {
             database: DatabaseConfig::from_env()?,
             redis: RedisConfig::from_env()?,
             mail: MailConfig::from_env()?,
+            demo: DemoConfig::from_env()?,
             concurrency: parse_var("WORKER_CONCURRENCY", 8)?,
             job_lease_secs: parse_var("WORKER_JOB_LEASE_SECS", 300)?,
             sla_sweep_interval_secs: parse_var("SLA_SWEEP_INTERVAL_SECS", 30)?,

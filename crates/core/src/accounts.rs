@@ -19,7 +19,7 @@ const LOGIN_PER_ACCOUNT: RateLimit = RateLimit { max: 10, window_secs: 15 * 60 }
 const LOGIN_PER_IP: RateLimit = RateLimit { max: 100, window_secs: 15 * 60 };
 
 /// The categories every new organisation starts with, in its IT department.
-const DEFAULT_CATEGORIES: &[(&str, &[&str])] = &[
+pub const DEFAULT_CATEGORIES: &[(&str, &[&str])] = &[
     ("Hardware", &["Laptop", "Desktop", "Monitor & peripherals", "Printer", "Mobile device"]),
     ("Software", &["Installation", "Licence", "Bug or error", "Email & calendar"]),
     ("Access", &["New account", "Password reset", "Permissions", "Multi-factor authentication"]),
@@ -41,6 +41,9 @@ pub async fn sign_up(db: &Db, input: SignUp<'_>) -> Result<Principal, AppError> 
     let slug = Slug::parse(input.slug)?;
     let name = PersonName::parse(input.name)?;
     let email = Email::parse(input.email)?;
+    if email.as_str().ends_with(&format!("@{}", crate::demo::EMAIL_DOMAIN)) {
+        return Err(AppError::bad_input("email", "this address belongs to the demo; use your own"));
+    }
     let password = Password::parse(input.password)?;
     let time_zone = match input.time_zone.map(str::trim).filter(|t| !t.is_empty()) {
         None => "UTC",

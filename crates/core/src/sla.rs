@@ -204,13 +204,9 @@ pub async fn set_policy(tx: &mut TenantTx, input: PolicyInput) -> Result<Uuid, A
     Ok(id)
 }
 
-/// The defaults every organisation starts with: an office-hours calendar in its time zone, a 24×7
-/// one for critical work, and targets for each priority of the department.
-pub async fn seed_defaults(
-    tx: &mut TenantTx,
-    department: DepartmentId,
-    time_zone: &str,
-) -> Result<(), AppError> {
+/// The calendars every organisation starts with, in its time zone: office hours, and 24×7 for
+/// critical work.
+pub fn default_calendars() -> [(&'static str, Vec<Hours>); 2] {
     let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default();
     let five = NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default();
     let midnight = NaiveTime::MIN;
@@ -226,8 +222,30 @@ pub async fn seed_defaults(
             overnight: false,
         })
         .collect();
+    [("Office hours", office), ("24×7", always)]
+}
+
+/// The targets every department starts with: priority, the index of its calendar in
+/// [`default_calendars`], first response and resolution in business minutes.
+pub const DEFAULT_TARGETS: [(Priority, usize, i32, i32); 4] = {
+    const HOUR: i32 = 60;
+    const DAY: i32 = 8 * HOUR; // a business day of the office calendar
+    [
+        (Priority::P1, 1, HOUR, 4 * HOUR),
+        (Priority::P2, 0, 2 * HOUR, DAY),
+        (Priority::P3, 0, 4 * HOUR, 2 * DAY),
+        (Priority::P4, 0, DAY, 5 * DAY),
+    ]
+};
+
+/// Writes the default calendars and targets for a department.
+pub async fn seed_defaults(
+    tx: &mut TenantTx,
+    department: DepartmentId,
+    time_zone: &str,
+) -> Result<(), AppError> {
     let mut ids = Vec::new();
-    for (name, hours) in [("Office hours", office), ("24×7", always)] {
+    for (name, hours) in default_calendars() {
         let input = CalendarInput {
             name: name.into(),
             time_zone: time_zone.into(),
@@ -236,21 +254,13 @@ pub async fn seed_defaults(
         };
         ids.push(repo::insert_calendar(tx, fields(&input)?).await?.id);
     }
-    let (office, always) = (ids[0], ids[1]);
-    const HOUR: i32 = 60;
-    const DAY: i32 = 8 * HOUR; // a business day of the office calendar
-    for (priority, calendar, response, resolution) in [
-        (Priority::P1, always, HOUR, 4 * HOUR),
-        (Priority::P2, office, 2 * HOUR, DAY),
-        (Priority::P3, office, 4 * HOUR, 2 * DAY),
-        (Priority::P4, office, DAY, 5 * DAY),
-    ] {
+    for (priority, calendar, response, resolution) in DEFAULT_TARGETS {
         repo::upsert_policy(
             tx,
             PolicyFields {
                 department_id: department,
                 priority,
-                calendar_id: calendar,
+                calendar_id: ids[calendar],
                 first_response_minutes: Some(response),
                 resolution_minutes: Some(resolution),
             },
@@ -423,6 +433,17 @@ fn derive_trail(
             None
         }
     }
+}
+
+/// The stored clock columns of a ticket with this audit trail, as of `now` (defaults when the
+/// clock cannot be derived).
+pub fn columns_of_trail(
+    setup: &SlaSetup,
+    ticket: TicketId,
+    trail: &[EventRow],
+    now: DateTime<Utc>,
+) -> SlaColumns {
+    derive_trail(setup, ticket, trail, now).as_ref().map(columns).unwrap_or_default()
 }
 
 /// The ticket's clock now, derived from its audit trail.

@@ -7,6 +7,7 @@
 pub mod accounts;
 mod bootstrap;
 pub mod catalog;
+pub mod demo;
 mod error;
 pub mod events;
 pub mod mail;

@@ -1,6 +1,7 @@
 //! The GraphQL schema (API.md is the contract): Relay-style connections with opaque keyset
 //! cursors, global ids through `node(id:)`, and errors with a stable `extensions.code`.
 
+mod demo;
 mod mail;
 mod mutation;
 mod notifications;
@@ -22,6 +23,7 @@ use uuid::Uuid;
 
 use crate::live::LiveSubscription;
 use crate::state::AppState;
+pub(crate) use demo::is_demo_write;
 
 /// The root types are merged from each module's own, so a module adds its operations in its file.
 #[derive(MergedObject, Default)]
@@ -39,6 +41,7 @@ pub struct Mutation(
     sla::SlaMutation,
     notifications::NotificationsMutation,
     mail::MailMutation,
+    demo::DemoMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, LiveSubscription>;
@@ -62,17 +65,23 @@ pub fn sdl() -> String {
     build_schema().sdl()
 }
 
+/// A session cookie to set: its token, and whether it outlives the browser (demo sessions do not).
+pub struct SessionCookie {
+    pub token: String,
+    pub persistent: bool,
+}
+
 /// Per-request context: who is calling, from where, and a slot for the session cookie that a
 /// mutation (logIn, logOut…) wants set on the response (`Some(None)` clears it).
 pub struct RequestCtx {
     pub principal: Option<Principal>,
     pub session_token: Option<String>,
     pub client_ip: String,
-    pub set_cookie: Arc<Mutex<Option<Option<String>>>>,
+    pub set_cookie: Arc<Mutex<Option<Option<SessionCookie>>>>,
 }
 
 impl RequestCtx {
-    pub fn set_session_cookie(&self, token: Option<String>) {
+    pub fn set_session_cookie(&self, token: Option<SessionCookie>) {
         if let Ok(mut slot) = self.set_cookie.lock() {
             *slot = Some(token);
         }

@@ -171,8 +171,17 @@ fn patch_id<T>(
 
 /// Starts a session for the principal: a token for API clients and a cookie for browsers.
 async fn start_session(ctx: &Context<'_>, principal: Principal) -> async_graphql::Result<AuthPayload> {
+    let token = app(ctx).sessions.create(principal).await.gql()?;
+    signed_in(ctx, principal, token).await
+}
+
+/// The answer to a sign-in with a session already started: the cookie, and who and where.
+pub(super) async fn signed_in(
+    ctx: &Context<'_>,
+    principal: Principal,
+    token: String,
+) -> async_graphql::Result<AuthPayload> {
     let state = app(ctx);
-    let token = state.sessions.create(principal).await.gql()?;
     let mut tx = ferrodesk_core::enter(&state.db, principal).await.gql()?;
     let viewer = repo::member(&mut tx, principal.user_id)
         .await
@@ -180,7 +189,8 @@ async fn start_session(ctx: &Context<'_>, principal: Principal) -> async_graphql
         .ok_or_else(|| gql_error(AppError::Unauthenticated))?;
     let organization = repo::organization(&mut tx).await.gql()?;
     tx.commit().await.gql()?;
-    request(ctx).set_session_cookie(Some(token.clone()));
+    let persistent = !ferrodesk_core::demo::is_demo(principal.org_id);
+    request(ctx).set_session_cookie(Some(super::SessionCookie { token: token.clone(), persistent }));
     Ok(AuthPayload { token, viewer: viewer.into(), organization: organization.into() })
 }
 

@@ -618,6 +618,15 @@ impl From<OrganizationRow> for Organization {
 
 #[ComplexObject]
 impl Organization {
+    /// The demo's own facts (when its data was generated, when it next resets); null outside the
+    /// demo.
+    async fn demo(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::demo::DemoInfo>> {
+        if !self.is_demo {
+            return Ok(None);
+        }
+        super::demo::info(ctx).await
+    }
+
     async fn departments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Department>> {
         let mut tx = tenant(ctx).await?;
         let rows = catalog::departments(&mut tx).await.gql()?;

@@ -1,0 +1,60 @@
+//! The public demo's operations: `startDemoSession` (as `GET /demo` does for browsers) and
+//! `organization.demo`; and the per-session cap on writes, applied before a demo mutation runs.
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{Context, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use ferrodesk_core::{AppError, Principal, demo};
+
+use super::mutation::{AuthPayload, signed_in};
+use super::{OrGql, app, gql_error, request, tenant};
+
+#[derive(Default)]
+pub struct DemoMutation;
+
+#[Object]
+impl DemoMutation {
+    /// Signs in to the public demo as its admin, without an account (as `GET /demo` does).
+    /// Rate-limited per address; the session ends after two idle hours.
+    async fn start_demo_session(&self, ctx: &Context<'_>) -> async_graphql::Result<AuthPayload> {
+        let state = app(ctx);
+        if !state.demo.enabled {
+            return Err(gql_error(AppError::NotFound("demo")));
+        }
+        let (principal, token) =
+            demo::start_session(&state.db, &state.sessions, &state.limiter, &request(ctx).client_ip)
+                .await
+                .gql()?;
+        signed_in(ctx, principal, token).await
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct DemoInfo {
+    /// When the current dataset was generated (its dates are relative to this).
+    pub data_as_of: DateTime<Utc>,
+    /// When everything returns to its pristine state.
+    pub next_reset_at: DateTime<Utc>,
+}
+
+pub(super) async fn info(ctx: &Context<'_>) -> async_graphql::Result<Option<DemoInfo>> {
+    let mut tx = tenant(ctx).await?;
+    let state = demo::state(&mut tx, app(ctx).demo.reset_at_minute).await.gql()?;
+    tx.commit().await.gql()?;
+    Ok(state.map(|s| DemoInfo { data_as_of: s.data_as_of, next_reset_at: s.next_reset_at }))
+}
+
+/// Whether a request is a mutation made in the demo: those count against the session's hourly
+/// cap (checked by the transport before anything runs).
+pub(crate) fn is_demo_write(principal: Option<Principal>, request: &async_graphql::Request) -> bool {
+    if !principal.is_some_and(|p| demo::is_demo(p.org_id)) {
+        return false;
+    }
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else { return false };
+    let operation = match (&document.operations, request.operation_name.as_deref()) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+        (DocumentOperations::Multiple(ops), None) => ops.values().next(),
+    };
+    operation.is_some_and(|op| op.node.ty == OperationType::Mutation)
+}
