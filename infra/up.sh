@@ -60,6 +60,10 @@ fi
 log "database roles, database and migrations"
 "$bin/ferrodesk" bootstrap
 "$bin/ferrodesk" migrate
+if [ "${DEMO:-off}" = on ]; then
+  log "the demo organisation (pristine dataset)"
+  "$bin/ferrodesk" demo reset
+fi
 
 stop
 log "starting the gateway and the worker (logs in $log_dir/)"
@@ -72,8 +76,8 @@ addr="${HTTP_ADDR:-127.0.0.1:8080}"
 for _ in $(seq 1 60); do
   if curl -fsS "http://$addr/readyz" >/dev/null 2>&1; then
     url="${PUBLIC_URL:-http://$addr}"
-    printf '\nFerrodesk is running.\n  App and API:  %s\n  GraphiQL:     %s/graphql\n  Health:       %s/readyz\n  Logs:         %s/\n  Stop:         bash infra/up.sh stop\n' \
-      "$url" "$url" "$url" "$log_dir"
+    printf '\nFerrodesk is running.\n  App and API:  %s\n  Demo:         %s/demo\n  GraphiQL:     %s/graphql\n  Health:       %s/readyz\n  Logs:         %s/\n  Stop:         bash infra/up.sh stop\n' \
+      "$url" "$url" "$url" "$url" "$log_dir"
     exit 0
   fi
   if ! kill -0 "$(cat "$run_dir/gateway.pid")" 2>/dev/null; then

@@ -1,6 +1,8 @@
-// Starts the real gateway (the debug build from CARGO_TARGET_DIR) on a free port, over a fresh
-// database bootstrapped and migrated with the `ferrodesk` CLI and its own Redis key prefix, serving
-// the built web app from dist/. Stops it and drops the database afterwards.
+// Starts the real gateway and worker (the debug builds from CARGO_TARGET_DIR), the gateway on a free
+// port, over a fresh database bootstrapped and migrated with the `ferrodesk` CLI and its own Redis
+// key prefix, serving the built web app from dist/. The worker runs the jobs (outbound mail, SLA)
+// and generates the demo; its SMTP intake takes any free port and its mail goes to a scratch
+// outbox. Stops both and drops the database afterwards.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -81,6 +83,10 @@ export default async function setup(project: TestProject) {
     PUBLIC_URL: url,
     WEB_DIR: join(web, 'dist'),
     GRAPHIQL: 'false',
+    DEMO: 'on',
+    INTAKE_SMTP_ADDR: '127.0.0.1:0',
+    OUTBOX_DIR: join(web, 'test-results', 'outbox'),
+    ATTACHMENTS_DIR: join(web, 'test-results', 'attachments'),
     LOG_FORMAT: 'json',
     RUST_LOG: process.env.E2E_RUST_LOG || 'warn',
   };
@@ -92,13 +98,18 @@ export default async function setup(project: TestProject) {
   const log = join(web, 'test-results', 'gateway.log');
   const out = openSync(log, 'w');
   const gateway = spawn(join(bin, 'ferrodesk-gateway'), [], { env, cwd: repo, stdio: ['ignore', out, out] });
+  const workerLog = join(web, 'test-results', 'worker.log');
+  const workerOut = openSync(workerLog, 'w');
+  const worker = spawn(join(bin, 'ferrodesk-worker'), [], { env, cwd: repo, stdio: ['ignore', workerOut, workerOut] });
   await waitUntilReady(url, gateway, log);
   project.provide('baseUrl', url);
   console.log(`e2e: gateway ${url}, database ${database}`);
 
   return async () => {
-    gateway.kill('SIGTERM');
-    await new Promise((r) => (gateway.exitCode !== null ? r(null) : gateway.once('exit', r)));
+    for (const child of [gateway, worker]) {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    }
     psql(`drop database if exists "${database}" with (force)`);
     // The run's sessions and rate-limit counters (best effort: redis-cli may be absent).
     try {

@@ -271,6 +271,9 @@ async fn demo_write_refused(state: &AppState, credential: &str) -> Option<Respon
     }
 }
 
+/// Where a demo visitor lands: the whole open queue.
+const DEMO_LANDING: &str = "/queue?view=all";
+
 /// `GET /demo`: a session as the demo's admin, then the agent queue. No form, no account.
 async fn demo(
     State(state): State<AppState>,
@@ -291,9 +294,11 @@ async fn demo(
     let ip = client_ip(&state, &headers, peer);
     match demo::start_session(&state.db, &state.sessions, &state.limiter, &ip).await {
         Ok((_, token)) => {
-            let mut response =
-                (StatusCode::SEE_OTHER, [(header::LOCATION, "/"), (header::CACHE_CONTROL, "no-store")])
-                    .into_response();
+            let mut response = (
+                StatusCode::SEE_OTHER,
+                [(header::LOCATION, DEMO_LANDING), (header::CACHE_CONTROL, "no-store")],
+            )
+                .into_response();
             if let Some(cookie) = session_cookie(&state, Some(&token), None) {
                 response.headers_mut().append(header::SET_COOKIE, cookie);
             }

@@ -285,7 +285,7 @@ async fn get_demo_signs_a_visitor_in_and_the_limits_hold() {
     // The first visitor finds no demo yet: it is generated on the spot.
     let response = browser.get(app.url("/demo")).send().await.unwrap();
     assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()["location"], "/");
+    assert_eq!(response.headers()["location"], "/queue?view=all");
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.contains("HttpOnly") && !cookie.contains("Max-Age"), "a browser-session cookie: {cookie}");
     let cookie = cookie.split(';').next().unwrap().to_owned();

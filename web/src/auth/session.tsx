@@ -24,6 +24,10 @@ const ViewerDocument = graphql(`
       name
       slug
       timeZone
+      isDemo
+      demo {
+        nextResetAt
+      }
     }
   }
 `);

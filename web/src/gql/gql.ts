@@ -14,7 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query Viewer {\n    viewer {\n      id\n      name\n      email\n      role\n    }\n    organization {\n      id\n      name\n      slug\n      timeZone\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  query Viewer {\n    viewer {\n      id\n      name\n      email\n      role\n    }\n    organization {\n      id\n      name\n      slug\n      timeZone\n      isDemo\n      demo {\n        nextResetAt\n      }\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": typeof types.LogOutDocument,
     "\n  subscription TicketChanged {\n    ticketChanged {\n      ticketId\n      number\n      kind\n    }\n  }\n": typeof types.TicketChangedDocument,
     "\n  mutation SaveCalendar($input: SaveBusinessCalendarInput!) {\n    saveBusinessCalendar(input: $input) {\n      calendar {\n        id\n        name\n        timeZone\n        workingHours {\n          day\n          start\n          end\n          overnight\n        }\n        holidays\n      }\n    }\n  }\n": typeof types.SaveCalendarDocument,
@@ -27,6 +27,7 @@ type Documents = {
     "\n  mutation DiscardInboundMessage($id: ID!) {\n    discardInboundMessage(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.DiscardInboundMessageDocument,
     "\n  query AdminMembers($after: String) {\n    members(first: 100, after: $after) {\n      nodes {\n        id\n        name\n        email\n        role\n        status\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AdminMembersDocument,
     "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      invitation {\n        id\n        email\n        role\n        expiresAt\n        acceptUrl\n      }\n    }\n  }\n": typeof types.InviteMemberDocument,
+    "\n  query Outbox {\n    outboundMessages(first: 50) {\n      edges {\n        node {\n          id\n          kind\n          recipients\n          subject\n          text\n          status\n          lastError\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.OutboxDocument,
     "\n  query AdminSla {\n    organization {\n      id\n      timeZone\n      departments {\n        id\n        name\n      }\n    }\n    businessCalendars {\n      id\n      name\n      timeZone\n      workingHours {\n        day\n        start\n        end\n        overnight\n      }\n      holidays\n    }\n    slaPolicies {\n      id\n      departmentId\n      priority\n      calendarId\n      firstResponseMinutes\n      resolutionMinutes\n    }\n  }\n": typeof types.AdminSlaDocument,
     "\n  mutation SetSlaPolicy($input: SetSlaPolicyInput!) {\n    setSlaPolicy(input: $input) {\n      policy {\n        id\n        departmentId\n        priority\n        calendarId\n        firstResponseMinutes\n        resolutionMinutes\n      }\n    }\n  }\n": typeof types.SetSlaPolicyDocument,
     "\n  mutation DeleteCalendar($id: ID!) {\n    deleteBusinessCalendar(id: $id)\n  }\n": typeof types.DeleteCalendarDocument,
@@ -44,6 +45,7 @@ type Documents = {
     "\n  mutation TicketAddMessage($input: AddTicketMessageInput!) {\n    addTicketMessage(input: $input) {\n      message {\n        ...MessageFields\n      }\n      ticket {\n        id\n        status\n        firstResponseAt\n      }\n    }\n  }\n": typeof types.TicketAddMessageDocument,
     "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      viewer {\n        id\n        role\n      }\n      organization {\n        id\n        name\n      }\n    }\n  }\n": typeof types.AcceptInvitationDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      viewer {\n        id\n        role\n      }\n      organization {\n        id\n        slug\n      }\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  query DemoAvailable {\n    demoAvailable\n  }\n": typeof types.DemoAvailableDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      viewer {\n        id\n        role\n      }\n    }\n  }\n": typeof types.LogInDocument,
     "\n  query OverviewVolume {\n    p1: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], priority: [P1] }) {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    p2: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], priority: [P2] }) {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    p3: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], priority: [P3] }) {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    p4: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], priority: [P4] }) {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    breached: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], slaBreached: true }) {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n": typeof types.OverviewVolumeDocument,
     "\n  fragment SlaReportRowFields on SlaReportRow {\n    key\n    label\n    tickets\n    resolved\n    responseCompliancePercent\n    resolutionCompliancePercent\n    mttrMinutes\n    medianFirstResponseMinutes\n  }\n": typeof types.SlaReportRowFieldsFragmentDoc,
@@ -55,7 +57,7 @@ type Documents = {
     "\n  mutation PortalReply($input: AddTicketMessageInput!) {\n    addTicketMessage(input: $input) {\n      message {\n        id\n      }\n      ticket {\n        id\n        status\n      }\n    }\n  }\n": typeof types.PortalReplyDocument,
 };
 const documents: Documents = {
-    "\n  query Viewer {\n    viewer {\n      id\n      name\n      email\n      role\n    }\n    organization {\n      id\n      name\n      slug\n      timeZone\n    }\n  }\n": types.ViewerDocument,
+    "\n  query Viewer {\n    viewer {\n      id\n      name\n      email\n      role\n    }\n    organization {\n      id\n      name\n      slug\n      timeZone\n      isDemo\n      demo {\n        nextResetAt\n      }\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": types.LogOutDocument,
     "\n  subscription TicketChanged {\n    ticketChanged {\n      ticketId\n      number\n      kind\n    }\n  }\n": types.TicketChangedDocument,
     "\n  mutation SaveCalendar($input: SaveBusinessCalendarInput!) {\n    saveBusinessCalendar(input: $input) {\n      calendar {\n        id\n        name\n        timeZone\n        workingHours {\n          day\n          start\n          end\n          overnight\n        }\n        holidays\n      }\n    }\n  }\n": types.SaveCalendarDocument,
@@ -68,6 +70,7 @@ const documents: Documents = {
     "\n  mutation DiscardInboundMessage($id: ID!) {\n    discardInboundMessage(id: $id) {\n      id\n      status\n    }\n  }\n": types.DiscardInboundMessageDocument,
     "\n  query AdminMembers($after: String) {\n    members(first: 100, after: $after) {\n      nodes {\n        id\n        name\n        email\n        role\n        status\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AdminMembersDocument,
     "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      invitation {\n        id\n        email\n        role\n        expiresAt\n        acceptUrl\n      }\n    }\n  }\n": types.InviteMemberDocument,
+    "\n  query Outbox {\n    outboundMessages(first: 50) {\n      edges {\n        node {\n          id\n          kind\n          recipients\n          subject\n          text\n          status\n          lastError\n          createdAt\n        }\n      }\n    }\n  }\n": types.OutboxDocument,
     "\n  query AdminSla {\n    organization {\n      id\n      timeZone\n      departments {\n        id\n        name\n      }\n    }\n    businessCalendars {\n      id\n      name\n      timeZone\n      workingHours {\n        day\n        start\n        end\n        overnight\n      }\n      holidays\n    }\n    slaPolicies {\n      id\n      departmentId\n      priority\n      calendarId\n      firstResponseMinutes\n      resolutionMinutes\n    }\n  }\n": types.AdminSlaDocument,
     "\n  mutation SetSlaPolicy($input: SetSlaPolicyInput!) {\n    setSlaPolicy(input: $input) {\n      policy {\n        id\n        departmentId\n        priority\n        calendarId\n        firstResponseMinutes\n        resolutionMinutes\n      }\n    }\n  }\n": types.SetSlaPolicyDocument,
     "\n  mutation DeleteCalendar($id: ID!) {\n    deleteBusinessCalendar(id: $id)\n  }\n": types.DeleteCalendarDocument,
@@ -85,6 +88,7 @@ const documents: Documents = {
     "\n  mutation TicketAddMessage($input: AddTicketMessageInput!) {\n    addTicketMessage(input: $input) {\n      message {\n        ...MessageFields\n      }\n      ticket {\n        id\n        status\n        firstResponseAt\n      }\n    }\n  }\n": types.TicketAddMessageDocument,
     "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      viewer {\n        id\n        role\n      }\n      organization {\n        id\n        name\n      }\n    }\n  }\n": types.AcceptInvitationDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      viewer {\n        id\n        role\n      }\n      organization {\n        id\n        slug\n      }\n    }\n  }\n": types.SignUpDocument,
+    "\n  query DemoAvailable {\n    demoAvailable\n  }\n": types.DemoAvailableDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      viewer {\n        id\n        role\n      }\n    }\n  }\n": types.LogInDocument,
     "\n  query OverviewVolume {\n    p1: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], priority: [P1] }) {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    p2: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], priority: [P2] }) {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    p3: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], priority: [P3] }) {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    p4: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], priority: [P4] }) {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n    breached: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], slaBreached: true }) {\n      edges {\n        node {\n          id\n        }\n      }\n      pageInfo {\n        hasNextPage\n      }\n    }\n  }\n": types.OverviewVolumeDocument,
     "\n  fragment SlaReportRowFields on SlaReportRow {\n    key\n    label\n    tickets\n    resolved\n    responseCompliancePercent\n    resolutionCompliancePercent\n    mttrMinutes\n    medianFirstResponseMinutes\n  }\n": types.SlaReportRowFieldsFragmentDoc,
@@ -113,7 +117,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Viewer {\n    viewer {\n      id\n      name\n      email\n      role\n    }\n    organization {\n      id\n      name\n      slug\n      timeZone\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      id\n      name\n      email\n      role\n    }\n    organization {\n      id\n      name\n      slug\n      timeZone\n    }\n  }\n"];
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      id\n      name\n      email\n      role\n    }\n    organization {\n      id\n      name\n      slug\n      timeZone\n      isDemo\n      demo {\n        nextResetAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      id\n      name\n      email\n      role\n    }\n    organization {\n      id\n      name\n      slug\n      timeZone\n      isDemo\n      demo {\n        nextResetAt\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -162,6 +166,10 @@ export function graphql(source: "\n  query AdminMembers($after: String) {\n    m
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      invitation {\n        id\n        email\n        role\n        expiresAt\n        acceptUrl\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      invitation {\n        id\n        email\n        role\n        expiresAt\n        acceptUrl\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Outbox {\n    outboundMessages(first: 50) {\n      edges {\n        node {\n          id\n          kind\n          recipients\n          subject\n          text\n          status\n          lastError\n          createdAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Outbox {\n    outboundMessages(first: 50) {\n      edges {\n        node {\n          id\n          kind\n          recipients\n          subject\n          text\n          status\n          lastError\n          createdAt\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -230,6 +238,10 @@ export function graphql(source: "\n  mutation AcceptInvitation($input: AcceptInv
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      viewer {\n        id\n        role\n      }\n      organization {\n        id\n        slug\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      viewer {\n        id\n        role\n      }\n      organization {\n        id\n        slug\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DemoAvailable {\n    demoAvailable\n  }\n"): (typeof documents)["\n  query DemoAvailable {\n    demoAvailable\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -10,6 +10,17 @@ use super::mutation::{AuthPayload, signed_in};
 use super::{OrGql, app, gql_error, request, tenant};
 
 #[derive(Default)]
+pub struct DemoQuery;
+
+#[Object]
+impl DemoQuery {
+    /// Whether this server offers the public demo (`startDemoSession`, `GET /demo`).
+    async fn demo_available(&self, ctx: &Context<'_>) -> bool {
+        app(ctx).demo.enabled
+    }
+}
+
+#[derive(Default)]
 pub struct DemoMutation;
 
 #[Object]

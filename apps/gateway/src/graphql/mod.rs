@@ -33,6 +33,7 @@ pub struct Query(
     notifications::NotificationsQuery,
     reports::ReportsQuery,
     mail::MailQuery,
+    demo::DemoQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -389,6 +389,8 @@ fn story(
     let agent = match s.dept {
         Dept::Hr => cast.agents[4],
         Dept::Facilities => cast.agents[3],
+        // The visitor (the demo admin) has a little work of their own, so "My open" is not empty.
+        Dept::It if rng.chance(6) => (cast.admin, super::scenarios::ADMIN.0),
         Dept::It => *rng.pick(&cast.agents[..4]),
     };
     let impact = shifted(s.impact, rng);

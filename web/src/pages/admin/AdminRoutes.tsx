@@ -3,6 +3,7 @@ import { NotFound } from '../NotFound';
 import { Catalog } from './Catalog';
 import { Email } from './Email';
 import { Members } from './Members';
+import { Outbox } from './Outbox';
 import { SlaSettings } from './SlaSettings';
 import './admin.css';
 
@@ -14,6 +15,7 @@ export default function AdminRoutes() {
       <Route path="catalog" element={<Catalog />} />
       <Route path="sla" element={<SlaSettings />} />
       <Route path="email" element={<Email />} />
+      <Route path="outbox" element={<Outbox />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

@@ -5,6 +5,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { isAdmin, isStaff } from '../../auth/roles';
 import { RequireArea, useSession, useViewer } from '../../auth/session';
 import { Avatar } from '../../components/Avatar';
+import { DemoBanner } from '../../components/DemoBanner';
 import { LiveUpdates } from '../../components/LiveUpdates';
 import { Kbd } from '../../ui/Feedback';
 import {
@@ -184,6 +185,11 @@ function Shell() {
                   <MessageIcon /> Email
                 </NavLink>
               </li>
+              <li>
+                <NavLink to="/admin/outbox" className={({ isActive }) => `sidebar__link${isActive ? ' is-active' : ''}`}>
+                  <InboxIcon /> {organization?.isDemo ? 'Demo outbox' : 'Sent mail'}
+                </NavLink>
+              </li>
             </ul>
           </div>
         )}
@@ -203,6 +209,7 @@ function Shell() {
       </nav>
       <div className="shell__scrim" aria-hidden="true" onClick={() => setNavOpen(false)} />
       <main className="shell__main" id="main" tabIndex={-1}>
+        <DemoBanner />
         <Outlet />
       </main>
       <Dialog open={helpOpen} onOpenChange={setHelpOpen} title="Keyboard shortcuts" width={420}>

@@ -1,7 +1,7 @@
 // The front door: what Ferrodesk is, and a sign-up form that lands in the new workspace.
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { useMutation } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { describeError, hasProblem, noProblem, type Problem } from '../../api/errors';
 import { enterApp } from '../../auth/session';
 import { graphql } from '../../gql';
@@ -28,10 +28,17 @@ const SignUpDocument = graphql(`
   }
 `);
 
+const DemoAvailableDocument = graphql(`
+  query DemoAvailable {
+    demoAvailable
+  }
+`);
+
 const FIELDS = ['organizationName', 'slug', 'name', 'email', 'password', 'timeZone'] as const;
 
 export default function Landing() {
   const [{ fetching }, signUp] = useMutation(SignUpDocument);
+  const [{ data: demo }] = useQuery({ query: DemoAvailableDocument });
   const [problem, setProblem] = useState<Problem>(noProblem);
   const [orgName, setOrgName] = useState('');
   const [slug, setSlug] = useState('');
@@ -94,6 +101,15 @@ export default function Landing() {
               </li>
             ))}
           </ul>
+          {demo?.demoAvailable && (
+            <div className="landing__demo">
+              {/* A full page load: GET /demo sets the session cookie and redirects to the queue. */}
+              <a href="/demo" className="btn btn--secondary btn--md">
+                Try the demo
+              </a>
+              <span className="small muted">A populated workspace, as an admin. No sign-up.</span>
+            </div>
+          )}
         </section>
         <section className="landing__signup card" aria-labelledby="signup-title">
           <h2 id="signup-title">Start your 14-day trial</h2>
