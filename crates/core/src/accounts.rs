@@ -157,6 +157,7 @@ pub async fn invite_member(
 ) -> Result<Invitation, AppError> {
     require_admin(tx)?;
     let email = Email::parse(email)?;
+    crate::demo::check_new_person(tx.org_id(), "email", &email)?;
     let name = PersonName::parse(name)?;
     if role == Role::Owner {
         return Err(AppError::bad_input("role", "an organisation has one owner; invite an admin instead"));

@@ -94,6 +94,7 @@ pub async fn create_ticket_with_id(
             None => actor.user_id,
             Some(raw) => {
                 let email = Email::parse_field("requesterEmail", raw)?;
+                crate::demo::check_new_person(tx.org_id(), "requesterEmail", &email)?;
                 let name = input
                     .requester_name
                     .as_deref()

@@ -128,17 +128,37 @@ async fn the_reset_restores_the_exact_pristine_state_and_touches_no_other_tenant
     assert!(replied["data"]["addTicketMessage"].is_object(), "{replied}");
     app.create_ticket(
         &visitor,
-        json!({ "kind": "INCIDENT", "subject": "A visitor's ticket", "requesterEmail": "owner@acme.test" }),
+        json!({ "kind": "INCIDENT", "subject": "A visitor's ticket", "requesterEmail": "new.person@northwind.invalid" }),
     )
     .await;
+    // Real addresses are refused: the demo never looks a real person up.
+    let refused = app
+        .gql(
+            Some(&visitor.token),
+            "mutation { createTicket(input: { kind: INCIDENT, subject: \"x\", requesterEmail: \"owner@acme.test\" }) { ticket { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"), "{refused}");
     let invited = app
         .gql(
             Some(&visitor.token),
-            "mutation { inviteMember(input: { email: \"someone@visitor.example\", name: \"Some One\", role: AGENT }) { invitation { id } } }",
+            "mutation { inviteMember(input: { email: \"someone@northwind.invalid\", name: \"Some One\", role: AGENT }) { invitation { id } } }",
             json!({}),
         )
         .await;
     assert!(invited["data"]["inviteMember"].is_object(), "{invited}");
+    // Someone with a real account can end up in the demo too (mail to the demo's address makes
+    // its sender a requester): the reset must not delete them.
+    sqlx::query(
+        "insert into memberships (org_id, user_id, role) select $1, user_id, 'requester' from memberships
+         where org_id = $2 and role = 'owner'",
+    )
+    .bind(demo::ORG_ID)
+    .bind(acme_id)
+    .execute(&mut admin)
+    .await
+    .unwrap();
     assert_ne!(checksum(&mut admin, demo::ORG_ID).await, pristine, "the visit changed the demo");
 
     let report = demo::reset(&db, demo::fixed_anchor(), When::Always).await.unwrap();
@@ -146,7 +166,7 @@ async fn the_reset_restores_the_exact_pristine_state_and_touches_no_other_tenant
     assert_eq!(checksum(&mut admin, demo::ORG_ID).await, pristine, "the reset restores the pristine dataset");
     assert_eq!(checksum(&mut admin, acme_id).await, acme_before, "the other tenant is untouched");
     let visitor_person: i64 =
-        sqlx::query_scalar("select count(*) from users where email = 'someone@visitor.example'")
+        sqlx::query_scalar("select count(*) from users where email in ('someone@northwind.invalid', 'new.person@northwind.invalid')")
             .fetch_one(&mut admin)
             .await
             .unwrap();

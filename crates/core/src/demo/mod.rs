@@ -19,7 +19,7 @@ use chrono::{DateTime, Duration, DurationRound, TimeZone, Utc};
 pub use ferrodesk_db::demo::Replace as When;
 use ferrodesk_db::demo::{self as repo, DemoOrganization, Work};
 use ferrodesk_db::{Db, TenantTx};
-use ferrodesk_domain::{DepartmentId, OrgId, TicketId, UserId};
+use ferrodesk_domain::{DepartmentId, Email, OrgId, TicketId, UserId};
 
 use crate::auth::{RateLimit, RateLimiter, SessionStore};
 use crate::sla::{SlaSetup, columns_of_trail};
@@ -51,6 +51,18 @@ pub fn is_demo(org: OrgId) -> bool {
 pub fn admin_id() -> UserId {
     static ADMIN: OnceLock<UserId> = OnceLock::new();
     *ADMIN.get_or_init(|| UserId::from_uuid(dataset::cast(Utc::now()).admin))
+}
+
+/// In the demo, people a visitor adds (invitations, tickets on someone's behalf) must have an
+/// address at the demo's own domain: the demo never contacts, or looks up, a real person.
+pub fn check_new_person(org: OrgId, field: &'static str, email: &Email) -> Result<(), AppError> {
+    if is_demo(org) && !email.as_str().ends_with(&format!("@{EMAIL_DOMAIN}")) {
+        return Err(AppError::bad_input(
+            field,
+            format!("in the demo, add people at @{EMAIL_DOMAIN} (e.g. sam.new@{EMAIL_DOMAIN})"),
+        ));
+    }
+    Ok(())
 }
 
 /// The next reset after `now`, for a reset at `minute` minutes after midnight UTC.
