@@ -8,6 +8,20 @@
 -- When the demo's current dataset was generated (its "now"); null for every other organisation.
 alter table organizations add column demo_data_as_of timestamptz;
 
+-- Indexes behind foreign keys that had none: deleting a member, a ticket or a message (the demo
+-- reset deletes thousands) checks each referencing table, and without an index that check reads
+-- the organisation's whole table once per deleted row (measured: the reset's delete went from
+-- 1.3 s to 0.1 s with these).
+create index tickets_follow_up_idx on tickets (org_id, follow_up_of) where follow_up_of is not null;
+create index ticket_messages_author_idx on ticket_messages (org_id, author_id);
+create index notifications_ticket_idx on notifications (org_id, ticket_id);
+create index inbound_messages_ticket_idx on inbound_messages (org_id, ticket_id) where ticket_id is not null;
+create index outbound_messages_ticket_idx on outbound_messages (org_id, ticket_id);
+create index ticket_mail_ids_ticket_idx on ticket_mail_ids (org_id, ticket_id);
+create index attachments_message_idx on attachments (org_id, message_id);
+create index invitations_user_idx on invitations (org_id, user_id);
+create index api_tokens_user_idx on api_tokens (org_id, user_id);
+
 -- p_users: [{"id": uuid, "email": text, "name": text}, …], the demo's people (global identities).
 -- p_stale_before: replace only when the dataset is older than this (or absent): '-infinity'
 -- creates a missing demo and leaves an existing one alone; 'infinity' always replaces. Returns
@@ -37,6 +51,11 @@ begin
     -- Everything the organisation owns goes with its row (every tenant table cascades from
     -- organizations, directly or through tickets and memberships). Only this organisation.
     v_members := array(select user_id from memberships where org_id = p_org_id);
+    -- The largest tables first and set-wise, so the cascade from the organisation's row finds
+    -- little left to do row by row.
+    delete from events where org_id = p_org_id;
+    delete from ticket_messages where org_id = p_org_id;
+    delete from tickets where org_id = p_org_id;
     delete from organizations where id = p_org_id;
     -- People who existed only for the demo (its cast, and anyone a visitor added) go too;
     -- someone who also belongs to a real organisation stays.
