@@ -192,6 +192,65 @@ pub async fn invite_member(
     Ok(Invitation { id, user_id, email, role, expires_at, token })
 }
 
+/// What an admin changes about a member: the role, and whether they may sign in.
+#[derive(Default)]
+pub struct MemberChange {
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+}
+
+/// Changes a member's role or deactivates (or reactivates) them. Deactivating keeps everything
+/// the person did and every ticket they requested; it ends their sessions and API tokens at once
+/// (every request checks for an active membership). The owner is neither changed nor
+/// deactivated here, and nobody changes their own access.
+pub async fn update_member(
+    tx: &mut TenantTx,
+    user_id: UserId,
+    change: MemberChange,
+) -> Result<repo::MemberRow, AppError> {
+    require_admin(tx)?;
+    let member = repo::member(tx, user_id).await?.ok_or(AppError::NotFound("member"))?;
+    let current: Role =
+        member.role.parse().map_err(|_| AppError::Internal(anyhow::anyhow!("role {}", member.role)))?;
+    if current == Role::Owner {
+        return Err(AppError::Forbidden("the owner's role and access cannot be changed"));
+    }
+    if tx.actor_id() == Some(user_id) {
+        return Err(AppError::Forbidden("ask another admin to change your own role or access"));
+    }
+    let role = change.role.unwrap_or(current);
+    if role == Role::Owner {
+        return Err(AppError::bad_input("role", "an organisation has one owner; make them an admin instead"));
+    }
+    let status = match (change.active, member.status.as_str()) {
+        (Some(false), _) => "disabled",
+        (Some(true), "disabled") => "active",
+        (_, status) => status,
+    };
+    if role == current && status == member.status {
+        return Ok(member);
+    }
+    repo::update_membership(tx, user_id, role, status).await?;
+    let mut changes = serde_json::Map::new();
+    if role != current {
+        changes.insert("role".into(), json!({ "from": current, "to": role }));
+    }
+    if status != member.status {
+        changes.insert("status".into(), json!({ "from": member.status, "to": status }));
+    }
+    events::append(
+        tx,
+        events::NewEvent {
+            subject_type: "membership",
+            subject_id: user_id.into_uuid(),
+            action: "member.updated",
+            changes: serde_json::Value::Object(changes),
+        },
+    )
+    .await?;
+    repo::member(tx, user_id).await?.ok_or(AppError::NotFound("member"))
+}
+
 /// Accepts an invitation. A person new to Ferrodesk chooses a password; one who already has an
 /// account proves it with their existing password (an invitation never replaces a password).
 pub async fn accept_invitation(

@@ -231,6 +231,34 @@ pub async fn members(
     .await?)
 }
 
+/// Sets a member's role and status; an invitation not yet accepted follows the new role.
+pub async fn update_membership(
+    tx: &mut TenantTx,
+    user_id: UserId,
+    role: Role,
+    status: &str,
+) -> Result<(), DbError> {
+    let org_id = tx.org_id();
+    sqlx::query!(
+        "update memberships set role = $3, status = $4 where org_id = $1 and user_id = $2",
+        org_id.as_uuid(),
+        user_id.as_uuid(),
+        role.as_str(),
+        status
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "update invitations set role = $3 where org_id = $1 and user_id = $2 and accepted_at is null and $3 <> 'owner'",
+        org_id.as_uuid(),
+        user_id.as_uuid(),
+        role.as_str()
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Adds a membership unless the person already has one here. True when added.
 pub async fn insert_membership(
     tx: &mut TenantTx,

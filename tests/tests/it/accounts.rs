@@ -277,3 +277,73 @@ async fn the_gateway_refuses_a_role_that_bypasses_row_level_security() {
     let err = ferrodesk_gateway::Application::build(config).await.err().expect("must refuse the owner role");
     assert!(format!("{err:#}").contains("bypass row-level security"), "{err:#}");
 }
+
+#[tokio::test]
+async fn admins_change_roles_and_deactivate_members_who_are_then_signed_out() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("roles").await;
+    let agent = app.add_member(&owner, "agent@roles.test", "AGENT").await;
+    let other = app.sign_up("elsewhere").await;
+    let update = "mutation($input: UpdateMemberInput!) { updateMember(input: $input) { id role status } }";
+    let ticket = app.create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "Printer" })).await;
+    let change_status =
+        "mutation($id: ID!) { updateTicket(input: { id: $id, status: OPEN }) { ticket { id } } }";
+
+    // A stakeholder reads but does not change tickets.
+    let body = app
+        .gql(
+            Some(&owner.token),
+            update,
+            json!({ "input": { "userId": agent.user_id, "role": "STAKEHOLDER" } }),
+        )
+        .await;
+    assert_eq!(body["data"]["updateMember"]["role"], "STAKEHOLDER", "{body}");
+    let refused = app.gql(Some(&agent.token), change_status, json!({ "id": ticket["id"] })).await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+
+    // Deactivated: the very next request is signed out; reactivated: back in.
+    let body = app
+        .gql(
+            Some(&owner.token),
+            update,
+            json!({ "input": { "userId": agent.user_id, "role": "AGENT", "active": false } }),
+        )
+        .await;
+    assert_eq!(body["data"]["updateMember"]["status"], "DISABLED", "{body}");
+    let gone = app.gql(Some(&agent.token), "{ viewer { id } }", json!({})).await;
+    assert!(gone["data"]["viewer"].is_null(), "a deactivated member is signed out: {gone}");
+    let body = app
+        .gql(Some(&owner.token), update, json!({ "input": { "userId": agent.user_id, "active": true } }))
+        .await;
+    assert_eq!(body["data"]["updateMember"]["status"], "ACTIVE", "{body}");
+    let back = app.gql(Some(&agent.token), change_status, json!({ "id": ticket["id"] })).await;
+    assert!(back["data"]["updateTicket"].is_object(), "reactivated as an agent: {back}");
+
+    // The rules: one owner, nobody changes their own access, only admins, only this organisation.
+    let body = app
+        .gql(Some(&owner.token), update, json!({ "input": { "userId": agent.user_id, "role": "OWNER" } }))
+        .await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+    let body = app
+        .gql(Some(&owner.token), update, json!({ "input": { "userId": owner.user_id, "active": false } }))
+        .await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+    let body = app
+        .gql(Some(&agent.token), update, json!({ "input": { "userId": owner.user_id, "role": "AGENT" } }))
+        .await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+    let body = app
+        .gql(Some(&owner.token), update, json!({ "input": { "userId": other.user_id, "role": "AGENT" } }))
+        .await;
+    assert_eq!(error_code(&body), Some("NOT_FOUND"), "another organisation's person is not found: {body}");
+
+    let mut admin = app.db.admin_conn().await;
+    let events: Vec<serde_json::Value> = sqlx::query_scalar(
+        "select changes from events where action = 'member.updated' order by created_at, id",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(events.len(), 3, "each change is audited: {events:?}");
+    assert_eq!(events[1]["status"]["to"], "disabled");
+}

@@ -27,6 +27,7 @@ type Documents = {
     "\n  mutation DiscardInboundMessage($id: ID!) {\n    discardInboundMessage(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.DiscardInboundMessageDocument,
     "\n  query AdminMembers($after: String) {\n    members(first: 100, after: $after) {\n      nodes {\n        id\n        name\n        email\n        role\n        status\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AdminMembersDocument,
     "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      invitation {\n        id\n        email\n        role\n        expiresAt\n        acceptUrl\n      }\n    }\n  }\n": typeof types.InviteMemberDocument,
+    "\n  mutation UpdateMember($input: UpdateMemberInput!) {\n    updateMember(input: $input) {\n      id\n      role\n      status\n    }\n  }\n": typeof types.UpdateMemberDocument,
     "\n  query Outbox {\n    outboundMessages(first: 50) {\n      edges {\n        node {\n          id\n          kind\n          recipients\n          subject\n          text\n          status\n          lastError\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.OutboxDocument,
     "\n  query AdminSla {\n    organization {\n      id\n      timeZone\n      departments {\n        id\n        name\n      }\n    }\n    businessCalendars {\n      id\n      name\n      timeZone\n      workingHours {\n        day\n        start\n        end\n        overnight\n      }\n      holidays\n    }\n    slaPolicies {\n      id\n      departmentId\n      priority\n      calendarId\n      firstResponseMinutes\n      resolutionMinutes\n    }\n  }\n": typeof types.AdminSlaDocument,
     "\n  mutation SetSlaPolicy($input: SetSlaPolicyInput!) {\n    setSlaPolicy(input: $input) {\n      policy {\n        id\n        departmentId\n        priority\n        calendarId\n        firstResponseMinutes\n        resolutionMinutes\n      }\n    }\n  }\n": typeof types.SetSlaPolicyDocument,
@@ -70,6 +71,7 @@ const documents: Documents = {
     "\n  mutation DiscardInboundMessage($id: ID!) {\n    discardInboundMessage(id: $id) {\n      id\n      status\n    }\n  }\n": types.DiscardInboundMessageDocument,
     "\n  query AdminMembers($after: String) {\n    members(first: 100, after: $after) {\n      nodes {\n        id\n        name\n        email\n        role\n        status\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AdminMembersDocument,
     "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      invitation {\n        id\n        email\n        role\n        expiresAt\n        acceptUrl\n      }\n    }\n  }\n": types.InviteMemberDocument,
+    "\n  mutation UpdateMember($input: UpdateMemberInput!) {\n    updateMember(input: $input) {\n      id\n      role\n      status\n    }\n  }\n": types.UpdateMemberDocument,
     "\n  query Outbox {\n    outboundMessages(first: 50) {\n      edges {\n        node {\n          id\n          kind\n          recipients\n          subject\n          text\n          status\n          lastError\n          createdAt\n        }\n      }\n    }\n  }\n": types.OutboxDocument,
     "\n  query AdminSla {\n    organization {\n      id\n      timeZone\n      departments {\n        id\n        name\n      }\n    }\n    businessCalendars {\n      id\n      name\n      timeZone\n      workingHours {\n        day\n        start\n        end\n        overnight\n      }\n      holidays\n    }\n    slaPolicies {\n      id\n      departmentId\n      priority\n      calendarId\n      firstResponseMinutes\n      resolutionMinutes\n    }\n  }\n": types.AdminSlaDocument,
     "\n  mutation SetSlaPolicy($input: SetSlaPolicyInput!) {\n    setSlaPolicy(input: $input) {\n      policy {\n        id\n        departmentId\n        priority\n        calendarId\n        firstResponseMinutes\n        resolutionMinutes\n      }\n    }\n  }\n": types.SetSlaPolicyDocument,
@@ -166,6 +168,10 @@ export function graphql(source: "\n  query AdminMembers($after: String) {\n    m
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      invitation {\n        id\n        email\n        role\n        expiresAt\n        acceptUrl\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      invitation {\n        id\n        email\n        role\n        expiresAt\n        acceptUrl\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMember($input: UpdateMemberInput!) {\n    updateMember(input: $input) {\n      id\n      role\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateMember($input: UpdateMemberInput!) {\n    updateMember(input: $input) {\n      id\n      role\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

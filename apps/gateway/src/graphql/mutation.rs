@@ -113,6 +113,16 @@ pub struct InviteMemberInput {
     pub role: MemberRole,
 }
 
+#[derive(InputObject)]
+pub struct UpdateMemberInput {
+    pub user_id: ID,
+    /// Any role but owner.
+    pub role: Option<MemberRole>,
+    /// false deactivates (their sessions and tokens stop working at once; their history stays),
+    /// true reactivates.
+    pub active: Option<bool>,
+}
+
 #[derive(SimpleObject)]
 pub struct Invitation {
     pub id: ID,
@@ -360,6 +370,21 @@ impl CoreMutation {
                 accept_url: format!("{}/invitations/{}", app(ctx).public_url, invitation.token),
             },
         })
+    }
+
+    /// Changes a member's role, or deactivates or reactivates them (admins only; not the owner,
+    /// not yourself).
+    async fn update_member(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateMemberInput,
+    ) -> async_graphql::Result<User> {
+        let user_id = UserId::from_uuid(parse_global_id("User", &input.user_id).gql()?);
+        let mut tx = tenant(ctx).await?;
+        let change = accounts::MemberChange { role: input.role.map(Into::into), active: input.active };
+        let member = accounts::update_member(&mut tx, user_id, change).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(member.into())
     }
 
     async fn create_api_token(

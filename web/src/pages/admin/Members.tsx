@@ -1,8 +1,9 @@
-// Members and their roles; inviting someone yields a link to send them (mail delivery comes with
-// outbound email).
+// Members and their roles: change a role, deactivate or reactivate someone, and invite people
+// (an invitation yields a link to send them).
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { describeError, hasProblem, noProblem, type Problem } from '../../api/errors';
+import { useViewer } from '../../auth/session';
 import { Avatar } from '../../components/Avatar';
 import { graphql } from '../../gql';
 import type { MemberRole } from '../../gql/graphql';
@@ -12,6 +13,7 @@ import { Alert, Badge, EmptyState, PageLoading } from '../../ui/Feedback';
 import { SelectField, TextField } from '../../ui/Field';
 import { CheckIcon, CopyIcon, UserPlusIcon } from '../../ui/icons';
 import { Dialog } from '../../ui/Overlay';
+import { useToast } from '../../ui/Toast';
 import { requireFields } from '../auth/forms';
 
 const MembersDocument = graphql(`
@@ -46,20 +48,42 @@ const InviteDocument = graphql(`
   }
 `);
 
+const UpdateMemberDocument = graphql(`
+  mutation UpdateMember($input: UpdateMemberInput!) {
+    updateMember(input: $input) {
+      id
+      role
+      status
+    }
+  }
+`);
+
 const INVITABLE: Exclude<MemberRole, 'OWNER'>[] = ['AGENT', 'ADMIN', 'STAKEHOLDER', 'REQUESTER'];
 
 export function Members() {
+  const { viewer } = useViewer();
+  const toast = useToast();
+  const [, updateMember] = useMutation(UpdateMemberDocument);
   const [after, setAfter] = useState<(string | null)[]>([null]);
   const [{ data, fetching, error }, refetch] = useQuery({ query: MembersDocument, variables: { after: after[after.length - 1] ?? null } });
   const [inviting, setInviting] = useState(false);
   const members = data?.members.nodes ?? [];
+
+  async function change(id: string, name: string, input: { role?: MemberRole; active?: boolean }, done: string) {
+    const result = await updateMember({ input: { userId: id, ...input } });
+    if (result.error) toast({ tone: 'danger', title: `Could not change ${name}`, description: describeError(result.error).message ?? undefined });
+    else toast({ tone: 'success', title: done });
+  }
 
   return (
     <div className="page">
       <header className="page__header">
         <div>
           <h1>Members</h1>
-          <p className="page__subtitle">Who works in this organisation, and what each person may do.</p>
+          <p className="page__subtitle">
+            Who works in this organisation, and what each person may do. Deactivating someone signs them out at once and keeps
+            everything they did.
+          </p>
         </div>
         <Button variant="primary" icon={<UserPlusIcon />} onClick={() => setInviting(true)}>
           Invite member
@@ -79,6 +103,9 @@ export function Members() {
                 <th scope="col">Email</th>
                 <th scope="col">Role</th>
                 <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Access</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -90,7 +117,29 @@ export function Members() {
                     </span>
                   </th>
                   <td>{m.email}</td>
-                  <td>{m.role ? roleLabel[m.role] : '—'}</td>
+                  <td>
+                    {m.role && m.role !== 'OWNER' && m.id !== viewer.id ? (
+                      <select
+                        className="input select input--compact"
+                        aria-label={`Role of ${m.name}`}
+                        value={m.role}
+                        onChange={(e) => {
+                          const role = e.target.value as MemberRole;
+                          void change(m.id, m.name, { role }, `${m.name} is now ${roleLabel[role].toLowerCase()}`);
+                        }}
+                      >
+                        {INVITABLE.map((r) => (
+                          <option key={r} value={r}>
+                            {roleLabel[r]}
+                          </option>
+                        ))}
+                      </select>
+                    ) : m.role ? (
+                      roleLabel[m.role]
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td>
                     {m.status === 'INVITED' ? (
                       <Badge tone="warning">Invited</Badge>
@@ -98,6 +147,18 @@ export function Members() {
                       <Badge>Disabled</Badge>
                     ) : (
                       <Badge tone="success">Active</Badge>
+                    )}
+                  </td>
+                  <td className="data-table__actions">
+                    {m.role !== 'OWNER' && m.id !== viewer.id && m.status === 'ACTIVE' && (
+                      <Button size="sm" variant="ghost" onClick={() => void change(m.id, m.name, { active: false }, `${m.name} can no longer sign in`)}>
+                        Deactivate
+                      </Button>
+                    )}
+                    {m.status === 'DISABLED' && (
+                      <Button size="sm" onClick={() => void change(m.id, m.name, { active: true }, `${m.name} can sign in again`)}>
+                        Reactivate
+                      </Button>
                     )}
                   </td>
                 </tr>

@@ -47,7 +47,12 @@ export function Notifications() {
     >
       <PopoverTrigger className="icon-button notifications__trigger" aria-label={`Notifications, ${unread} unread`}>
         <BellIcon />
-        {unread > 0 && <span className="notifications__count">{unread > 9 ? '9+' : unread}</span>}
+        {/* The label says the exact number; the badge is its short visual form ("9+"). */}
+        {unread > 0 && (
+          <span className="notifications__count" aria-hidden="true">
+            {unread > 9 ? '9+' : unread}
+          </span>
+        )}
       </PopoverTrigger>
       <PopoverContent className="notifications" align="start">
         <div className="notifications__head">
