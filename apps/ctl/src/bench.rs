@@ -173,6 +173,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             web_dir: None,
         },
         mail: ferrodesk_config::MailConfig::default(),
+        billing: ferrodesk_config::BillingConfig::default(),
     };
     let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -45,6 +45,16 @@ enum Command {
     BenchSla(bench::SlaBenchArgs),
     /// Email intake end to end with 1, 8 and 32 concurrent SMTP senders.
     BenchMail(bench_mail::MailBenchArgs),
+    /// A fake Stripe for local development: the API the gateway calls (point STRIPE_API_BASE at
+    /// it), clickable Checkout and portal pages, and signed webhooks to the gateway.
+    FakeStripe {
+        #[arg(long, env = "FAKE_STRIPE_ADDR", default_value = "127.0.0.1:12111")]
+        addr: std::net::SocketAddr,
+        #[arg(long, default_value = "http://127.0.0.1:8080/webhooks/stripe")]
+        webhook_url: String,
+        #[arg(long, env = "STRIPE_WEBHOOK_SECRET")]
+        webhook_secret: String,
+    },
 }
 
 #[tokio::main]
@@ -63,6 +73,15 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchSla(args) => bench::run_sla(args).await?,
         Command::BenchMail(args) => bench_mail::run(args).await?,
+        Command::FakeStripe { addr, webhook_url, webhook_secret } => {
+            let fake = ferrodesk_billing::fake::FakeStripe::start(addr).await?;
+            fake.set_webhook(Some(ferrodesk_billing::fake::WebhookTarget {
+                url: webhook_url.clone(),
+                secret: webhook_secret,
+            }));
+            tracing::info!(api_base = %fake.url(), webhooks = %webhook_url, "fake Stripe listening");
+            tokio::signal::ctrl_c().await?;
+        }
         Command::Schema => {
             use std::io::Write;
             std::io::stdout().write_all(ferrodesk_gateway::sdl().as_bytes())?;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod billing;
 mod error;
 pub mod live;
 pub mod mail;

@@ -149,6 +149,7 @@ pub fn gateway_config(db: &TestDb, redis_prefix: &str) -> GatewayConfig {
             web_dir: None,
         },
         mail: ferrodesk_config::MailConfig::default(),
+        billing: ferrodesk_config::BillingConfig::default(),
     }
 }
 
