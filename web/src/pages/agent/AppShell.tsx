@@ -5,10 +5,12 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { isAdmin, isStaff } from '../../auth/roles';
 import { RequireArea, useSession, useViewer } from '../../auth/session';
 import { Avatar } from '../../components/Avatar';
+import { BillingBanner, useSubscription } from '../../components/BillingBanner';
 import { LiveUpdates } from '../../components/LiveUpdates';
 import { Kbd } from '../../ui/Feedback';
 import {
   AlertIcon,
+  CardIcon,
   ChartIcon,
   ChevronDownIcon,
   ClockIcon,
@@ -50,6 +52,7 @@ function Shell() {
   const [helpOpen, setHelpOpen] = useState(false);
   const currentView = location.pathname === '/queue' ? (new URLSearchParams(location.search).get('view') ?? 'mine') : null;
   const staff = isStaff(viewer.role);
+  const { subscription } = useSubscription();
 
   useEffect(() => setNavOpen(false), [location.pathname, location.search]);
 
@@ -184,6 +187,13 @@ function Shell() {
                   <MessageIcon /> Email
                 </NavLink>
               </li>
+              {subscription?.billingEnabled && (
+                <li>
+                  <NavLink to="/admin/billing" className={({ isActive }) => `sidebar__link${isActive ? ' is-active' : ''}`}>
+                    <CardIcon /> Billing
+                  </NavLink>
+                </li>
+              )}
             </ul>
           </div>
         )}
@@ -203,6 +213,7 @@ function Shell() {
       </nav>
       <div className="shell__scrim" aria-hidden="true" onClick={() => setNavOpen(false)} />
       <main className="shell__main" id="main" tabIndex={-1}>
+        <BillingBanner />
         <Outlet />
       </main>
       <Dialog open={helpOpen} onOpenChange={setHelpOpen} title="Keyboard shortcuts" width={420}>
