@@ -26,8 +26,8 @@ fi
 ensure_postgres
 ensure_redis
 
-log "building the gateway and the CLI (debug)"
-cargo build --locked -p ferrodesk-gateway -p ferrodesk-ctl
+log "building the gateway, the worker and the CLI (debug)"
+cargo build --locked -p ferrodesk-gateway -p ferrodesk-worker -p ferrodesk-ctl
 bin="$CARGO_TARGET_DIR/debug"
 
 log "web/schema.graphql matches the gateway's schema"

@@ -375,15 +375,16 @@ impl Billing {
         Ok(Some(status))
     }
 
+    /// Our own price ids decide; a price we do not know (set up in the Dashboard) by its interval.
     fn interval_of<'a>(&self, subscription: &'a Subscription) -> Option<&'a str> {
-        let mut prices = subscription.price_ids();
-        if prices.any(|p| Some(p) == self.price_yearly.as_deref()) {
-            return Some("year");
+        let has = |price: Option<&str>| subscription.price_ids().any(|p| Some(p) == price);
+        if has(self.price_yearly.as_deref()) {
+            Some("year")
+        } else if has(Some(&self.price_monthly)) {
+            Some("month")
+        } else {
+            subscription.interval().filter(|i| *i == "month" || *i == "year")
         }
-        if subscription.price_ids().any(|p| p == self.price_monthly) {
-            return Some("month");
-        }
-        subscription.interval().filter(|i| *i == "month" || *i == "year")
     }
 }
 

@@ -42,6 +42,7 @@ struct Harness {
     app: TestApp,
     fake: FakeStripe,
     sent: Arc<Mutex<Vec<Sent>>>,
+    mail: Arc<MailService>,
     _stop: watch::Sender<bool>,
 }
 
@@ -65,11 +66,12 @@ impl Harness {
         });
         let billing =
             ferrodesk_billing::from_config(db.clone(), &config, "http://localhost:8080").unwrap().unwrap();
-        let runner = ferrodesk_worker::billing_jobs(ferrodesk_worker::runner(db, 4, mail), Arc::new(billing))
-            .with_poll_interval(Duration::from_millis(30));
+        let runner =
+            ferrodesk_worker::billing_jobs(ferrodesk_worker::runner(db, 4, mail.clone()), Arc::new(billing))
+                .with_poll_interval(Duration::from_millis(30));
         let (stop_tx, stop) = watch::channel(false);
         tokio::spawn(runner.run(stop));
-        Self { app, fake, sent, _stop: stop_tx }
+        Self { app, fake, sent, mail, _stop: stop_tx }
     }
 
     async fn gql(&self, session: &Session, query: &str, variables: Value) -> Value {
@@ -393,6 +395,30 @@ async fn billing_an_expired_trial_is_read_only_until_subscribed_and_only_admins_
     assert_eq!(error_code(&blocked), Some("READ_ONLY_TENANT"), "{blocked}");
     let blocked = h.gql(&owner, "mutation { markNotificationsRead(ids: []) }", json!({})).await;
     assert_eq!(error_code(&blocked), Some("READ_ONLY_TENANT"), "{blocked}");
+    // Mail from requesters is never lost: it still becomes a ticket (and is acknowledged).
+    let org: uuid::Uuid = {
+        let mut conn = h.app.db.admin_conn().await;
+        sqlx::query_scalar("select id from organizations where slug = 'acme'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap()
+    };
+    let raw = b"From: Ann <ann@example.com>\r\nTo: acme@inbound.localhost\r\nSubject: Printer on fire\r\nMessage-ID: <fire@example.com>\r\n\r\nIt is on fire.\r\n";
+    h.mail
+        .store(
+            ferrodesk_domain::OrgId::from_uuid(org),
+            ferrodesk_core::mail::Received {
+                mail_from: "ann@example.com",
+                recipients: &["acme@inbound.localhost".to_owned()],
+                peer: "127.0.0.1",
+                raw,
+            },
+        )
+        .await
+        .unwrap();
+    h.settle().await;
+    assert_eq!(h.count("select count(*) from tickets where subject = 'Printer on fire'").await, 1);
+    assert_eq!(h.mails_with("Printer on fire").len(), 1, "the requester is acknowledged");
     // Signing out and in still work.
     let out = h.gql(&agent, "mutation { logOut }", json!({})).await;
     assert_eq!(out["data"]["logOut"], true);

@@ -1,7 +1,7 @@
 // The subscription as the whole app sees it: a banner when the organisation is read-only (for
 // everyone) or when a payment needs attention (for owners and admins). Nothing at all with
 // BILLING=off.
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { useQuery } from 'urql';
 import { isAdmin } from '../auth/roles';
 import { useViewer } from '../auth/session';
@@ -39,9 +39,11 @@ export function useSubscription() {
 export function BillingBanner() {
   const { viewer } = useViewer();
   const { subscription } = useSubscription();
+  const { pathname } = useLocation();
   const admin = isAdmin(viewer.role);
   const notice = billingNotice(subscription, admin);
-  if (!notice) return null;
+  // The billing page says the same thing in its own words, next to what to do about it.
+  if (!notice || pathname.startsWith('/admin/billing')) return null;
   return (
     <div className="billing-banner">
       <Alert tone={notice.tone}>
