@@ -111,6 +111,9 @@ afterAll(async () => {
   psql(superuser, `drop database if exists "${database}" with (force)`);
 });
 
+/** The worker applies Stripe's events a moment after they arrive (longer on a busy machine). */
+const POLL = { timeout: 20_000, interval: 500 };
+
 const SUBSCRIPTION = '{ organization { subscription { status interval readOnly } } }';
 
 describe.sequential('Billing in Chromium against the fake Stripe', () => {
@@ -125,7 +128,7 @@ describe.sequential('Billing in Chromium against the fake Stripe', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(/\/queue/);
     await page.getByRole('link', { name: 'Billing' }).click();
-    await expect.poll(() => page.getByText('Free trial').count()).toBe(1);
+    await expect.poll(() => page.getByText('Free trial').count(), POLL).toBe(1);
     expect(describeViolations(await seriousAxeViolations(page))).toBe('');
     await screenshot(page, 'billing-trial');
 
@@ -145,8 +148,9 @@ describe.sequential('Billing in Chromium against the fake Stripe', () => {
     await page.waitForURL(/\/admin\/billing/);
     await expect.poll(async () => {
       await page.reload();
+      await page.getByRole('heading', { name: 'Subscription' }).waitFor();
       return page.getByText(/A payment failed\. Update the card before/).count();
-    }).toBe(1);
+    }, POLL).toBe(1);
     await page.goto(`${base}/queue`);
     await page.getByText(/A payment failed/).waitFor();
 
@@ -166,7 +170,7 @@ describe.sequential('Billing in Chromium against the fake Stripe', () => {
     await page.getByRole('button', { name: 'Simulate a successful payment' }).click();
     await page.getByRole('link', { name: 'Return to Ferrodesk' }).click();
     await expect
-      .poll(async () => (await gqlInPage<{ organization: { subscription: { readOnly: boolean } } }>(page, SUBSCRIPTION)).data?.organization.subscription.readOnly)
+      .poll(async () => (await gqlInPage<{ organization: { subscription: { readOnly: boolean } } }>(page, SUBSCRIPTION)).data?.organization.subscription.readOnly, POLL)
       .toBe(false);
     const created = await gqlInPage(page, 'mutation { createTicket(input: { kind: INCIDENT, subject: "Writable again" }) { ticket { id } } }');
     expect(created.errors).toBeUndefined();
