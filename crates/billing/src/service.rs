@@ -304,9 +304,17 @@ impl Billing {
             subscription_of(&event.kind, object).or_else(|| before.stripe_subscription_id.clone());
         let mut now_status = SubscriptionStatus::parse(&before.status);
         if let Some(id) = subscription_id {
-            let subscription = self.stripe.subscription(&id).await?;
-            if let Some(status) = self.adopt(&mut tx, &before, &subscription, Utc::now()).await? {
-                now_status = Some(status);
+            match self.stripe.subscription(&id).await {
+                Ok(subscription) => {
+                    if let Some(status) = self.adopt(&mut tx, &before, &subscription, Utc::now()).await? {
+                        now_status = Some(status);
+                    }
+                }
+                // Deleted test data, or an event from another account: retrying cannot help.
+                Err(e) if e.is_not_found() => {
+                    tracing::warn!(org_id = %org, event = event_id, subscription = %id, "Stripe has no such subscription");
+                }
+                Err(e) => return Err(e.into()),
             }
         }
         if event.kind == "invoice.payment_failed"

@@ -16,12 +16,27 @@ use stripe_checkout::checkout_session::{CreateCheckoutSession, CreateCheckoutSes
 use stripe_core::customer::CreateCustomer;
 
 #[derive(Debug, thiserror::Error)]
-#[error("Stripe: {0}")]
-pub struct StripeError(String);
+#[error("Stripe: {message}")]
+pub struct StripeError {
+    message: String,
+    not_found: bool,
+}
+
+impl StripeError {
+    fn other(message: String) -> Self {
+        Self { message, not_found: false }
+    }
+
+    /// Stripe answered 404: the object does not exist (any more) in this account.
+    pub fn is_not_found(&self) -> bool {
+        self.not_found
+    }
+}
 
 impl From<stripe::StripeError> for StripeError {
     fn from(e: stripe::StripeError) -> Self {
-        Self(e.to_string())
+        let not_found = matches!(e, stripe::StripeError::Stripe(_, 404));
+        Self { message: e.to_string(), not_found }
     }
 }
 
@@ -128,7 +143,7 @@ impl StripeApi {
     /// rolled-back transaction) return the same customer instead of a second one.
     pub async fn create_customer(&self, org: OrgId, name: &str, email: &str) -> Result<String, StripeError> {
         let key = IdempotencyKey::new(format!("ferrodesk-customer-{org}"))
-            .map_err(|e| StripeError(format!("idempotency key: {e:?}")))?;
+            .map_err(|e| StripeError::other(format!("idempotency key: {e:?}")))?;
         let request = CreateCustomer::new().name(name).email(email).metadata(metadata(org));
         let customer: Customer = request
             .build()

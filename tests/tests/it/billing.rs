@@ -309,6 +309,22 @@ async fn billing_webhooks_refuse_bad_signatures_and_apply_each_event_once() {
     assert_eq!(h.count("select count(*) from stripe_events where processed_at is not null").await, 1);
     assert_eq!(h.count("select count(*) from events where action = 'billing.subscription_changed'").await, 1);
 
+    // An event about a subscription Stripe no longer has is recorded as done, not retried forever.
+    let customer = h.fake.customers()[0]["id"].clone();
+    let gone =
+        json!({ "id": "sub_gone", "object": "subscription", "customer": customer, "status": "active" });
+    let gone =
+        serde_json::to_vec(&event_object("evt_gone", "customer.subscription.updated", gone, now())).unwrap();
+    let (status, body) = h.post_event(&gone, SECRET, now()).await;
+    assert_eq!((status, body["outcome"].as_str()), (200, Some("queued")), "{body}");
+    h.settle().await;
+    assert_eq!(
+        h.count("select count(*) from stripe_events where id = 'evt_gone' and processed_at is not null")
+            .await,
+        1
+    );
+    assert_eq!(h.subscription(&owner).await["status"], "active");
+
     // Types we do not act on, and customers we do not know, are acknowledged and not applied.
     let other = serde_json::to_vec(&event_object("evt_other", "charge.refunded", json!({}), now())).unwrap();
     let (status, body) = h.post_event(&other, SECRET, now()).await;
