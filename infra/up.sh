@@ -2,8 +2,9 @@
 # Brings the whole product up locally: PostgreSQL and Redis (installed from Debian's packages if
 # absent), roles and database, migrations, then the gateway and the worker in the background.
 # Usage: bash infra/up.sh          start (or restart) everything and print where to open it
-#        bash infra/up.sh stop     stop the gateway and the worker
+#        bash infra/up.sh stop     stop the gateway and the worker (and the fake Stripe)
 #        PROFILE=release bash infra/up.sh   optimised build (slower to compile)
+#        FAKE_STRIPE=1 bash infra/up.sh     billing on, against a local fake Stripe (README §Billing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source infra/lib.sh
@@ -13,7 +14,7 @@ log_dir=var/log
 mkdir -p "$run_dir" "$log_dir"
 
 stop() {
-  for service in gateway worker; do
+  for service in gateway worker fake-stripe; do
     local pidfile="$run_dir/$service.pid"
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
       log "stopping $service"
@@ -34,6 +35,16 @@ set -a
 # shellcheck disable=SC1091
 source .env
 set +a
+
+# Billing against the fake Stripe (`ferrodesk fake-stripe`): test-mode values, no real account.
+if [ "${FAKE_STRIPE:-}" = "1" ]; then
+  export BILLING=stripe
+  export STRIPE_API_BASE="http://${FAKE_STRIPE_ADDR:-127.0.0.1:12111}"
+  export STRIPE_SECRET_KEY="${STRIPE_SECRET_KEY:-sk_test_fake}"
+  export STRIPE_WEBHOOK_SECRET="${STRIPE_WEBHOOK_SECRET:-whsec_fake_local}"
+  export STRIPE_PRICE_ID="${STRIPE_PRICE_ID:-price_fake_monthly}"
+  export STRIPE_PRICE_ID_YEARLY="${STRIPE_PRICE_ID_YEARLY:-price_fake_yearly}"
+fi
 
 ensure_postgres
 ensure_redis
@@ -66,6 +77,12 @@ if [ "${DEMO:-off}" = on ]; then
 fi
 
 stop
+if [ "${FAKE_STRIPE:-}" = "1" ]; then
+  log "starting the fake Stripe on ${STRIPE_API_BASE}"
+  nohup "$bin/ferrodesk" fake-stripe --addr "${FAKE_STRIPE_ADDR:-127.0.0.1:12111}" \
+    --webhook-url "http://${HTTP_ADDR:-127.0.0.1:8080}/webhooks/stripe" >>"$log_dir/fake-stripe.log" 2>&1 &
+  echo $! >"$run_dir/fake-stripe.pid"
+fi
 log "starting the gateway and the worker (logs in $log_dir/)"
 nohup "$bin/ferrodesk-gateway" >>"$log_dir/gateway.log" 2>&1 &
 echo $! >"$run_dir/gateway.pid"

@@ -174,6 +174,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         },
         mail: ferrodesk_config::MailConfig::default(),
         demo: ferrodesk_config::DemoConfig::default(),
+        billing: ferrodesk_config::BillingConfig::default(),
     };
     let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -67,6 +67,7 @@ pub async fn run(args: DemoBenchArgs) -> anyhow::Result<()> {
         },
         mail: ferrodesk_config::MailConfig::default(),
         demo: DemoConfig { enabled: true, ..DemoConfig::default() },
+        billing: ferrodesk_config::BillingConfig::default(),
     };
     let server_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

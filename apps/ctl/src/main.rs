@@ -46,6 +46,16 @@ enum Command {
     BenchSla(bench::SlaBenchArgs),
     /// Email intake end to end with 1, 8 and 32 concurrent SMTP senders.
     BenchMail(bench_mail::MailBenchArgs),
+    /// A fake Stripe for local development: the API the gateway calls (point STRIPE_API_BASE at
+    /// it), clickable Checkout and portal pages, and signed webhooks to the gateway.
+    FakeStripe {
+        #[arg(long, env = "FAKE_STRIPE_ADDR", default_value = "127.0.0.1:12111")]
+        addr: std::net::SocketAddr,
+        #[arg(long, default_value = "http://127.0.0.1:8080/webhooks/stripe")]
+        webhook_url: String,
+        #[arg(long, env = "STRIPE_WEBHOOK_SECRET")]
+        webhook_secret: String,
+    },
     /// The public demo: `reset` replaces its dataset now.
     Demo {
         #[command(subcommand)]
@@ -84,6 +94,15 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(args).await?,
         Command::BenchSla(args) => bench::run_sla(args).await?,
         Command::BenchMail(args) => bench_mail::run(args).await?,
+        Command::FakeStripe { addr, webhook_url, webhook_secret } => {
+            let fake = ferrodesk_billing::fake::FakeStripe::start(addr).await?;
+            fake.set_webhook(Some(ferrodesk_billing::fake::WebhookTarget {
+                url: webhook_url.clone(),
+                secret: webhook_secret,
+            }));
+            tracing::info!(api_base = %fake.url(), webhooks = %webhook_url, "fake Stripe listening");
+            tokio::signal::ctrl_c().await?;
+        }
         Command::BenchDemo(args) => bench_demo::run(args).await?,
         Command::Demo { command: DemoCommand::Reset { database_url, as_of } } => {
             let db = ferrodesk_db::Db::connect(&database_url.into(), 2).await?;

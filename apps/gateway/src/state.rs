@@ -27,6 +27,8 @@ pub struct App {
     /// Organisations receive mail at `<slug>@inbound_domain`.
     pub inbound_domain: String,
     pub demo: DemoConfig,
+    /// Stripe billing; `None` with `BILLING=off` (no limits, no billing pages).
+    pub billing: Option<Arc<ferrodesk_billing::Billing>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -50,6 +52,8 @@ impl AppState {
         let redis = connect_redis(&config.redis.url).await?;
         let prefix = &config.redis.key_prefix;
         let live = Live::connect(redis.clone(), &config.redis.url, prefix).await?;
+        let billing = ferrodesk_billing::from_config(db.clone(), &config.billing, &config.http.public_url)?
+            .map(Arc::new);
         Ok(Self(Arc::new(App {
             sessions: SessionStore::new(redis.clone(), prefix),
             limiter: RateLimiter::new(redis.clone(), prefix),
@@ -62,6 +66,7 @@ impl AppState {
             public_url: config.http.public_url.trim_end_matches('/').to_owned(),
             inbound_domain: config.mail.inbound_domain.clone(),
             demo: config.demo.clone(),
+            billing,
         })))
     }
 }

@@ -1,5 +1,5 @@
-//! The worker: the durable job runner, the email intake listener (SMTP, optionally LMTP) and the
-//! SLA sweep.
+//! The worker: the durable job runner, the email intake listener (SMTP, optionally LMTP), the
+//! SLA sweep, and with `BILLING=stripe` the Stripe event jobs and trial reminders.
 
 pub mod intake;
 
@@ -72,6 +72,37 @@ pub fn runner(db: Db, concurrency: usize, mail: Arc<MailService>) -> Runner {
         })
 }
 
+/// Registers `billing.apply` (docs/ARCHITECTURE.md §Billing): only with `BILLING=stripe`.
+pub fn billing_jobs(runner: Runner, billing: Arc<ferrodesk_billing::Billing>) -> Runner {
+    runner.register(ferrodesk_core::billing::APPLY_JOB, move |_db, job| {
+        let billing = billing.clone();
+        async move {
+            let org = job.org_id.ok_or_else(|| anyhow::anyhow!("a Stripe event needs an organisation"))?;
+            let event = job
+                .payload
+                .get("event_id")
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| anyhow::anyhow!("no event id in {}", job.payload))?;
+            billing.apply(org, event).await
+        }
+    })
+}
+
+/// Mails "your trial ends soon" once per organisation, checking every `interval`.
+pub async fn sweep_trials(db: Db, interval: Duration, mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        match ferrodesk_core::billing::send_trial_reminders(&db, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(reminded) => tracing::info!(reminded, "trial reminders queued"),
+            Err(e) => tracing::error!(error = ?e, "trial reminders failed"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {},
+            _ = stop.changed() => {},
+        }
+    }
+}
+
 /// Escalations one sweep raises at most; the next sweep takes the rest.
 const SWEEP_LIMIT: i32 = 10_000;
 
@@ -130,8 +161,16 @@ pub async fn run(config: WorkerConfig, stop: watch::Receiver<bool>) -> anyhow::R
     let db = Db::connect(&config.database.url, config.database.max_connections).await?;
     db.check_runtime_role().await?;
     let mail = Arc::new(mail_service(db.clone(), &config.mail)?);
-    let runner = runner(db.clone(), config.concurrency, mail.clone())
+    let mut runner = runner(db.clone(), config.concurrency, mail.clone())
         .with_lease(Duration::from_secs(config.job_lease_secs.max(1)));
+    let billing = ferrodesk_billing::from_config(db.clone(), &config.billing, &config.mail.public_url)?;
+    let trials = match billing {
+        Some(billing) => {
+            runner = billing_jobs(runner, Arc::new(billing));
+            Some(tokio::spawn(sweep_trials(db.clone(), Duration::from_secs(3600), stop.clone())))
+        }
+        None => None,
+    };
     let intake = Arc::new(intake::MailIntake::new(mail, runner.waker()));
 
     let mut listeners = Vec::new();
@@ -166,6 +205,9 @@ pub async fn run(config: WorkerConfig, stop: watch::Receiver<bool>) -> anyhow::R
     sweep.await?;
     if let Some(demo) = demo {
         demo.await?;
+    }
+    if let Some(trials) = trials {
+        trials.await?;
     }
     for listener in listeners {
         listener.await?;

@@ -195,6 +195,76 @@ fn parse_time_of_day(raw: &str) -> anyhow::Result<u32> {
     Ok(h * 60 + m)
 }
 
+/// Stripe credentials and prices (docs/ARCHITECTURE.md §Billing).
+#[derive(Clone, Debug)]
+pub struct StripeConfig {
+    /// `sk_test_…` / `sk_live_…`.
+    pub secret_key: SecretString,
+    /// `whsec_…`: verifies `Stripe-Signature` on `POST /webhooks/stripe`.
+    pub webhook_secret: SecretString,
+    /// The flat monthly price (`price_…`).
+    pub price_monthly: String,
+    /// The flat yearly price; without it only monthly is offered.
+    pub price_yearly: Option<String>,
+    /// Base URL of the API, ending in `/` (`https://api.stripe.com/`, or a local fake).
+    pub api_base: String,
+}
+
+/// `BILLING=stripe` charges organisations through Stripe; `off` (self-hosted) has no limits.
+#[derive(Clone, Debug, Default)]
+pub enum BillingMode {
+    #[default]
+    Off,
+    Stripe(StripeConfig),
+}
+
+#[derive(Clone, Debug)]
+pub struct BillingConfig {
+    pub mode: BillingMode,
+    /// Days a past-due organisation stays writable after a failed payment.
+    pub grace_days: i64,
+}
+
+impl Default for BillingConfig {
+    fn default() -> Self {
+        Self { mode: BillingMode::Off, grace_days: 7 }
+    }
+}
+
+impl BillingConfig {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let grace_days = parse_var("BILLING_GRACE_DAYS", 7)?;
+        if !(0..=90).contains(&grace_days) {
+            bail!("BILLING_GRACE_DAYS={grace_days} must be between 0 and 90");
+        }
+        let mode = match var("BILLING").map(|v| v.to_ascii_lowercase()).as_deref() {
+            None | Some("off") => BillingMode::Off,
+            Some("stripe") => {
+                let required = |name: &str| var(name).with_context(|| format!("BILLING=stripe needs {name}"));
+                BillingMode::Stripe(StripeConfig {
+                    secret_key: required("STRIPE_SECRET_KEY")?.into(),
+                    webhook_secret: required("STRIPE_WEBHOOK_SECRET")?.into(),
+                    price_monthly: required("STRIPE_PRICE_ID")?,
+                    price_yearly: var("STRIPE_PRICE_ID_YEARLY"),
+                    api_base: api_base(var("STRIPE_API_BASE").as_deref()),
+                })
+            }
+            Some(other) => bail!("BILLING={other:?} is not valid: stripe or off"),
+        };
+        Ok(Self { mode, grace_days })
+    }
+
+    pub fn enabled(&self) -> bool {
+        matches!(self.mode, BillingMode::Stripe(_))
+    }
+}
+
+/// The Stripe API base with a trailing slash (the client appends `v1/…`).
+pub fn api_base(raw: Option<&str>) -> String {
+    let base = raw.map(str::trim).filter(|b| !b.is_empty()).unwrap_or("https://api.stripe.com");
+    format!("{}/", base.trim_end_matches('/'))
+}
+
 /// Everything the gateway needs.
 #[derive(Clone, Debug)]
 pub struct GatewayConfig {
@@ -203,6 +273,7 @@ pub struct GatewayConfig {
     pub http: HttpConfig,
     pub mail: MailConfig,
     pub demo: DemoConfig,
+    pub billing: BillingConfig,
 }
 
 impl GatewayConfig {
@@ -213,6 +284,7 @@ impl GatewayConfig {
             http: HttpConfig::from_env()?,
             mail: MailConfig::from_env()?,
             demo: DemoConfig::from_env()?,
+            billing: BillingConfig::from_env()?,
         })
     }
 }
@@ -224,6 +296,7 @@ pub struct WorkerConfig {
     pub redis: RedisConfig,
     pub mail: MailConfig,
     pub demo: DemoConfig,
+    pub billing: BillingConfig,
     /// How many jobs one worker process runs at once.
     pub concurrency: usize,
     /// Seconds a claimed job stays reserved; a crashed worker's jobs return to the queue after it.
@@ -239,6 +312,7 @@ impl WorkerConfig {
             redis: RedisConfig::from_env()?,
             mail: MailConfig::from_env()?,
             demo: DemoConfig::from_env()?,
+            billing: BillingConfig::from_env()?,
             concurrency: parse_var("WORKER_CONCURRENCY", 8)?,
             job_lease_secs: parse_var("WORKER_JOB_LEASE_SECS", 300)?,
             sla_sweep_interval_secs: parse_var("SLA_SWEEP_INTERVAL_SECS", 30)?,

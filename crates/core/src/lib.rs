@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod billing;
 pub mod demo;
 mod error;
 pub mod live;

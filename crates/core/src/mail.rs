@@ -39,6 +39,10 @@ pub enum Notice {
     Status,
     /// The code that verifies a forwarding alias (`source` = the alias).
     AliasVerification,
+    /// To the owners: the free trial ends soon (`source` = the organisation).
+    TrialEnding,
+    /// To the owners: a subscription payment failed (`source` = derived from the invoice id).
+    PaymentFailed,
 }
 
 impl Notice {
@@ -48,6 +52,8 @@ impl Notice {
             Self::Reply => "reply",
             Self::Status => "status",
             Self::AliasVerification => "alias_verification",
+            Self::TrialEnding => "trial_ending",
+            Self::PaymentFailed => "payment_failed",
         }
     }
 }
@@ -67,6 +73,15 @@ pub async fn queue_notification(
     source_id: Uuid,
 ) -> Result<(), AppError> {
     queue(tx, notice, Some(ticket_id), source_id).await
+}
+
+/// Queues a billing mail to the organisation's owners, once per `source_id`.
+pub async fn queue_billing_notice(
+    tx: &mut TenantTx,
+    notice: Notice,
+    source_id: Uuid,
+) -> Result<(), AppError> {
+    queue(tx, notice, None, source_id).await
 }
 
 async fn queue(
@@ -515,6 +530,9 @@ impl MailService {
         let message_id =
             format!("{}.{}@{domain}", payload.notice.as_str().replace('_', "-"), payload.source_id);
         let loop_tag = tx.org_id().to_string();
+        if matches!(payload.notice, Notice::TrialEnding | Notice::PaymentFailed) {
+            return self.compose_billing(tx, payload, settings, message_id, loop_tag).await;
+        }
         if payload.notice == Notice::AliasVerification {
             let Some(alias) = repo::aliases(tx).await?.into_iter().find(|a| a.id == payload.source_id) else {
                 return Ok(None);
@@ -583,7 +601,7 @@ impl MailService {
                     }
                 }
             }
-            Notice::Status | Notice::AliasVerification => {}
+            Notice::Status | Notice::AliasVerification | Notice::TrialEnding | Notice::PaymentFailed => {}
         }
         let number = ticket.number().to_string();
         let token: String = {
@@ -631,6 +649,53 @@ impl MailService {
                 Notice::Status => Some("auto-generated".into()),
                 _ => None,
             },
+            loop_tag,
+            text,
+            html,
+        }))
+    }
+}
+
+impl MailService {
+    /// Billing mail goes to the owners, from a no-reply billing address (a reply must not open a
+    /// ticket in the organisation's own help desk).
+    async fn compose_billing(
+        &self,
+        tx: &mut TenantTx,
+        payload: &NotifyPayload,
+        settings: &repo::MailSettings,
+        message_id: String,
+        loop_tag: String,
+    ) -> anyhow::Result<Option<OutboundMail>> {
+        let owners = ferrodesk_db::billing::owners(tx).await?;
+        let Some((_, owner_name)) = owners.first().cloned() else { return Ok(None) };
+        let billing = ferrodesk_db::billing::state(tx).await?;
+        let day = |d: Option<chrono::DateTime<Utc>>| d.map(|d| d.format("%-d %B %Y").to_string());
+        let subject = match payload.notice {
+            Notice::TrialEnding => format!("Your Ferrodesk trial for {} ends soon", settings.name),
+            _ => format!("Payment failed for {}'s Ferrodesk subscription", settings.name),
+        };
+        let context = json!({
+            "subject": subject,
+            "notice": payload.notice.as_str(),
+            "owner_name": owner_name,
+            "org_name": settings.name,
+            "trial_ends": day(billing.trial_ends_at),
+            "grace_ends": day(billing.grace_ends_at),
+            "billing_url": format!("{}/admin/billing", self.public_url.trim_end_matches('/')),
+        });
+        let (text, html) = self.templates.render(Template::Billing, &context)?;
+        Ok(Some(OutboundMail {
+            message_id,
+            from_address: format!("billing@{}", self.inbound_domain),
+            from_name: "Ferrodesk Billing".into(),
+            reply_to: None,
+            to: owners.into_iter().map(|(email, _)| email).collect(),
+            cc: Vec::new(),
+            subject,
+            in_reply_to: None,
+            references: Vec::new(),
+            auto_submitted: Some("auto-generated".into()),
             loop_tag,
             text,
             html,

@@ -164,6 +164,11 @@ pub struct OrganizationRow {
     pub trial_ends_at: Option<DateTime<Utc>>,
     pub current_period_end: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Billing (docs/ARCHITECTURE.md §Billing).
+    pub grace_ends_at: Option<DateTime<Utc>>,
+    pub billing_interval: Option<String>,
+    pub cancel_at_period_end: bool,
+    pub stripe_subscription_id: Option<String>,
 }
 
 pub async fn organization(tx: &mut TenantTx) -> Result<OrganizationRow, DbError> {
@@ -171,7 +176,8 @@ pub async fn organization(tx: &mut TenantTx) -> Result<OrganizationRow, DbError>
     Ok(sqlx::query_as!(
         OrganizationRow,
         "select id, slug, name, time_zone, is_demo, subscription_status, trial_ends_at,
-                current_period_end, created_at
+                current_period_end, created_at, grace_ends_at, billing_interval, cancel_at_period_end,
+                stripe_subscription_id
          from organizations where id = $1",
         org_id.as_uuid()
     )

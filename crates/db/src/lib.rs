@@ -5,6 +5,7 @@
 //! right way the easy way: `Db::enter` opens a transaction whose first statement sets the tenant.
 
 pub mod accounts;
+pub mod billing;
 mod bootstrap;
 pub mod catalog;
 pub mod demo;

@@ -175,6 +175,8 @@ pub enum Template {
     Acknowledgement,
     Reply,
     Status,
+    /// Billing notices to owners: the trial ends soon, a payment failed.
+    Billing,
 }
 
 impl Template {
@@ -183,6 +185,7 @@ impl Template {
             Self::Acknowledgement => "acknowledgement",
             Self::Reply => "reply",
             Self::Status => "status",
+            Self::Billing => "billing",
         }
     }
 }
@@ -203,6 +206,8 @@ impl Templates {
             ("reply.txt", include_str!("../templates/reply.txt")),
             ("status.html", include_str!("../templates/status.html")),
             ("status.txt", include_str!("../templates/status.txt")),
+            ("billing.html", include_str!("../templates/billing.html")),
+            ("billing.txt", include_str!("../templates/billing.txt")),
         ] {
             // The sources are compiled into the binary and covered by tests.
             if let Err(error) = env.add_template(name, source) {
@@ -282,6 +287,26 @@ mod tests {
         let (text, html) = templates.render(Template::Reply, &context()).unwrap();
         assert!(text.contains("1. <turn> it off"));
         assert!(html.contains("Try this:<br>1. &lt;turn&gt; it off</p>") && html.contains("<p style"));
+    }
+
+    #[test]
+    fn renders_billing_notices_without_a_ticket() {
+        let templates = Templates::new();
+        let context = json!({
+            "subject": "Payment failed", "notice": "payment_failed", "owner_name": "Ada",
+            "org_name": "Acme <Ltd>", "grace_ends": "29 November 2026",
+            "billing_url": "http://localhost:8080/admin/billing",
+        });
+        let (text, html) = templates.render(Template::Billing, &context).unwrap();
+        assert!(text.contains("could not take the payment") && text.contains("29 November 2026"), "{text}");
+        assert!(text.contains("http://localhost:8080/admin/billing"));
+        assert!(html.contains("Acme &lt;Ltd&gt;") && !html.contains(" · "), "{html}");
+        let context = json!({
+            "subject": "Trial", "notice": "trial_ending", "owner_name": "Ada", "org_name": "Acme",
+            "trial_ends": "25 November 2026", "billing_url": "http://localhost:8080/admin/billing",
+        });
+        let (text, _) = templates.render(Template::Billing, &context).unwrap();
+        assert!(text.contains("trial of Acme") && text.contains("25 November 2026"), "{text}");
     }
 
     #[test]

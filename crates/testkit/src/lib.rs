@@ -150,6 +150,7 @@ pub fn gateway_config(db: &TestDb, redis_prefix: &str) -> GatewayConfig {
         },
         mail: ferrodesk_config::MailConfig::default(),
         demo: ferrodesk_config::DemoConfig { enabled: true, ..Default::default() },
+        billing: ferrodesk_config::BillingConfig::default(),
     }
 }
 

@@ -16,7 +16,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query Viewer {\n    viewer {\n      id\n      name\n      email\n      role\n    }\n    organization {\n      id\n      name\n      slug\n      timeZone\n      isDemo\n      demo {\n        nextResetAt\n      }\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": typeof types.LogOutDocument,
+    "\n  query Subscription {\n    organization {\n      id\n      isDemo\n      subscription {\n        status\n        trialEndsAt\n        currentPeriodEnd\n        graceEndsAt\n        interval\n        cancelAtPeriodEnd\n        billingEnabled\n        yearlyAvailable\n        readOnly\n        readOnlyReason\n      }\n    }\n  }\n": typeof types.SubscriptionDocument,
     "\n  subscription TicketChanged {\n    ticketChanged {\n      ticketId\n      number\n      kind\n    }\n  }\n": typeof types.TicketChangedDocument,
+    "\n  mutation StartCheckout($interval: BillingInterval!) {\n    startCheckout(interval: $interval) {\n      url\n    }\n  }\n": typeof types.StartCheckoutDocument,
+    "\n  mutation OpenBillingPortal {\n    openBillingPortal {\n      url\n    }\n  }\n": typeof types.OpenBillingPortalDocument,
     "\n  mutation SaveCalendar($input: SaveBusinessCalendarInput!) {\n    saveBusinessCalendar(input: $input) {\n      calendar {\n        id\n        name\n        timeZone\n        workingHours {\n          day\n          start\n          end\n          overnight\n        }\n        holidays\n      }\n    }\n  }\n": typeof types.SaveCalendarDocument,
     "\n  query AdminCatalog {\n    organization {\n      id\n      departments {\n        id\n        name\n      }\n      categories {\n        id\n        name\n        parentId\n        departmentId\n        position\n      }\n    }\n  }\n": typeof types.AdminCatalogDocument,
     "\n  query AdminMailSetup {\n    organization {\n      id\n      name\n    }\n    mailSetup {\n      intakeAddress\n      fromName\n      signature\n      closedReply\n      acknowledge\n      aliases {\n        id\n        address\n        verifiedAt\n        createdAt\n      }\n    }\n    inboundMessages(status: QUARANTINED, first: 20) {\n      nodes {\n        id\n        receivedAt\n        from\n        mailFrom\n        subject\n        reason\n      }\n    }\n  }\n": typeof types.AdminMailSetupDocument,
@@ -60,7 +63,10 @@ type Documents = {
 const documents: Documents = {
     "\n  query Viewer {\n    viewer {\n      id\n      name\n      email\n      role\n    }\n    organization {\n      id\n      name\n      slug\n      timeZone\n      isDemo\n      demo {\n        nextResetAt\n      }\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation LogOut {\n    logOut\n  }\n": types.LogOutDocument,
+    "\n  query Subscription {\n    organization {\n      id\n      isDemo\n      subscription {\n        status\n        trialEndsAt\n        currentPeriodEnd\n        graceEndsAt\n        interval\n        cancelAtPeriodEnd\n        billingEnabled\n        yearlyAvailable\n        readOnly\n        readOnlyReason\n      }\n    }\n  }\n": types.SubscriptionDocument,
     "\n  subscription TicketChanged {\n    ticketChanged {\n      ticketId\n      number\n      kind\n    }\n  }\n": types.TicketChangedDocument,
+    "\n  mutation StartCheckout($interval: BillingInterval!) {\n    startCheckout(interval: $interval) {\n      url\n    }\n  }\n": types.StartCheckoutDocument,
+    "\n  mutation OpenBillingPortal {\n    openBillingPortal {\n      url\n    }\n  }\n": types.OpenBillingPortalDocument,
     "\n  mutation SaveCalendar($input: SaveBusinessCalendarInput!) {\n    saveBusinessCalendar(input: $input) {\n      calendar {\n        id\n        name\n        timeZone\n        workingHours {\n          day\n          start\n          end\n          overnight\n        }\n        holidays\n      }\n    }\n  }\n": types.SaveCalendarDocument,
     "\n  query AdminCatalog {\n    organization {\n      id\n      departments {\n        id\n        name\n      }\n      categories {\n        id\n        name\n        parentId\n        departmentId\n        position\n      }\n    }\n  }\n": types.AdminCatalogDocument,
     "\n  query AdminMailSetup {\n    organization {\n      id\n      name\n    }\n    mailSetup {\n      intakeAddress\n      fromName\n      signature\n      closedReply\n      acknowledge\n      aliases {\n        id\n        address\n        verifiedAt\n        createdAt\n      }\n    }\n    inboundMessages(status: QUARANTINED, first: 20) {\n      nodes {\n        id\n        receivedAt\n        from\n        mailFrom\n        subject\n        reason\n      }\n    }\n  }\n": types.AdminMailSetupDocument,
@@ -127,7 +133,19 @@ export function graphql(source: "\n  mutation LogOut {\n    logOut\n  }\n"): (ty
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query Subscription {\n    organization {\n      id\n      isDemo\n      subscription {\n        status\n        trialEndsAt\n        currentPeriodEnd\n        graceEndsAt\n        interval\n        cancelAtPeriodEnd\n        billingEnabled\n        yearlyAvailable\n        readOnly\n        readOnlyReason\n      }\n    }\n  }\n"): (typeof documents)["\n  query Subscription {\n    organization {\n      id\n      isDemo\n      subscription {\n        status\n        trialEndsAt\n        currentPeriodEnd\n        graceEndsAt\n        interval\n        cancelAtPeriodEnd\n        billingEnabled\n        yearlyAvailable\n        readOnly\n        readOnlyReason\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  subscription TicketChanged {\n    ticketChanged {\n      ticketId\n      number\n      kind\n    }\n  }\n"): (typeof documents)["\n  subscription TicketChanged {\n    ticketChanged {\n      ticketId\n      number\n      kind\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartCheckout($interval: BillingInterval!) {\n    startCheckout(interval: $interval) {\n      url\n    }\n  }\n"): (typeof documents)["\n  mutation StartCheckout($interval: BillingInterval!) {\n    startCheckout(interval: $interval) {\n      url\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OpenBillingPortal {\n    openBillingPortal {\n      url\n    }\n  }\n"): (typeof documents)["\n  mutation OpenBillingPortal {\n    openBillingPortal {\n      url\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -76,6 +76,12 @@ export const LockIcon = icon(
   </>,
 );
 export const MessageIcon = icon(<path d="M2.5 3.5h11v7.5h-6L4.5 13.5V11h-2Z" />);
+export const CardIcon = icon(
+  <>
+    <rect x="1.75" y="3.5" width="12.5" height="9" rx="1.5" />
+    <path d="M1.75 6.5h12.5M4.5 10h2.5" />
+  </>,
+);
 export const BellIcon = icon(
   <>
     <path d="M4 11V7a4 4 0 0 1 8 0v4l1 1.5H3Z" />

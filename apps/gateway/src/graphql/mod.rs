@@ -1,6 +1,7 @@
 //! The GraphQL schema (API.md is the contract): Relay-style connections with opaque keyset
 //! cursors, global ids through `node(id:)`, and errors with a stable `extensions.code`.
 
+mod billing;
 mod demo;
 mod mail;
 mod mutation;
@@ -43,6 +44,7 @@ pub struct Mutation(
     notifications::NotificationsMutation,
     mail::MailMutation,
     demo::DemoMutation,
+    billing::BillingMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, LiveSubscription>;
@@ -58,6 +60,7 @@ pub fn build_schema() -> AppSchema {
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
+        .extension(billing::ReadOnlyGuard)
         .finish()
 }
 

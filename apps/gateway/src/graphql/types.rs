@@ -579,14 +579,6 @@ pub struct AuditActor {
 }
 
 #[derive(SimpleObject)]
-pub struct Subscription {
-    /// trialing, active, past_due, canceled or unpaid.
-    pub status: String,
-    pub trial_ends_at: Option<DateTime<Utc>>,
-    pub current_period_end: Option<DateTime<Utc>>,
-}
-
-#[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct Organization {
     pub id: ID,
@@ -595,23 +587,19 @@ pub struct Organization {
     pub time_zone: String,
     pub is_demo: bool,
     pub created_at: DateTime<Utc>,
-    pub subscription: Subscription,
+    pub subscription: super::billing::Subscription,
 }
 
 impl From<OrganizationRow> for Organization {
     fn from(o: OrganizationRow) -> Self {
         Self {
+            subscription: super::billing::Subscription::from(&o),
             id: global_id("Organization", o.id),
             slug: o.slug,
             name: o.name,
             time_zone: o.time_zone,
             is_demo: o.is_demo,
             created_at: o.created_at,
-            subscription: Subscription {
-                status: o.subscription_status,
-                trial_ends_at: o.trial_ends_at,
-                current_period_end: o.current_period_end,
-            },
         }
     }
 }

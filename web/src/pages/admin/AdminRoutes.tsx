@@ -1,5 +1,6 @@
 import { Navigate, Route, Routes } from 'react-router';
 import { NotFound } from '../NotFound';
+import { Billing } from './Billing';
 import { Catalog } from './Catalog';
 import { Email } from './Email';
 import { Members } from './Members';
@@ -16,6 +17,7 @@ export default function AdminRoutes() {
       <Route path="sla" element={<SlaSettings />} />
       <Route path="email" element={<Email />} />
       <Route path="outbox" element={<Outbox />} />
+      <Route path="billing" element={<Billing />} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

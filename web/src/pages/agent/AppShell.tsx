@@ -6,10 +6,12 @@ import { isAdmin, isStaff } from '../../auth/roles';
 import { RequireArea, useSession, useViewer } from '../../auth/session';
 import { Avatar } from '../../components/Avatar';
 import { DemoBanner } from '../../components/DemoBanner';
+import { BillingBanner, useSubscription } from '../../components/BillingBanner';
 import { LiveUpdates } from '../../components/LiveUpdates';
 import { Kbd } from '../../ui/Feedback';
 import {
   AlertIcon,
+  CardIcon,
   ChartIcon,
   ChevronDownIcon,
   ClockIcon,
@@ -51,6 +53,7 @@ function Shell() {
   const [helpOpen, setHelpOpen] = useState(false);
   const currentView = location.pathname === '/queue' ? (new URLSearchParams(location.search).get('view') ?? 'mine') : null;
   const staff = isStaff(viewer.role);
+  const { subscription } = useSubscription();
 
   useEffect(() => setNavOpen(false), [location.pathname, location.search]);
 
@@ -190,6 +193,13 @@ function Shell() {
                   <InboxIcon /> {organization?.isDemo ? 'Demo outbox' : 'Sent mail'}
                 </NavLink>
               </li>
+              {subscription?.billingEnabled && (
+                <li>
+                  <NavLink to="/admin/billing" className={({ isActive }) => `sidebar__link${isActive ? ' is-active' : ''}`}>
+                    <CardIcon /> Billing
+                  </NavLink>
+                </li>
+              )}
             </ul>
           </div>
         )}
@@ -210,6 +220,7 @@ function Shell() {
       <div className="shell__scrim" aria-hidden="true" onClick={() => setNavOpen(false)} />
       <main className="shell__main" id="main" tabIndex={-1}>
         <DemoBanner />
+        <BillingBanner />
         <Outlet />
       </main>
       <Dialog open={helpOpen} onOpenChange={setHelpOpen} title="Keyboard shortcuts" width={420}>

@@ -1,6 +1,7 @@
 // The requester portal: submit a request, follow your requests, reply. Built for phones first.
 import { Link, NavLink, Route, Routes } from 'react-router';
 import { useSession, useViewer } from '../../auth/session';
+import { BillingBanner } from '../../components/BillingBanner';
 import { LiveUpdates } from '../../components/LiveUpdates';
 import { ChevronDownIcon, LogOutIcon } from '../../ui/icons';
 import { Menu, MenuContent, MenuItem, MenuLabel, MenuTrigger } from '../../ui/Overlay';
@@ -50,6 +51,7 @@ export default function PortalRoutes() {
         </div>
       </header>
       <main className="portal__main" id="main" tabIndex={-1}>
+        <BillingBanner />
         <Routes>
           <Route index element={<PortalHome />} />
           <Route path="new" element={<PortalNew />} />
