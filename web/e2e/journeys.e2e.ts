@@ -333,6 +333,22 @@ describe.sequential('Ferrodesk in Chromium', () => {
     expect(await ownerPage.getByRole('textbox', { name: 'Intake address' }).inputValue()).toMatch(new RegExp(`^${org.slug}@`));
     await screenshot(ownerPage, '11-admin-email');
 
+    // The owner shapes the catalog: a subcategory under Hardware, renamed, and a role change.
+    await ownerPage.goto(`${base}/admin/catalog`);
+    await ownerPage.getByRole('button', { name: 'Add subcategory to Hardware' }).click();
+    await ownerPage.getByRole('dialog').getByLabel('Category name').fill('Scanners');
+    await ownerPage.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await ownerPage.getByRole('button', { name: 'Rename Scanners' }).click();
+    await ownerPage.getByRole('dialog').getByLabel('Category name').fill('Document scanners');
+    await ownerPage.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await ownerPage.getByText('Document scanners', { exact: true }).waitFor();
+    await screenshot(ownerPage, '15-admin-categories');
+    await ownerPage.goto(`${base}/admin/members`);
+    await ownerPage.getByRole('combobox', { name: `Role of ${requester.name}` }).selectOption('STAKEHOLDER');
+    await ownerPage.getByText(`${requester.name} is now stakeholder`).waitFor();
+    await ownerPage.getByRole('combobox', { name: `Role of ${requester.name}` }).selectOption('REQUESTER');
+    await ownerPage.getByText(`${requester.name} is now requester`).waitFor();
+
     const { page: phone, context } = await newPage(browser, { phone: true });
     await logInAs(phone, requester);
     await phone.waitForURL(`${base}/portal`);

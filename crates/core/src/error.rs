@@ -77,6 +77,10 @@ impl From<DbError> for AppError {
                     field: "name",
                     message: "a category with this name already exists".into(),
                 },
+                "departments_name_key" => Self::Conflict {
+                    field: "name",
+                    message: "a department with this name already exists".into(),
+                },
                 "business_calendars_name_key" => Self::Conflict {
                     field: "name",
                     message: "a calendar with this name already exists".into(),

@@ -238,14 +238,20 @@ pub const DEFAULT_TARGETS: [(Priority, usize, i32, i32); 4] = {
     ]
 };
 
-/// Writes the default calendars and targets for a department.
+/// Writes the default targets for a department, on the default calendars (reusing the
+/// organisation's own when they exist by those names, as for a department added later).
 pub async fn seed_defaults(
     tx: &mut TenantTx,
     department: DepartmentId,
     time_zone: &str,
 ) -> Result<(), AppError> {
+    let existing = repo::calendars(tx).await?;
     let mut ids = Vec::new();
     for (name, hours) in default_calendars() {
+        if let Some(calendar) = existing.iter().find(|c| c.name == name) {
+            ids.push(calendar.id);
+            continue;
+        }
         let input = CalendarInput {
             name: name.into(),
             time_zone: time_zone.into(),

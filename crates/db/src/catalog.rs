@@ -93,3 +93,70 @@ pub async fn category(tx: &mut TenantTx, id: CategoryId) -> Result<Option<Catego
     .fetch_optional(&mut **tx)
     .await?)
 }
+
+pub async fn rename_department(tx: &mut TenantTx, id: DepartmentId, name: &str) -> Result<bool, DbError> {
+    let org_id = tx.org_id();
+    let done = sqlx::query!(
+        "update departments set name = $3 where org_id = $1 and id = $2",
+        org_id.as_uuid(),
+        id.as_uuid(),
+        name
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn rename_category(tx: &mut TenantTx, id: CategoryId, name: &str) -> Result<bool, DbError> {
+    let org_id = tx.org_id();
+    let done = sqlx::query!(
+        "update categories set name = $3 where org_id = $1 and id = $2",
+        org_id.as_uuid(),
+        id.as_uuid(),
+        name
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The next position after the last sibling (a new category goes at the end of its list).
+pub async fn next_position(
+    tx: &mut TenantTx,
+    department: DepartmentId,
+    parent: Option<CategoryId>,
+) -> Result<i32, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_scalar!(
+        r#"select coalesce(max(position) + 1, 0) as "next!" from categories
+           where org_id = $1 and department_id = $2 and parent_id is not distinct from $3"#,
+        org_id.as_uuid(),
+        department.as_uuid(),
+        parent.map(|p| p.into_uuid())
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Tickets filed under a category or any of its subcategories.
+pub async fn tickets_using(tx: &mut TenantTx, id: CategoryId) -> Result<i64, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "count!" from tickets t
+           where t.org_id = $1 and t.category_id in (
+               select c.id from categories c where c.org_id = $1 and (c.id = $2 or c.parent_id = $2))"#,
+        org_id.as_uuid(),
+        id.as_uuid()
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn delete_category(tx: &mut TenantTx, id: CategoryId) -> Result<bool, DbError> {
+    let org_id = tx.org_id();
+    let done =
+        sqlx::query!("delete from categories where org_id = $1 and id = $2", org_id.as_uuid(), id.as_uuid())
+            .execute(&mut **tx)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod billing;
+mod catalog;
 mod demo;
 mod errors;
 mod isolation;

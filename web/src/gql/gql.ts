@@ -22,6 +22,11 @@ type Documents = {
     "\n  mutation OpenBillingPortal {\n    openBillingPortal {\n      url\n    }\n  }\n": typeof types.OpenBillingPortalDocument,
     "\n  mutation SaveCalendar($input: SaveBusinessCalendarInput!) {\n    saveBusinessCalendar(input: $input) {\n      calendar {\n        id\n        name\n        timeZone\n        workingHours {\n          day\n          start\n          end\n          overnight\n        }\n        holidays\n      }\n    }\n  }\n": typeof types.SaveCalendarDocument,
     "\n  query AdminCatalog {\n    organization {\n      id\n      departments {\n        id\n        name\n      }\n      categories {\n        id\n        name\n        parentId\n        departmentId\n        position\n      }\n    }\n  }\n": typeof types.AdminCatalogDocument,
+    "\n  mutation CreateDepartment($name: String!) {\n    createDepartment(name: $name) {\n      id\n    }\n  }\n": typeof types.CreateDepartmentDocument,
+    "\n  mutation RenameDepartment($id: ID!, $name: String!) {\n    renameDepartment(id: $id, name: $name) {\n      id\n    }\n  }\n": typeof types.RenameDepartmentDocument,
+    "\n  mutation CreateCategory($input: CreateCategoryInput!) {\n    createCategory(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateCategoryDocument,
+    "\n  mutation RenameCategory($id: ID!, $name: String!) {\n    renameCategory(id: $id, name: $name) {\n      id\n    }\n  }\n": typeof types.RenameCategoryDocument,
+    "\n  mutation DeleteCategory($id: ID!) {\n    deleteCategory(id: $id)\n  }\n": typeof types.DeleteCategoryDocument,
     "\n  query AdminMailSetup {\n    organization {\n      id\n      name\n    }\n    mailSetup {\n      intakeAddress\n      fromName\n      signature\n      closedReply\n      acknowledge\n      aliases {\n        id\n        address\n        verifiedAt\n        createdAt\n      }\n    }\n    inboundMessages(status: QUARANTINED, first: 20) {\n      nodes {\n        id\n        receivedAt\n        from\n        mailFrom\n        subject\n        reason\n      }\n    }\n  }\n": typeof types.AdminMailSetupDocument,
     "\n  mutation UpdateMailSettings($input: UpdateMailSettingsInput!) {\n    updateMailSettings(input: $input) {\n      fromName\n      signature\n      closedReply\n      acknowledge\n    }\n  }\n": typeof types.UpdateMailSettingsDocument,
     "\n  mutation AddMailAlias($address: String!) {\n    addMailAlias(address: $address) {\n      id\n      address\n      verifiedAt\n      createdAt\n    }\n  }\n": typeof types.AddMailAliasDocument,
@@ -69,6 +74,11 @@ const documents: Documents = {
     "\n  mutation OpenBillingPortal {\n    openBillingPortal {\n      url\n    }\n  }\n": types.OpenBillingPortalDocument,
     "\n  mutation SaveCalendar($input: SaveBusinessCalendarInput!) {\n    saveBusinessCalendar(input: $input) {\n      calendar {\n        id\n        name\n        timeZone\n        workingHours {\n          day\n          start\n          end\n          overnight\n        }\n        holidays\n      }\n    }\n  }\n": types.SaveCalendarDocument,
     "\n  query AdminCatalog {\n    organization {\n      id\n      departments {\n        id\n        name\n      }\n      categories {\n        id\n        name\n        parentId\n        departmentId\n        position\n      }\n    }\n  }\n": types.AdminCatalogDocument,
+    "\n  mutation CreateDepartment($name: String!) {\n    createDepartment(name: $name) {\n      id\n    }\n  }\n": types.CreateDepartmentDocument,
+    "\n  mutation RenameDepartment($id: ID!, $name: String!) {\n    renameDepartment(id: $id, name: $name) {\n      id\n    }\n  }\n": types.RenameDepartmentDocument,
+    "\n  mutation CreateCategory($input: CreateCategoryInput!) {\n    createCategory(input: $input) {\n      id\n    }\n  }\n": types.CreateCategoryDocument,
+    "\n  mutation RenameCategory($id: ID!, $name: String!) {\n    renameCategory(id: $id, name: $name) {\n      id\n    }\n  }\n": types.RenameCategoryDocument,
+    "\n  mutation DeleteCategory($id: ID!) {\n    deleteCategory(id: $id)\n  }\n": types.DeleteCategoryDocument,
     "\n  query AdminMailSetup {\n    organization {\n      id\n      name\n    }\n    mailSetup {\n      intakeAddress\n      fromName\n      signature\n      closedReply\n      acknowledge\n      aliases {\n        id\n        address\n        verifiedAt\n        createdAt\n      }\n    }\n    inboundMessages(status: QUARANTINED, first: 20) {\n      nodes {\n        id\n        receivedAt\n        from\n        mailFrom\n        subject\n        reason\n      }\n    }\n  }\n": types.AdminMailSetupDocument,
     "\n  mutation UpdateMailSettings($input: UpdateMailSettingsInput!) {\n    updateMailSettings(input: $input) {\n      fromName\n      signature\n      closedReply\n      acknowledge\n    }\n  }\n": types.UpdateMailSettingsDocument,
     "\n  mutation AddMailAlias($address: String!) {\n    addMailAlias(address: $address) {\n      id\n      address\n      verifiedAt\n      createdAt\n    }\n  }\n": types.AddMailAliasDocument,
@@ -154,6 +164,26 @@ export function graphql(source: "\n  mutation SaveCalendar($input: SaveBusinessC
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AdminCatalog {\n    organization {\n      id\n      departments {\n        id\n        name\n      }\n      categories {\n        id\n        name\n        parentId\n        departmentId\n        position\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminCatalog {\n    organization {\n      id\n      departments {\n        id\n        name\n      }\n      categories {\n        id\n        name\n        parentId\n        departmentId\n        position\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateDepartment($name: String!) {\n    createDepartment(name: $name) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateDepartment($name: String!) {\n    createDepartment(name: $name) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RenameDepartment($id: ID!, $name: String!) {\n    renameDepartment(id: $id, name: $name) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation RenameDepartment($id: ID!, $name: String!) {\n    renameDepartment(id: $id, name: $name) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCategory($input: CreateCategoryInput!) {\n    createCategory(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCategory($input: CreateCategoryInput!) {\n    createCategory(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RenameCategory($id: ID!, $name: String!) {\n    renameCategory(id: $id, name: $name) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation RenameCategory($id: ID!, $name: String!) {\n    renameCategory(id: $id, name: $name) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteCategory($id: ID!) {\n    deleteCategory(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteCategory($id: ID!) {\n    deleteCategory(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -2,6 +2,7 @@
 //! cursors, global ids through `node(id:)`, and errors with a stable `extensions.code`.
 
 mod billing;
+mod catalog;
 mod demo;
 mod mail;
 mod mutation;
@@ -45,6 +46,7 @@ pub struct Mutation(
     mail::MailMutation,
     demo::DemoMutation,
     billing::BillingMutation,
+    catalog::CatalogMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, LiveSubscription>;
