@@ -189,3 +189,37 @@ mod tests {
         assert_eq!(all_breached.resolution_compliance_percent(), Some(0.0));
     }
 }
+
+/// Open tickets now (new, open, pending), by priority, with how many of them have a breached
+/// clock (the queue's `slaBreached` definition). One pass over the queue's partial index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenVolume {
+    /// Count per priority level 1–4 (index 0 is P1).
+    pub by_priority: [i64; 4],
+    pub breached: i64,
+}
+
+pub async fn open_volume(tx: &mut TenantTx) -> Result<OpenVolume, DbError> {
+    let org_id = tx.org_id();
+    let rows = sqlx::query!(
+        r#"select t.priority as "priority!", count(*) as "open!",
+                  count(*) filter (where t.response_breached or t.resolution_breached
+                                         or coalesce(t.response_due_at <= now(), false)
+                                         or coalesce(t.resolution_due_at <= now(), false)) as "breached!"
+           from tickets t
+           where t.org_id = $1 and t.status in ('new', 'open', 'pending')
+           group by t.priority"#,
+        org_id.as_uuid()
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut volume = OpenVolume::default();
+    for row in rows {
+        if let Some(slot) = usize::try_from(row.priority - 1).ok().and_then(|i| volume.by_priority.get_mut(i))
+        {
+            *slot = row.open;
+        }
+        volume.breached += row.breached;
+    }
+    Ok(volume)
+}

@@ -320,3 +320,48 @@ async fn the_report_refuses_bad_months_and_requesters() {
     let body = app.gql(None, REPORT, json!({ "month": "2026-03" })).await;
     assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
 }
+
+#[tokio::test]
+async fn open_volume_counts_exactly_beyond_a_page() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("volume").await;
+    let stakeholder = app.add_member(&owner, "stake@volume.test", "STAKEHOLDER").await;
+    let requester = app.add_member(&owner, "req@volume.test", "REQUESTER").await;
+    for i in 0..101 {
+        app.create_ticket(
+            &owner,
+            json!({ "kind": "INCIDENT", "subject": format!("Low {i}"), "priority": "P4" }),
+        )
+        .await;
+    }
+    let p1 =
+        app.create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "Outage", "priority": "P1" })).await;
+    let done =
+        app.create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "Done", "priority": "P1" })).await;
+    let closed = app
+        .gql(
+            Some(&owner.token),
+            "mutation($id: ID!) { updateTicket(input: { id: $id, status: CLOSED }) { ticket { status } } }",
+            json!({ "id": done["id"] }),
+        )
+        .await;
+    assert_eq!(closed["data"]["updateTicket"]["ticket"]["status"], "CLOSED", "{closed}");
+    let mut admin = app.db.admin_conn().await;
+    sqlx::query(
+        "update tickets set resolution_due_at = now() - interval '1 minute' where subject = 'Outage'",
+    )
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    assert!(p1["number"].is_string());
+
+    let query = "{ openVolume { open p1 p2 p3 p4 breached } }";
+    let body = app.gql(Some(&stakeholder.token), query, json!({})).await;
+    assert_eq!(
+        body["data"]["openVolume"],
+        json!({ "open": 102, "p1": 1, "p2": 0, "p3": 0, "p4": 101, "breached": 1 }),
+        "{body}"
+    );
+    let refused = app.gql(Some(&requester.token), query, json!({})).await;
+    assert_eq!(error_code(&refused), Some("FORBIDDEN"), "{refused}");
+}

@@ -47,11 +47,44 @@ pub struct SlaReport {
     pub csv: String,
 }
 
+/// Open work right now: exact counts, whatever the volume.
+#[derive(SimpleObject)]
+pub struct OpenVolume {
+    /// New, open and pending tickets.
+    pub open: i32,
+    pub p1: i32,
+    pub p2: i32,
+    pub p3: i32,
+    pub p4: i32,
+    /// Open tickets with a breached response or resolution clock.
+    pub breached: i32,
+}
+
 #[derive(Default)]
 pub struct ReportsQuery;
 
 #[Object]
 impl ReportsQuery {
+    /// Open tickets by priority and breached, counted exactly (staff and stakeholders).
+    async fn open_volume(&self, ctx: &Context<'_>) -> async_graphql::Result<OpenVolume> {
+        let mut tx = tenant(ctx).await?;
+        if !matches!(role_of(&tx), Role::Owner | Role::Admin | Role::Agent | Role::Stakeholder) {
+            return Err(AppError::Forbidden("only staff and stakeholders can see reports")).gql();
+        }
+        let volume = repo::open_volume(&mut tx).await.gql()?;
+        tx.commit().await.gql()?;
+        let n = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        let [p1, p2, p3, p4] = volume.by_priority;
+        Ok(OpenVolume {
+            open: n(p1 + p2 + p3 + p4),
+            p1: n(p1),
+            p2: n(p2),
+            p3: n(p3),
+            p4: n(p4),
+            breached: n(volume.breached),
+        })
+    }
+
     /// The SLA report over the tickets created in one calendar month ("YYYY-MM") of the
     /// organisation's time zone (staff and stakeholders).
     async fn sla_report(&self, ctx: &Context<'_>, month: String) -> async_graphql::Result<SlaReport> {

@@ -14,55 +14,13 @@ import './overview.css';
 
 const VolumeDocument = graphql(`
   query OverviewVolume {
-    p1: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], priority: [P1] }) {
-      edges {
-        node {
-          id
-        }
-      }
-      pageInfo {
-        hasNextPage
-      }
-    }
-    p2: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], priority: [P2] }) {
-      edges {
-        node {
-          id
-        }
-      }
-      pageInfo {
-        hasNextPage
-      }
-    }
-    p3: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], priority: [P3] }) {
-      edges {
-        node {
-          id
-        }
-      }
-      pageInfo {
-        hasNextPage
-      }
-    }
-    p4: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], priority: [P4] }) {
-      edges {
-        node {
-          id
-        }
-      }
-      pageInfo {
-        hasNextPage
-      }
-    }
-    breached: tickets(first: 100, filter: { status: [NEW, OPEN, PENDING], slaBreached: true }) {
-      edges {
-        node {
-          id
-        }
-      }
-      pageInfo {
-        hasNextPage
-      }
+    openVolume {
+      open
+      p1
+      p2
+      p3
+      p4
+      breached
     }
   }
 `);
@@ -102,17 +60,7 @@ const ReportDocument = graphql(`
   }
 `);
 
-/** A count from a page of at most 100: "100+" when there are more. */
-interface Count {
-  n: number;
-  more: boolean;
-}
-
-const countOf = (c: { edges: unknown[]; pageInfo: { hasNextPage: boolean } } | undefined): Count => ({
-  n: c?.edges.length ?? 0,
-  more: c?.pageInfo.hasNextPage ?? false,
-});
-const show = (c: Count) => `${c.n}${c.more ? '+' : ''}`;
+const show = (n: number) => n.toLocaleString();
 const percent = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(1)}%`);
 const minutes = (v: number | null | undefined) => (v === null || v === undefined ? '—' : formatMinutes(Math.round(v)));
 
@@ -146,13 +94,12 @@ export default function Overview() {
   const [report] = useQuery({ query: ReportDocument, variables: { month } });
   useDebouncedTicketChanges(() => refetchVolume({ requestPolicy: 'network-only' }), 1000);
 
-  const v = volume.data;
-  const [p1, p2, p3, p4] = [countOf(v?.p1), countOf(v?.p2), countOf(v?.p3), countOf(v?.p4)];
-  const byPriority = [p1, p2, p3, p4];
-  const open: Count = { n: byPriority.reduce((s, c) => s + c.n, 0), more: byPriority.some((c) => c.more) };
-  const urgent: Count = { n: p1.n + p2.n, more: p1.more || p2.more };
-  const breached = countOf(v?.breached);
-  const widest = Math.max(1, ...byPriority.map((c) => c.n));
+  const v = volume.data?.openVolume;
+  const byPriority = [v?.p1 ?? 0, v?.p2 ?? 0, v?.p3 ?? 0, v?.p4 ?? 0];
+  const open = v?.open ?? 0;
+  const urgent = byPriority[0]! + byPriority[1]!;
+  const breached = v?.breached ?? 0;
+  const widest = Math.max(1, ...byPriority);
   const r = report.data?.slaReport;
 
   function downloadCsv() {
@@ -177,8 +124,8 @@ export default function Overview() {
       {volume.error && <Alert>{describeError(volume.error).message}</Alert>}
       <section className="kpis" aria-label="Open volume">
         <Kpi label="Open tickets" value={v ? show(open) : null} hint="New, open or pending" />
-        <Kpi label="Critical and high" value={v ? show(urgent) : null} hint="P1 and P2, open" tone={urgent.n > 0 ? 'warning' : undefined} />
-        <Kpi label="Breached, still open" value={v ? show(breached) : null} hint="Past a response or resolution target" tone={breached.n > 0 ? 'danger' : undefined} />
+        <Kpi label="Critical and high" value={v ? show(urgent) : null} hint="P1 and P2, open" tone={urgent > 0 ? 'warning' : undefined} />
+        <Kpi label="Breached, still open" value={v ? show(breached) : null} hint="Past a response or resolution target" tone={breached > 0 ? 'danger' : undefined} />
         <Kpi
           label={`Resolution compliance`}
           value={r ? percent(r.overall.resolutionCompliancePercent) : null}
@@ -191,12 +138,12 @@ export default function Overview() {
           <h2 id="by-priority">Open by priority</h2>
           <ul className="bars">
             {(['P1 · Critical', 'P2 · High', 'P3 · Medium', 'P4 · Low'] as const).map((label, i) => {
-              const c = byPriority[i] as Count;
+              const c = byPriority[i] ?? 0;
               return (
                 <li key={label}>
                   <span className="bars__label">{label}</span>
                   <span className="bars__track" aria-hidden="true">
-                    <span className={`bars__fill bars__fill--p${i + 1}`} style={{ width: `${(c.n / widest) * 100}%` }} />
+                    <span className={`bars__fill bars__fill--p${i + 1}`} style={{ width: `${(c / widest) * 100}%` }} />
                   </span>
                   <span className="bars__value">{v ? show(c) : <Skeleton width={24} />}</span>
                 </li>
