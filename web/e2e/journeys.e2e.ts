@@ -151,6 +151,14 @@ describe.sequential('Ferrodesk in Chromium', () => {
     requestNumber = requesterPage.url().split('/').pop() ?? '';
     await requesterPage.getByRole('heading', { name: 'VPN drops every few minutes' }).waitFor();
     await requesterPage.getByText('Received', { exact: true }).first().waitFor();
+
+    // A screenshot of the error, attached from the portal.
+    await requesterPage.locator('input[type=file]').setInputFiles({
+      name: 'vpn error 809.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
+    });
+    await requesterPage.getByRole('link', { name: 'vpn error 809.png' }).waitFor();
   });
 
   it('an agent handles it (assign, note, reply, status) and the requester sees the reply live', async () => {
@@ -158,6 +166,14 @@ describe.sequential('Ferrodesk in Chromium', () => {
     await agentPage.getByRole('link', { name: new RegExp(`${requestNumber}.*VPN drops`) }).click();
     await agentPage.waitForURL(`${base}/tickets/${requestNumber}`);
     await agentPage.getByRole('heading', { name: 'VPN drops every few minutes' }).waitFor();
+    // The requester's file is there, and downloads as sent.
+    const file = agentPage.getByRole('link', { name: 'vpn error 809.png' });
+    const href = (await file.getAttribute('href')) ?? '';
+    const downloaded = await agentPage.evaluate(async (url) => {
+      const response = await fetch(url);
+      return { status: response.status, hex: Array.from(new Uint8Array(await response.arrayBuffer()), (b) => b.toString(16).padStart(2, '0')).join('') };
+    }, href);
+    expect(downloaded).toEqual({ status: 200, hex: '89504e470d0a1a0a0000000d49484452' });
 
     // a: assign to me (first choice), from the keyboard.
     await agentPage.keyboard.press('a');

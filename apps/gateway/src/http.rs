@@ -37,6 +37,8 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .route("/graphql", graphql_route)
         .route("/graphql/ws", get(crate::live::graphql_ws))
         .route("/demo", get(demo))
+        .route("/attachments", axum::routing::post(crate::files::upload))
+        .route("/attachments/{id}", get(crate::files::download))
         .route("/webhooks/stripe", axum::routing::post(stripe_webhook))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -289,7 +291,7 @@ fn session_cookie(state: &AppState, token: Option<&str>, max_age: Option<u64>) -
 }
 
 /// Counts a demo mutation against its session's hourly cap; the response when over it.
-async fn demo_write_refused(state: &AppState, credential: &str) -> Option<Response> {
+pub(crate) async fn demo_write_refused(state: &AppState, credential: &str) -> Option<Response> {
     let key = hex::encode(&ferrodesk_core::auth::token_hash(credential)[..12]);
     match state.limiter.hit(&format!("demo-writes:{key}"), demo::WRITES_PER_HOUR).await {
         Ok(()) => None,

@@ -27,6 +27,8 @@ pub struct App {
     /// Organisations receive mail at `<slug>@inbound_domain`.
     pub inbound_domain: String,
     pub demo: DemoConfig,
+    /// Where attachments are kept (by content), shared with the worker's mail intake.
+    pub store: ferrodesk_mail::store::LocalStore,
     /// Stripe billing; `None` with `BILLING=off` (no limits, no billing pages).
     pub billing: Option<Arc<ferrodesk_billing::Billing>>,
 }
@@ -66,6 +68,7 @@ impl AppState {
             public_url: config.http.public_url.trim_end_matches('/').to_owned(),
             inbound_domain: config.mail.inbound_domain.clone(),
             demo: config.demo.clone(),
+            store: ferrodesk_mail::store::LocalStore::new(&config.mail.attachments_dir),
             billing,
         })))
     }

@@ -2,6 +2,7 @@
 //! returns a typed [`AppError`] that the gateway maps to a stable GraphQL error code.
 
 pub mod accounts;
+pub mod attachments;
 pub mod auth;
 pub mod billing;
 pub mod catalog;

@@ -390,6 +390,20 @@ pub async fn attachments(tx: &mut TenantTx, ticket_id: TicketId) -> Result<Vec<A
     .await?)
 }
 
+/// One attachment, if the caller may see it (its ticket, and its message, under their policies).
+pub async fn attachment(tx: &mut TenantTx, id: Uuid) -> Result<Option<AttachmentRow>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        AttachmentRow,
+        "select id, ticket_id, message_id, filename, content_type, size_bytes, sha256, content_id, inline, created_at
+         from attachments where org_id = $1 and id = $2",
+        org_id.as_uuid(),
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutboundRow {
     pub id: Uuid,

@@ -148,7 +148,14 @@ pub fn gateway_config(db: &TestDb, redis_prefix: &str) -> GatewayConfig {
             trust_proxy: false,
             web_dir: None,
         },
-        mail: ferrodesk_config::MailConfig::default(),
+        // Attachments uploaded in tests go to the system's temporary directory, not the tree.
+        mail: ferrodesk_config::MailConfig {
+            attachments_dir: std::env::temp_dir()
+                .join("ferrodesk-test-attachments")
+                .to_string_lossy()
+                .into_owned(),
+            ..Default::default()
+        },
         demo: ferrodesk_config::DemoConfig { enabled: true, ..Default::default() },
         billing: ferrodesk_config::BillingConfig::default(),
     }

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers, not production code
 
 mod accounts;
+mod attachments;
 mod billing;
 mod catalog;
 mod demo;

@@ -429,6 +429,7 @@ impl Ticket {
             .into_iter()
             .map(|a| Attachment {
                 id: global_id("Attachment", a.id),
+                url: format!("/attachments/{}", a.id),
                 filename: a.filename,
                 content_type: a.content_type,
                 size_bytes: a.size_bytes,
@@ -530,6 +531,8 @@ pub struct EmailMetadata {
 #[derive(SimpleObject)]
 pub struct Attachment {
     pub id: ID,
+    /// Where the signed-in caller downloads it (`GET`, with the session or bearer token).
+    pub url: String,
     pub filename: String,
     pub content_type: String,
     pub size_bytes: i64,

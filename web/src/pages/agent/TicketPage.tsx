@@ -156,6 +156,7 @@ export function TicketPage() {
           saving={updating.fetching}
           onChange={change}
           onAssign={() => setAssigning(true)}
+          onUploaded={() => reexecute({ requestPolicy: 'network-only' })}
           viewerId={viewer.id}
         />
       </div>

@@ -2,6 +2,7 @@
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
+import { Attachments } from '../../components/Attachments';
 import { Avatar } from '../../components/Avatar';
 import { SlaBadge } from '../../components/SlaBadge';
 import { StatusBadge } from '../../components/TicketBadges';
@@ -22,9 +23,11 @@ interface Props {
   viewerId: string;
   onChange: (input: Omit<UpdateTicketInput, 'id'>, done?: string) => Promise<void>;
   onAssign: () => void;
+  /** A file was attached here: load the ticket again. */
+  onUploaded: () => void;
 }
 
-export function TicketSidebar({ ticket, agents, categories, saving, viewerId, onChange, onAssign }: Props) {
+export function TicketSidebar({ ticket, agents, categories, saving, viewerId, onChange, onAssign, onUploaded }: Props) {
   const id = useId();
   const assigneeKnown = ticket.assignee && agents.some((a) => a.id === ticket.assignee?.id);
   return (
@@ -115,7 +118,7 @@ export function TicketSidebar({ ticket, agents, categories, saving, viewerId, on
 
       <SlaCard ticket={ticket} />
       <RequesterCard ticket={ticket} />
-      <AttachmentsCard ticket={ticket} />
+      <AttachmentsCard ticket={ticket} onUploaded={onUploaded} />
     </aside>
   );
 }
@@ -272,31 +275,15 @@ function RequesterCard({ ticket }: { ticket: TicketData }) {
   );
 }
 
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/** Files that came by email with the ticket or its messages (inline images are part of the text). */
-function AttachmentsCard({ ticket }: { ticket: TicketData }) {
+/** The ticket's files (from email or uploaded here; inline images are part of the text). */
+function AttachmentsCard({ ticket, onUploaded }: { ticket: TicketData; onUploaded: () => void }) {
   const files = ticket.attachments.filter((a) => !a.inline);
-  if (files.length === 0) return null;
   return (
     <section className="card side-card">
       <div className="side-card__title">
-        <h2>Attachments ({files.length})</h2>
+        <h2>Attachments{files.length > 0 ? ` (${files.length})` : ''}</h2>
       </div>
-      <ul className="attachments">
-        {files.map((a) => (
-          <li key={a.id}>
-            <span className="attachments__name">{a.filename}</span>
-            <span className="muted small">
-              {a.contentType} · {size(a.sizeBytes)}
-            </span>
-          </li>
-        ))}
-      </ul>
+      <Attachments ticketNumber={ticket.number} files={files} canUpload onUploaded={onUploaded} />
     </section>
   );
 }

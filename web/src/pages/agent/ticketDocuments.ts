@@ -99,6 +99,7 @@ export const TicketDocument = graphql(`
         contentType
         sizeBytes
         inline
+        url
       }
       events(first: 100) {
         edges {

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
+import { Attachments } from '../../components/Attachments';
 import { describeError, hasProblem, noProblem, type Problem } from '../../api/errors';
 import { useTicketChanges } from '../../api/live';
 import { useViewer } from '../../auth/session';
@@ -39,6 +40,14 @@ const MyRequestDocument = graphql(`
             ...MessageFields
           }
         }
+      }
+      attachments {
+        id
+        filename
+        contentType
+        sizeBytes
+        inline
+        url
       }
     }
   }
@@ -155,6 +164,18 @@ export function PortalTicket() {
         {ticket.messages.edges.map((e) => (
           <Message key={e.node.id} message={e.node} requesterId={ticket.requester?.id} />
         ))}
+      </section>
+
+      <section className="portal-files" aria-labelledby="portal-files">
+        <h2 id="portal-files" className="field__label">
+          Files
+        </h2>
+        <Attachments
+          ticketNumber={ticket.number}
+          files={ticket.attachments.filter((a) => !a.inline)}
+          canUpload={!closed}
+          onUploaded={() => reexecute({ requestPolicy: 'network-only' })}
+        />
       </section>
 
       {closed ? (
