@@ -146,18 +146,17 @@ describe.sequential('Ferrodesk in Chromium', () => {
     await requesterPage.getByLabel('Subject').fill('VPN drops every few minutes');
     await requesterPage.getByLabel('Description').fill('Since this morning, on Wi-Fi and on the wired network. Error 809.');
     await requesterPage.getByLabel('How urgent is it?').selectOption('HIGH');
+    // A screenshot of the error goes with the request.
+    await requesterPage.getByLabel(/^Files/).setInputFiles({
+      name: 'vpn error 809.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
+    });
     await requesterPage.getByRole('button', { name: 'Submit request' }).click();
     await requesterPage.waitForURL(/\/portal\/tickets\/INC-\d+$/);
     requestNumber = requesterPage.url().split('/').pop() ?? '';
     await requesterPage.getByRole('heading', { name: 'VPN drops every few minutes' }).waitFor();
     await requesterPage.getByText('Received', { exact: true }).first().waitFor();
-
-    // A screenshot of the error, attached from the portal.
-    await requesterPage.locator('input[type=file]').setInputFiles({
-      name: 'vpn error 809.png',
-      mimeType: 'image/png',
-      buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
-    });
     await requesterPage.getByRole('link', { name: 'vpn error 809.png' }).waitFor();
   });
 

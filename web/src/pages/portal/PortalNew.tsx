@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
+import { uploadFile } from '../../components/Attachments';
+import { formatBytes } from '../../components/fileSize';
 import { describeError, hasProblem, noProblem, type Problem } from '../../api/errors';
 import { graphql } from '../../gql';
 import type { Impact, TicketKind } from '../../gql/graphql';
@@ -43,6 +45,8 @@ export function PortalNew() {
   const [{ fetching }, submitRequest] = useMutation(SubmitRequestDocument);
   const [problem, setProblem] = useState<Problem>(noProblem);
   const [kind, setKind] = useState<TicketKind>('INCIDENT');
+  const [files, setFiles] = useState<File[]>([]);
+  const [uploading, setUploading] = useState(false);
   const categories = data?.organization?.categories ?? [];
   const tops = categories.filter((c) => !c.parentId);
 
@@ -74,7 +78,19 @@ export function PortalNew() {
     setProblem(p);
     const ticket = result.data?.createTicket.ticket;
     if (!hasProblem(p) && ticket) {
+      // The request exists now; its files follow. A file that fails is reported, and can be
+      // attached again from the request's page.
+      setUploading(true);
+      const failures: string[] = [];
+      for (const file of files) {
+        const error = await uploadFile(ticket.number, file);
+        if (error) failures.push(`${file.name}: ${error}`);
+      }
+      setUploading(false);
       toast({ tone: 'success', title: 'Request submitted', description: `We’ll reply here. Your reference is ${ticket.number}.` });
+      if (failures.length > 0) {
+        toast({ tone: 'danger', title: 'Some files were not attached', description: failures.join(' ') });
+      }
       navigate(`/portal/tickets/${ticket.number}`);
     }
   }
@@ -137,11 +153,28 @@ export function PortalNew() {
             <option value="HIGH">I can’t work</option>
           </SelectField>
         </div>
+        <div className="field">
+          <label className="field__label" htmlFor="request-files">
+            Files <span className="muted small">(optional: screenshots, error messages, documents)</span>
+          </label>
+          <input
+            id="request-files"
+            type="file"
+            multiple
+            className="input"
+            onChange={(e) => setFiles(Array.from(e.target.files ?? []))}
+          />
+          {files.length > 0 && (
+            <p className="small muted">
+              {files.map((f) => `${f.name} (${formatBytes(f.size)})`).join(', ')}
+            </p>
+          )}
+        </div>
         <div className="form-actions">
           <Link to="/portal" className="btn btn--ghost btn--md">
             Cancel
           </Link>
-          <Button type="submit" variant="primary" loading={fetching}>
+          <Button type="submit" variant="primary" loading={fetching || uploading}>
             Submit request
           </Button>
         </div>
