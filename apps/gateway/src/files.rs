@@ -11,13 +11,12 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use ferrodesk_core::auth::Credential;
-use ferrodesk_core::{AppError, Principal, accounts, attachments, demo};
+use ferrodesk_core::{AppError, Principal, attachments, demo};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::http::{bearer_or_cookie, demo_write_refused, transport_error};
+use crate::http::{Caller, demo_write_refused, transport_error};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -48,14 +47,9 @@ fn error_response(err: AppError) -> Response {
 }
 
 async fn principal(state: &AppState, headers: &HeaderMap) -> Result<(Principal, String), Response> {
-    let token = bearer_or_cookie(headers).unwrap_or_default();
-    let found = match Credential::from_token(&token) {
-        Some(credential) => accounts::authenticate(&state.db, &state.sessions, &credential).await,
-        None => Ok(None),
-    };
-    match found {
-        Ok(Some(principal)) => Ok((principal, token)),
-        Ok(None) => Err(error_response(AppError::Unauthenticated)),
+    match Caller::of(state, headers).await {
+        Ok(Caller { principal: Some(principal), token, .. }) => Ok((principal, token)),
+        Ok(_) => Err(error_response(AppError::Unauthenticated)),
         Err(e) => Err(error_response(e)),
     }
 }

@@ -181,6 +181,27 @@ pub(crate) fn bearer_or_cookie(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
+/// Who sent a request: its credential (session cookie or bearer token) and the member it stands
+/// for, if any. The one way HTTP handlers authenticate.
+pub(crate) struct Caller {
+    /// The raw token as sent ("" when none).
+    pub token: String,
+    pub credential: Option<Credential>,
+    pub principal: Option<Principal>,
+}
+
+impl Caller {
+    pub(crate) async fn of(state: &AppState, headers: &HeaderMap) -> Result<Self, ferrodesk_core::AppError> {
+        let token = bearer_or_cookie(headers).unwrap_or_default();
+        let credential = Credential::from_token(&token);
+        let principal = match &credential {
+            None => None,
+            Some(c) => accounts::authenticate(&state.db, &state.sessions, c).await?,
+        };
+        Ok(Self { token, credential, principal })
+    }
+}
+
 pub(crate) fn client_ip(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
     let forwarded = headers
         .get("x-forwarded-for")
@@ -234,23 +255,20 @@ async fn graphql(
         }
     };
 
-    let token = bearer_or_cookie(&headers);
-    let credential = token.as_deref().and_then(Credential::from_token);
-    let principal: Option<Principal> = match &credential {
-        None => None,
-        Some(c) => match accounts::authenticate(&state.db, &state.sessions, c).await {
-            Ok(p) => p,
-            Err(e) => {
-                tracing::error!(error = ?e, "authenticating a request");
-                return transport_error(StatusCode::SERVICE_UNAVAILABLE, "INTERNAL", "try again shortly");
-            }
-        },
+    let caller = match Caller::of(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(e) => {
+            tracing::error!(error = ?e, "authenticating a request");
+            return transport_error(StatusCode::SERVICE_UNAVAILABLE, "INTERNAL", "try again shortly");
+        }
     };
+    let principal = caller.principal;
     if crate::graphql::is_demo_write(principal, &request)
-        && let Some(refused) = demo_write_refused(&state, token.as_deref().unwrap_or_default()).await
+        && let Some(refused) = demo_write_refused(&state, &caller.token).await
     {
         return refused;
     }
+    let credential = caller.credential;
     let ctx = RequestCtx {
         principal,
         session_token: match credential {

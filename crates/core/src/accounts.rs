@@ -41,7 +41,7 @@ pub async fn sign_up(db: &Db, input: SignUp<'_>) -> Result<Principal, AppError> 
     let slug = Slug::parse(input.slug)?;
     let name = PersonName::parse(input.name)?;
     let email = Email::parse(input.email)?;
-    if email.as_str().ends_with(&format!("@{}", crate::demo::EMAIL_DOMAIN)) {
+    if crate::demo::is_demo_address(&email) {
         return Err(AppError::bad_input("email", "this address belongs to the demo; use your own"));
     }
     let password = Password::parse(input.password)?;

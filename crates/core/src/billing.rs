@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use ferrodesk_db::billing::{self as repo, BillingRow};
-use ferrodesk_db::{Db, events};
+use ferrodesk_db::{Db, TenantTx, events};
 use ferrodesk_domain::OrgId;
 use serde_json::json;
 
@@ -129,8 +129,18 @@ pub async fn ensure_writable(db: &Db, billing_enabled: bool, principal: Principa
         return Ok(());
     }
     let mut tx = crate::enter(db, principal).await?;
-    let row = repo::state(&mut tx).await?;
+    check_writable(&mut tx, true).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// The same rule inside a transaction the caller already has open (one round trip, no second
+/// transaction), for writes made outside GraphQL such as uploads.
+pub async fn check_writable(tx: &mut TenantTx, billing_enabled: bool) -> Result<(), AppError> {
+    if !billing_enabled {
+        return Ok(());
+    }
+    let row = repo::state(tx).await?;
     match read_only_reason(true, &row, Utc::now()) {
         Some(_) => Err(AppError::ReadOnlyTenant),
         None => Ok(()),

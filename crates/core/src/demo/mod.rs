@@ -53,10 +53,15 @@ pub fn admin_id() -> UserId {
     *ADMIN.get_or_init(|| UserId::from_uuid(dataset::cast(Utc::now()).admin))
 }
 
+/// Whether an address is one of the demo's own (which nobody can sign up with).
+pub fn is_demo_address(email: &Email) -> bool {
+    email.as_str().ends_with(&format!("@{EMAIL_DOMAIN}"))
+}
+
 /// In the demo, people a visitor adds (invitations, tickets on someone's behalf) must have an
 /// address at the demo's own domain: the demo never contacts, or looks up, a real person.
 pub fn check_new_person(org: OrgId, field: &'static str, email: &Email) -> Result<(), AppError> {
-    if is_demo(org) && !email.as_str().ends_with(&format!("@{EMAIL_DOMAIN}")) {
+    if is_demo(org) && !is_demo_address(email) {
         return Err(AppError::bad_input(
             field,
             format!("in the demo, add people at @{EMAIL_DOMAIN} (e.g. sam.new@{EMAIL_DOMAIN})"),
