@@ -43,6 +43,15 @@ impl Store {
         self.seq += 1;
         format!("{prefix}_fake{:06}", self.seq)
     }
+
+    /// A new invoice in `status` for the subscription, which now names it as its latest.
+    fn invoice(&mut self, sub: &mut Value, status: &str) -> Value {
+        let id = self.id("in");
+        let invoice = invoice_object(&id, sub, status, 1);
+        sub["latest_invoice"] = json!(id);
+        self.invoices.insert(id, invoice.clone());
+        invoice
+    }
 }
 
 struct Inner {
@@ -289,10 +298,7 @@ impl FakeStripe {
                 session["fake_subscription_metadata"].clone(),
                 now(),
             );
-            let invoice_id = store.id("in");
-            let invoice = invoice_object(&invoice_id, &subscription, "paid", 1);
-            subscription["latest_invoice"] = json!(invoice_id);
-            store.invoices.insert(invoice_id, invoice.clone());
+            let invoice = store.invoice(&mut subscription, "paid");
             store.subscriptions.insert(id.clone(), subscription.clone());
             let mut completed = session.clone();
             completed["status"] = json!("complete");
@@ -327,10 +333,7 @@ impl FakeStripe {
     pub async fn fail_payment(&self, id: &str) -> Result<(), FakeError> {
         let events = self.change(id, |store, sub| {
             sub["status"] = json!("past_due");
-            let invoice_id = store.id("in");
-            let invoice = invoice_object(&invoice_id, sub, "open", 1);
-            sub["latest_invoice"] = json!(invoice_id);
-            store.invoices.insert(invoice_id, invoice.clone());
+            let invoice = store.invoice(sub, "open");
             vec![("invoice.payment_failed", invoice), ("customer.subscription.updated", sub.clone())]
         })?;
         self.emit(events).await
@@ -344,10 +347,7 @@ impl FakeStripe {
             let end = sub["items"]["data"][0]["current_period_end"].as_i64().unwrap_or_else(now).max(now());
             sub["items"]["data"][0]["current_period_start"] = json!(end);
             sub["items"]["data"][0]["current_period_end"] = json!(end + period_secs(&price));
-            let invoice_id = store.id("in");
-            let invoice = invoice_object(&invoice_id, sub, "paid", 1);
-            sub["latest_invoice"] = json!(invoice_id);
-            store.invoices.insert(invoice_id, invoice.clone());
+            let invoice = store.invoice(sub, "paid");
             vec![("invoice.paid", invoice), ("customer.subscription.updated", sub.clone())]
         })?;
         self.emit(events).await
