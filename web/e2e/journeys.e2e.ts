@@ -360,9 +360,9 @@ describe.sequential('Ferrodesk in Chromium', () => {
     await screenshot(ownerPage, '15-admin-categories');
     await ownerPage.goto(`${base}/admin/members`);
     await ownerPage.getByRole('combobox', { name: `Role of ${requester.name}` }).selectOption('STAKEHOLDER');
-    await ownerPage.getByText(`${requester.name} is now stakeholder`).waitFor();
+    await ownerPage.getByText(`${requester.name} is now stakeholder`, { exact: true }).waitFor();
     await ownerPage.getByRole('combobox', { name: `Role of ${requester.name}` }).selectOption('REQUESTER');
-    await ownerPage.getByText(`${requester.name} is now requester`).waitFor();
+    await ownerPage.getByText(`${requester.name} is now requester`, { exact: true }).waitFor();
 
     const { page: phone, context } = await newPage(browser, { phone: true });
     await logInAs(phone, requester);
