@@ -1,5 +1,6 @@
-//! The SMTP/LMTP intake: routes recipients to organisations and stores each message durably
-//! before the `250` (DESIGN §2.3), then wakes the job runner that processes it.
+//! The SMTP/LMTP intake: routes recipients to organisations, and stores and processes each
+//! message in one transaction before the `250` (DESIGN §2.3); the job runner sends what that
+//! queued, and retries what could only be stored.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -87,30 +88,39 @@ impl Intake for MailIntake {
                 continue;
             }
             let recipients: Vec<String> = indexes.iter().map(|&i| envelope.recipients[i].clone()).collect();
-            let stored = self
-                .mail
-                .store(
-                    org,
-                    Received {
-                        mail_from: &envelope.mail_from,
-                        recipients: &recipients,
-                        peer: &peer,
-                        raw: &message,
-                    },
-                )
-                .await;
-            let outcome = match stored {
-                Ok(id) => Delivery::Stored(id.simple().to_string()),
+            let received = || Received {
+                mail_from: &envelope.mail_from,
+                recipients: &recipients,
+                peer: &peer,
+                raw: &message,
+            };
+            // Processed at once, in the transaction that stores it; if that fails for any
+            // reason (a conflict with a copy of the same message, a deadlock, a bug), the
+            // message is only stored, and the ingest job retries it with backoff.
+            let outcome = match self.mail.receive(org, received()).await {
+                Ok((id, outcome)) => {
+                    tracing::debug!(org_id = %org, inbound_id = %id, ?outcome, "inbound message processed");
+                    Delivery::Stored(id.simple().to_string())
+                }
                 Err(error) => {
-                    tracing::error!(%error, org_id = %org, "storing an inbound message");
-                    Delivery::TryLater("cannot store the message right now, try again later".into())
+                    tracing::warn!(error = ?error, org_id = %org, "processing an inbound message; storing it for a retry");
+                    match self.mail.store(org, received()).await {
+                        Ok(id) => Delivery::Stored(id.simple().to_string()),
+                        Err(error) => {
+                            tracing::error!(error = ?error, org_id = %org, "storing an inbound message");
+                            Delivery::TryLater("cannot store the message right now, try again later".into())
+                        }
+                    }
                 }
             };
             for i in indexes {
                 results[i] = outcome.clone();
             }
         }
-        self.wake.notify_one();
+        // Whatever was stored queued a job: an acknowledgement to send, or the ingest to retry.
+        if results.iter().any(|r| matches!(r, Delivery::Stored(_))) {
+            self.wake.notify_one();
+        }
         results
     }
 }

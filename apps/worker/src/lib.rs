@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ferrodesk_config::{MailConfig, WorkerConfig};
+use ferrodesk_core::live::LivePublisher;
 use ferrodesk_core::mail::MailService;
 use ferrodesk_db::Db;
 use ferrodesk_jobs::Runner;
@@ -17,8 +18,8 @@ use secrecy::ExposeSecret;
 use tokio::sync::watch;
 
 /// The mail service from configuration: outbound through the relay when one is set, otherwise
-/// into the file outbox.
-pub fn mail_service(db: Db, config: &MailConfig) -> anyhow::Result<MailService> {
+/// into the file outbox; tickets it creates are announced through `live` when given.
+pub fn mail_service(db: Db, config: &MailConfig, live: Option<LivePublisher>) -> anyhow::Result<MailService> {
     let relay = config.smtp_relay_url.as_ref().map(|u| u.expose_secret().to_owned());
     Ok(MailService {
         db,
@@ -28,6 +29,7 @@ pub fn mail_service(db: Db, config: &MailConfig) -> anyhow::Result<MailService> 
         store: LocalStore::new(&config.attachments_dir),
         templates: Templates::new(),
         transport: Transport::from_config(relay.as_deref(), std::path::Path::new(&config.outbox_dir))?,
+        live,
     })
 }
 
@@ -160,7 +162,17 @@ pub fn intake_config(config: &MailConfig, lmtp: bool) -> anyhow::Result<ServerCo
 pub async fn run(config: WorkerConfig, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
     let db = Db::connect(&config.database.url, config.database.max_connections).await?;
     db.check_runtime_role().await?;
-    let mail = Arc::new(mail_service(db.clone(), &config.mail)?);
+    // Mail intake must not depend on Redis: without it, email tickets still arrive, and open
+    // screens see them on their next refresh instead of at once.
+    let live = match LivePublisher::connect(config.redis.url.expose_secret(), &config.redis.key_prefix).await
+    {
+        Ok(live) => Some(live),
+        Err(error) => {
+            tracing::warn!(%error, "live updates for tickets created by mail are off: Redis is unreachable");
+            None
+        }
+    };
+    let mail = Arc::new(mail_service(db.clone(), &config.mail, live)?);
     let mut runner = runner(db.clone(), config.concurrency, mail.clone())
         .with_lease(Duration::from_secs(config.job_lease_secs.max(1)));
     let billing = ferrodesk_billing::from_config(db.clone(), &config.billing, &config.mail.public_url)?;

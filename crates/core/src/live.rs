@@ -95,6 +95,16 @@ impl LivePublisher {
         Self { redis, key_prefix: key_prefix.to_owned() }
     }
 
+    /// Connects to Redis (the worker's publisher; it reconnects by itself after that).
+    pub async fn connect(url: &str, key_prefix: &str) -> anyhow::Result<Self> {
+        let client =
+            redis::Client::open(url).map_err(|_| anyhow::anyhow!("REDIS_URL is not a valid Redis URL"))?;
+        let redis = tokio::time::timeout(PUBLISH_TIMEOUT, ConnectionManager::new(client))
+            .await
+            .map_err(|_| anyhow::anyhow!("connecting to Redis timed out"))??;
+        Ok(Self::new(redis, key_prefix))
+    }
+
     /// Sends the change in the background and returns at once; failures are logged. Call it only
     /// after the transaction that made the change has committed.
     pub fn publish(&self, org: OrgId, change: TicketChange) {

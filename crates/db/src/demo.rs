@@ -110,6 +110,8 @@ pub struct Policy {
 
 pub struct Ticket {
     pub id: Uuid,
+    /// The plus tag of the ticket's reply address (fixed, like everything in the dataset).
+    pub reply_token: String,
     pub kind: &'static str,
     pub number: i32,
     pub subject: String,
@@ -259,23 +261,24 @@ pub async fn load_work(tx: &mut TenantTx, w: &Work) -> Result<(), DbError> {
                               channel, department_id, category_id, requester_id, assignee_id, created_by, tags,
                               created_at, updated_at, first_response_at, resolved_at, closed_at, reopen_count,
                               response_due_at, resolution_due_at, response_breached, resolution_breached,
-                              response_at_risk_at, resolution_at_risk_at, sla_paused)
+                              response_at_risk_at, resolution_at_risk_at, sla_paused, reply_token)
          select $1, id, kind, number, subject, description, status, priority, impact, urgency, channel,
                 department_id, category_id, requester_id, assignee_id, created_by,
                 coalesce(string_to_array(nullif(tags, ''), ','), '{}'),
                 created_at, updated_at, first_response_at, resolved_at, closed_at, reopen_count,
                 response_due_at, resolution_due_at, response_breached, resolution_breached,
-                response_at_risk_at, resolution_at_risk_at, sla_paused
+                response_at_risk_at, resolution_at_risk_at, sla_paused, reply_token
          from unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::smallint[],
                      $9::text[], $10::text[], $11::text[], $12::uuid[], $13::uuid[], $14::uuid[], $15::uuid[],
                      $16::uuid[], $17::text[], $18::timestamptz[], $19::timestamptz[], $20::timestamptz[],
                      $21::timestamptz[], $22::timestamptz[], $23::int[], $24::timestamptz[], $25::timestamptz[],
-                     $26::bool[], $27::bool[], $28::timestamptz[], $29::timestamptz[], $30::bool[])
+                     $26::bool[], $27::bool[], $28::timestamptz[], $29::timestamptz[], $30::bool[],
+                     $31::text[])
               as x(id, kind, number, subject, description, status, priority, impact, urgency, channel,
                    department_id, category_id, requester_id, assignee_id, created_by, tags, created_at,
                    updated_at, first_response_at, resolved_at, closed_at, reopen_count, response_due_at,
                    resolution_due_at, response_breached, resolution_breached, response_at_risk_at,
-                   resolution_at_risk_at, sla_paused)",
+                   resolution_at_risk_at, sla_paused, reply_token)",
     )
     .bind(org)
     .bind(column(t, |t| t.id))
@@ -307,6 +310,7 @@ pub async fn load_work(tx: &mut TenantTx, w: &Work) -> Result<(), DbError> {
     .bind(column(t, |t| t.sla.response_at_risk_at))
     .bind(column(t, |t| t.sla.resolution_at_risk_at))
     .bind(column(t, |t| t.sla.paused))
+    .bind(column(t, |t| t.reply_token.clone()))
     .execute(&mut **tx)
     .await?;
     sqlx::query(

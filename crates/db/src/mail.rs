@@ -235,15 +235,13 @@ pub async fn ticket_by_reply_token(tx: &mut TenantTx, token: &str) -> Result<Opt
     Ok(id.map(TicketId::from_uuid))
 }
 
-/// The ticket's reply token, created on first use.
-pub async fn reply_token(tx: &mut TenantTx, ticket_id: TicketId, fresh: &str) -> Result<String, DbError> {
+/// The ticket's reply token (every ticket has one from its creation).
+pub async fn reply_token(tx: &mut TenantTx, ticket_id: TicketId) -> Result<String, DbError> {
     let org_id = tx.org_id();
     Ok(sqlx::query_scalar!(
-        "update tickets set reply_token = coalesce(reply_token, $3) where org_id = $1 and id = $2
-         returning reply_token as \"token!\"",
+        "select reply_token from tickets where org_id = $1 and id = $2",
         org_id.as_uuid(),
-        ticket_id.as_uuid(),
-        fresh
+        ticket_id.as_uuid()
     )
     .fetch_one(&mut **tx)
     .await?)

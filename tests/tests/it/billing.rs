@@ -63,6 +63,7 @@ impl Harness {
             store: LocalStore::new(std::env::temp_dir().join("fd-billing-tests")),
             templates: Templates::new(),
             transport,
+            live: None,
         });
         let billing =
             ferrodesk_billing::from_config(db.clone(), &config, "http://localhost:8080").unwrap().unwrap();

@@ -206,3 +206,40 @@ async fn a_live_socket_needs_a_session_and_our_own_origin() {
     app.gql(Some(&owner.token), "mutation { logOut }", json!({})).await;
     assert_eq!(status(open(app.addr, Some(&owner.token), None).await), 401, "a session that ended");
 }
+
+/// Tickets created and answered by email are announced like those made in the app: the worker
+/// publishes them after its transaction commits, through the same Redis channel.
+#[tokio::test]
+async fn tickets_created_and_answered_by_email_reach_open_screens() {
+    use crate::mail::{DOMAIN, MailHarness, message};
+    let h = MailHarness::start().await;
+    let acme = h.app.sign_up("acme").await;
+    let globex = h.app.sign_up("globex").await;
+    let mut live = Listener::subscribe(h.app.addr, &acme).await;
+    let to = format!("acme@{DOMAIN}");
+
+    // Mail to another organisation is never heard here.
+    let theirs = message("Gus <gus@example.com>", &format!("globex@{DOMAIN}"), "Globex fax", None, "", "Hi");
+    h.send("gus@example.com", &format!("globex@{DOMAIN}"), &theirs).await.unwrap();
+    let first =
+        message("Ann <ann@example.com>", &to, "Laptop will not boot", Some("boot-1@example.com"), "", "Help");
+    h.send("ann@example.com", &to, &first).await.unwrap();
+    let (ticket_id, number, kind) = live.next_change().await;
+    assert_eq!((number.as_str(), kind.as_str()), ("INC-0001", "CREATED"));
+    let ticket = h.ticket(&acme, "INC-1").await;
+    assert_eq!(ticket["id"], ticket_id.as_str());
+
+    let reply = message(
+        "Ann <ann@example.com>",
+        &to,
+        "Re: Laptop will not boot",
+        Some("boot-2@example.com"),
+        "In-Reply-To: <boot-1@example.com>\r\nReferences: <boot-1@example.com>\r\n",
+        "It shows a blinking cursor now.",
+    );
+    h.send("ann@example.com", &to, &reply).await.unwrap();
+    assert_eq!(live.next_change().await, (ticket_id, "INC-0001".into(), "MESSAGE".into()));
+    let globex_tickets =
+        h.app.gql(Some(&globex.token), "{ tickets(first: 5) { nodes { subject } } }", json!({})).await;
+    assert_eq!(globex_tickets["data"]["tickets"]["nodes"], json!([{ "subject": "Globex fax" }]));
+}

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use ferrodesk_core::live::LivePublisher;
 use ferrodesk_core::mail::MailService;
 use ferrodesk_db::Db;
 use ferrodesk_mail::outbound::{Sent, Templates, Transport};
@@ -40,6 +41,7 @@ impl MailHarness {
         let db = Db::connect(&app.db.app_url.clone().into(), 10).await.unwrap();
         let store_dir =
             std::env::temp_dir().join(format!("fd-attachments-{}", uuid::Uuid::now_v7().simple()));
+        let live = LivePublisher::connect(&ferrodesk_testkit::redis_url(), &app.redis_prefix).await.unwrap();
         let service = Arc::new(MailService {
             db: db.clone(),
             inbound_domain: DOMAIN.into(),
@@ -48,6 +50,7 @@ impl MailHarness {
             store: LocalStore::new(store_dir),
             templates: Templates::new(),
             transport,
+            live: Some(live),
         });
         let (stop_tx, stop) = watch::channel(false);
         let runner =

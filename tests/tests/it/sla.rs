@@ -279,7 +279,7 @@ async fn a_policy_change_recomputes_open_tickets_through_the_worker() {
             db.clone(),
             2,
             std::sync::Arc::new(
-                ferrodesk_worker::mail_service(db, &ferrodesk_config::MailConfig::default()).unwrap()
+                ferrodesk_worker::mail_service(db, &ferrodesk_config::MailConfig::default(), None).unwrap()
             )
         )
         .run_once()
