@@ -41,9 +41,12 @@ pub struct MailBenchArgs {
     /// Concurrent senders, one run each.
     #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
     senders: Vec<usize>,
-    /// Jobs the in-process worker runs at once.
-    #[arg(long, default_value_t = 32)]
+    /// Jobs the in-process worker runs at once (`WORKER_CONCURRENCY`).
+    #[arg(long, default_value_t = 8)]
     worker_concurrency: usize,
+    /// Messages the intake processes at once (`INTAKE_CONCURRENCY`).
+    #[arg(long, default_value_t = 8)]
+    intake_concurrency: usize,
 }
 
 /// A realistic message of 2–50 KB: quoted history, an HTML part, every fifth with an attachment.
@@ -86,8 +89,8 @@ fn message(n: usize, rng: &mut rand::rngs::StdRng, org: usize) -> (String, Strin
 pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
     args.cluster.fresh_database(DATABASE).await?;
     let (admin_url, app_url) = args.cluster.urls(DATABASE);
-    let db = Db::connect(&app_url.clone().into(), u32::try_from(args.worker_concurrency + 8).unwrap_or(40))
-        .await?;
+    let connections = args.worker_concurrency + args.intake_concurrency + 4;
+    let db = Db::connect(&app_url.clone().into(), u32::try_from(connections).unwrap_or(40)).await?;
     for org in 0..args.orgs {
         sign_up(
             &db,
@@ -119,7 +122,10 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
     let (stop_tx, stop) = watch::channel(false);
     let runner = ferrodesk_worker::runner(db.clone(), args.worker_concurrency, mail.clone())
         .with_poll_interval(Duration::from_millis(20));
-    let intake = Arc::new(ferrodesk_worker::intake::MailIntake::new(mail, runner.waker()));
+    let intake = Arc::new(
+        ferrodesk_worker::intake::MailIntake::new(mail, runner.waker())
+            .with_concurrency(args.intake_concurrency),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
     tokio::spawn(smtp::serve(listener, Arc::new(ServerConfig::new(DOMAIN)), intake, stop.clone()));
@@ -161,7 +167,6 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
         for task in tasks {
             smtp_ms.extend(task.await??);
         }
-        let accepted_in = started.elapsed();
         // Polled slowly and cheaply (the load shares the two cores); the run ends when the last
         // message was processed, as the database recorded it, not when the poll noticed.
         let since = chrono::Utc::now() - chrono::Duration::from_std(started.elapsed())?;
@@ -179,31 +184,17 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
         let elapsed = (finished - since).to_std()?;
-        let mut end_to_end: Vec<f64> = sqlx::query_scalar(
-            "select extract(epoch from (processed_at - received_at))::float8 * 1000
-             from inbound_messages where received_at >= $1",
+        // Processed after the 250 means the in-transaction path failed and the ingest job did it.
+        let retried: i64 = sqlx::query_scalar(
+            "select count(*) from inbound_messages where received_at >= $1 and processed_at > received_at",
         )
         .bind(since)
-        .fetch_all(&mut admin)
+        .fetch_one(&mut admin)
         .await?;
         smtp_ms.sort_by(f64::total_cmp);
-        end_to_end.sort_by(f64::total_cmp);
-        out(&format!(
-            "  {senders:>2} senders: {:>6.0} messages/s end to end ({} in {:.2} s, {:.1} MB; all 250s after {:.2} s) | \
-             SMTP 250 p50 {:.1} ms p99 {:.1} ms | stored->ticket p50 {:.1} ms p99 {:.1} ms",
-            args.messages as f64 / elapsed.as_secs_f64(),
-            args.messages,
-            elapsed.as_secs_f64(),
-            total_bytes as f64 / 1e6,
-            accepted_in.as_secs_f64(),
-            percentile(&smtp_ms, 0.50),
-            percentile(&smtp_ms, 0.99),
-            percentile(&end_to_end, 0.50),
-            percentile(&end_to_end, 0.99),
-        ));
-        // Let the acknowledgements go out before the next level starts.
+        // Then the acknowledgements: the rest of the work each message causes.
         loop {
-            let jobs: i64 = sqlx::query_scalar("select count(*) from jobs where status = 'queued'")
+            let jobs: i64 = sqlx::query_scalar("select count(*) from jobs where status <> 'dead'")
                 .fetch_one(&mut admin)
                 .await?;
             if jobs == 0 {
@@ -211,6 +202,26 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        let acks_done: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
+            "select max(sent_at) from outbound_messages where kind = 'acknowledgement' and created_at >= $1",
+        )
+        .bind(since)
+        .fetch_one(&mut admin)
+        .await?;
+        let with_acks = acks_done.map_or(elapsed, |at| (at - since).to_std().unwrap_or(elapsed)).max(elapsed);
+        out(&format!(
+            "  {senders:>2} senders: {:>5.0} messages/s to ticket + acknowledgement queued ({} in {:.2} s, {:.1} MB; \
+             {retried} by the retry job) | SMTP 250 (= committed) p50 {:.1} ms p99 {:.1} ms | \
+             {:>5.0} messages/s with every acknowledgement also sent ({:.2} s)",
+            args.messages as f64 / elapsed.as_secs_f64(),
+            args.messages,
+            elapsed.as_secs_f64(),
+            total_bytes as f64 / 1e6,
+            percentile(&smtp_ms, 0.50),
+            percentile(&smtp_ms, 0.99),
+            args.messages as f64 / with_acks.as_secs_f64(),
+            with_acks.as_secs_f64(),
+        ));
     }
     let tickets: i64 = sqlx::query_scalar("select count(*) from tickets").fetch_one(&mut admin).await?;
     let acks: i64 =

@@ -17,11 +17,22 @@ pub struct MailIntake {
     mail: Arc<MailService>,
     routes: Mutex<HashMap<String, (OrgId, Instant)>>,
     wake: Arc<tokio::sync::Notify>,
+    /// Turns at the database. Each processing transaction holds a connection and, while it
+    /// creates a ticket, its organisation's number counter; with more of them at once than the
+    /// database has cores, they only queue on locks and switch contexts (32 at once processed
+    /// a quarter fewer messages per second than 8).
+    turns: tokio::sync::Semaphore,
 }
 
 impl MailIntake {
     pub fn new(mail: Arc<MailService>, wake: Arc<tokio::sync::Notify>) -> Self {
-        Self { mail, routes: Mutex::new(HashMap::new()), wake }
+        Self { mail, routes: Mutex::new(HashMap::new()), wake, turns: tokio::sync::Semaphore::new(8) }
+    }
+
+    /// How many messages are stored and processed at once (`INTAKE_CONCURRENCY`).
+    pub fn with_concurrency(mut self, concurrency: usize) -> Self {
+        self.turns = tokio::sync::Semaphore::new(concurrency.max(1));
+        self
     }
 
     async fn route(&self, address: &str) -> Result<Option<OrgId>, ()> {
@@ -97,6 +108,7 @@ impl Intake for MailIntake {
             // Processed at once, in the transaction that stores it; if that fails for any
             // reason (a conflict with a copy of the same message, a deadlock, a bug), the
             // message is only stored, and the ingest job retries it with backoff.
+            let Ok(_turn) = self.turns.acquire().await else { break };
             let outcome = match self.mail.receive(org, received()).await {
                 Ok((id, outcome)) => {
                     tracing::debug!(org_id = %org, inbound_id = %id, ?outcome, "inbound message processed");

@@ -69,7 +69,7 @@ pub fn runner(db: Db, concurrency: usize, mail: Arc<MailService>) -> Runner {
             async move {
                 let org =
                     job.org_id.ok_or_else(|| anyhow::anyhow!("a notification needs an organisation"))?;
-                mail.notify(org, &job.payload).await
+                mail.notify(org, &job).await
             }
         })
 }
@@ -183,7 +183,9 @@ pub async fn run(config: WorkerConfig, stop: watch::Receiver<bool>) -> anyhow::R
         }
         None => None,
     };
-    let intake = Arc::new(intake::MailIntake::new(mail, runner.waker()));
+    let intake = Arc::new(
+        intake::MailIntake::new(mail, runner.waker()).with_concurrency(config.mail.intake_concurrency),
+    );
 
     let mut listeners = Vec::new();
     let smtp_listener = tokio::net::TcpListener::bind(config.mail.intake_smtp_addr).await?;

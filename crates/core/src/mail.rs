@@ -7,13 +7,14 @@ use ferrodesk_db::mail::{self as repo, InboundOutcome, InboundRaw, NewInbound};
 use ferrodesk_db::tickets::{self as tickets_repo, MessageEmail};
 use ferrodesk_db::{Actor, Db, DbError, TenantTx, accounts, events};
 use ferrodesk_domain::{Channel, Email, OrgId, Role, TicketId, TicketKind, TicketStatus, UserId};
+use ferrodesk_jobs::Job;
 use ferrodesk_mail::inbound::{self, normalize_subject};
 use ferrodesk_mail::outbound::{MailError, OutboundMail, Template, Templates, Transport};
 use ferrodesk_mail::store::LocalStore;
 use ferrodesk_mail::{InboundAddress, InboundMail, MailClass};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::AppError;
@@ -500,8 +501,8 @@ impl MailService {
     /// Sends one notification: renders and stores it the first time, then hands the stored
     /// message to the transport. A transient failure returns an error so the job retries; the
     /// same Message-ID goes out on every attempt, and a message marked sent is never sent again.
-    pub async fn notify(&self, org: OrgId, payload: &Value) -> anyhow::Result<()> {
-        let payload: NotifyPayload = serde_json::from_value(payload.clone())?;
+    pub async fn notify(&self, org: OrgId, job: &Job) -> anyhow::Result<()> {
+        let payload: NotifyPayload = serde_json::from_value(job.payload.clone())?;
         let kind = payload.notice.as_str();
         let mut tx = self.db.system_in(org).await?;
         let settings = repo::settings(&mut tx).await?;
@@ -509,12 +510,13 @@ impl MailService {
             Some(row) => row,
             None => {
                 let Some(mail) = self.compose(&mut tx, &payload, &settings).await? else {
+                    ferrodesk_jobs::complete(&mut tx, job).await?;
                     tx.commit().await?;
                     return Ok(());
                 };
                 let ticket_id = payload.ticket_id.map(TicketId::from_uuid);
                 let recipients: Vec<String> = mail.recipients().cloned().collect();
-                repo::insert_outbound(
+                let stored = repo::insert_outbound(
                     &mut tx,
                     repo::NewOutbound {
                         ticket_id,
@@ -529,18 +531,24 @@ impl MailService {
                 if let Some(ticket_id) = ticket_id {
                     repo::add_mail_id(&mut tx, &mail.message_id, ticket_id).await?;
                 }
-                repo::lock_outbound(&mut tx, kind, payload.source_id)
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("outbound message vanished"))?
+                match stored {
+                    Some(row) => row,
+                    // Another attempt stored it first: send what it stored.
+                    None => repo::lock_outbound(&mut tx, kind, payload.source_id)
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("outbound message vanished"))?,
+                }
             }
         };
         if row.status == "sent" || row.status == "failed" {
+            ferrodesk_jobs::complete(&mut tx, job).await?;
             tx.commit().await?;
             return Ok(());
         }
         if settings.is_demo {
             // Demo tenants never send real mail: the message stays in the in-app outbox.
             repo::set_outbound_status(&mut tx, row.id, "sent", Some("demo outbox: not delivered")).await?;
+            ferrodesk_jobs::complete(&mut tx, job).await?;
             tx.commit().await?;
             return Ok(());
         }
@@ -552,6 +560,7 @@ impl MailService {
         match result {
             Ok(()) => {
                 repo::set_outbound_status(&mut tx, row.id, "sent", None).await?;
+                ferrodesk_jobs::complete(&mut tx, job).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -569,6 +578,7 @@ impl MailService {
                     )
                     .await?;
                 }
+                ferrodesk_jobs::complete(&mut tx, job).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -666,8 +676,7 @@ impl MailService {
             Notice::Status | Notice::AliasVerification | Notice::TrialEnding | Notice::PaymentFailed => {}
         }
         let number = ticket.number().to_string();
-        let token = repo::reply_token(tx, ticket_id).await?;
-        let source = repo::ticket_source_message_id(tx, ticket_id).await?;
+        let (token, source) = repo::reply_headers(tx, ticket_id).await?;
         let status = ticket.status();
         let prefix = if payload.notice == Notice::Reply { "Re: " } else { "" };
         let subject = format!("{prefix}[{number}] {}", ticket.subject);

@@ -235,16 +235,24 @@ pub async fn ticket_by_reply_token(tx: &mut TenantTx, token: &str) -> Result<Opt
     Ok(id.map(TicketId::from_uuid))
 }
 
-/// The ticket's reply token (every ticket has one from its creation).
-pub async fn reply_token(tx: &mut TenantTx, ticket_id: TicketId) -> Result<String, DbError> {
+/// What threads our mail about a ticket: its reply token (every ticket has one from its
+/// creation) and the Message-ID of the email that created it, if it came by email.
+pub async fn reply_headers(
+    tx: &mut TenantTx,
+    ticket_id: TicketId,
+) -> Result<(String, Option<String>), DbError> {
     let org_id = tx.org_id();
-    Ok(sqlx::query_scalar!(
-        "select reply_token from tickets where org_id = $1 and id = $2",
+    let row = sqlx::query!(
+        "select t.reply_token, i.message_id as \"source_message_id?\"
+         from tickets t
+         left join inbound_messages i on i.org_id = t.org_id and i.id = t.source_inbound_id
+         where t.org_id = $1 and t.id = $2",
         org_id.as_uuid(),
         ticket_id.as_uuid()
     )
     .fetch_one(&mut **tx)
-    .await?)
+    .await?;
+    Ok((row.reply_token, row.source_message_id))
 }
 
 /// The most recent ticket of the last 30 days, still open or not, whose subject matches and on
@@ -428,11 +436,16 @@ pub struct NewOutbound<'a> {
 }
 
 /// Queues an outbound message; nothing happens when this kind and source already has one.
-pub async fn insert_outbound(tx: &mut TenantTx, m: NewOutbound<'_>) -> Result<bool, DbError> {
+/// Stores a composed message, once per kind and source: `None` when another attempt stored it
+/// first (lock that one with [`lock_outbound`]).
+pub async fn insert_outbound(tx: &mut TenantTx, m: NewOutbound<'_>) -> Result<Option<OutboundRow>, DbError> {
     let org_id = tx.org_id();
-    let added = sqlx::query!(
+    Ok(sqlx::query_as!(
+        OutboundRow,
         "insert into outbound_messages (org_id, id, ticket_id, kind, source_id, message_id, recipients, mail)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing",
+         values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing
+         returning id, ticket_id, kind, source_id, message_id, recipients, mail, status, attempts, last_error,
+                   created_at, sent_at",
         org_id.as_uuid(),
         Uuid::now_v7(),
         m.ticket_id.map(TicketId::into_uuid),
@@ -442,10 +455,8 @@ pub async fn insert_outbound(tx: &mut TenantTx, m: NewOutbound<'_>) -> Result<bo
         m.recipients,
         m.mail
     )
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok(added == 1)
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 pub async fn lock_outbound(
@@ -555,23 +566,6 @@ pub async fn acknowledgements_since(
     )
     .fetch_one(&mut **tx)
     .await?)
-}
-
-/// The Message-ID of the email that created the ticket, if it came by email.
-pub async fn ticket_source_message_id(
-    tx: &mut TenantTx,
-    ticket_id: TicketId,
-) -> Result<Option<String>, DbError> {
-    let org_id = tx.org_id();
-    Ok(sqlx::query_scalar!(
-        "select i.message_id from tickets t join inbound_messages i on i.org_id = t.org_id and i.id = t.source_inbound_id
-         where t.org_id = $1 and t.id = $2",
-        org_id.as_uuid(),
-        ticket_id.as_uuid()
-    )
-    .fetch_optional(&mut **tx)
-    .await?
-    .flatten())
 }
 
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures::FutureExt;
 use std::pin::Pin;
@@ -55,6 +56,22 @@ pub struct Job {
     pub kind: String,
     pub payload: Value,
     pub attempts: i32,
+    /// The claim: the worker that holds the job's lease.
+    worker: Arc<str>,
+    /// Set by [`complete`], so the runner does not complete the job a second time.
+    completed: Arc<AtomicBool>,
+}
+
+/// Completes the job in the handler's own last transaction, so that its work and the job's
+/// removal commit together: one transaction fewer per job, and a crash between the two can no
+/// longer run the job again. If that transaction rolls back, the handler returns an error and
+/// the runner schedules a retry as usual.
+pub async fn complete(tx: &mut TenantTx, job: &Job) -> Result<bool, DbError> {
+    let done = sqlx::query_scalar!(r#"select fd_complete_job($1, $2) as "done!""#, job.id, &*job.worker)
+        .fetch_one(&mut **tx)
+        .await?;
+    job.completed.store(true, Ordering::Relaxed);
+    Ok(done)
 }
 
 type HandlerFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
@@ -63,7 +80,7 @@ type Handler = Arc<dyn Fn(Db, Job) -> HandlerFuture + Send + Sync>;
 /// Runs jobs by kind.
 pub struct Runner {
     db: Db,
-    worker_id: String,
+    worker_id: Arc<str>,
     handlers: HashMap<String, Handler>,
     concurrency: usize,
     lease: Duration,
@@ -75,7 +92,7 @@ impl Runner {
     pub fn new(db: Db, concurrency: usize) -> Self {
         Self {
             db,
-            worker_id: format!("{}-{}", std::process::id(), Uuid::now_v7().simple()),
+            worker_id: format!("{}-{}", std::process::id(), Uuid::now_v7().simple()).into(),
             handlers: HashMap::new(),
             concurrency: concurrency.max(1),
             lease: Duration::from_secs(300),
@@ -118,7 +135,7 @@ impl Runner {
         let rows = sqlx::query!(
             r#"select id as "id!", org_id, kind as "kind!", payload as "payload!", attempts as "attempts!"
                from fd_claim_jobs($1, $2, $3::text::interval)"#,
-            self.worker_id,
+            &*self.worker_id,
             i32::try_from(self.concurrency).unwrap_or(i32::MAX),
             lease
         )
@@ -132,6 +149,8 @@ impl Runner {
                 kind: r.kind,
                 payload: r.payload,
                 attempts: r.attempts,
+                worker: self.worker_id.clone(),
+                completed: Arc::new(AtomicBool::new(false)),
             };
             self.run_job(job)
         });
@@ -155,8 +174,9 @@ impl Runner {
             None => Err(anyhow::anyhow!("no handler for job kind {:?}", job.kind)),
         };
         let result = match outcome {
+            Ok(()) if job.completed.load(Ordering::Relaxed) => Ok(()),
             Ok(()) => {
-                sqlx::query_scalar!(r#"select fd_complete_job($1, $2) as "done!""#, job.id, self.worker_id)
+                sqlx::query_scalar!(r#"select fd_complete_job($1, $2) as "done!""#, job.id, &*self.worker_id)
                     .fetch_one(self.db.pool())
                     .await
                     .map(|_| ())
@@ -167,7 +187,7 @@ impl Runner {
                 sqlx::query_scalar!(
                     "select fd_fail_job($1, $2, $3, $4)",
                     job.id,
-                    self.worker_id,
+                    &*self.worker_id,
                     format!("{error:#}"),
                     retry_at
                 )

@@ -117,3 +117,43 @@ async fn a_crashed_workers_job_comes_back_after_its_lease() {
     assert_eq!(runner.run_once().await.unwrap(), 1);
     assert_eq!(runs.load(Ordering::SeqCst), 1);
 }
+
+/// A handler may complete its job in its own last transaction: the work and the job's removal
+/// commit together. If that transaction rolls back, the job is still there and is retried.
+#[tokio::test]
+async fn a_job_completed_in_the_handlers_transaction_commits_with_its_work() {
+    let test_db = ferrodesk_testkit::test_db().await;
+    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.app_url).await.unwrap());
+    let mut admin = test_db.admin_conn().await;
+    let mut tx = org_tx(&db, &mut admin).await;
+    let org = tx.org_id();
+    ferrodesk_jobs::enqueue(&mut tx, "rename", json!({ "name": "Renamed" }), None).await.unwrap();
+    ferrodesk_jobs::enqueue(&mut tx, "rename", json!({ "name": "Never" }), None).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let runner = Runner::new(db.clone(), 1).register("rename", move |db, job| async move {
+        let mut tx = db.system_in(org).await?;
+        sqlx::query("update organizations set name = $1 where id = $2")
+            .bind(job.payload["name"].as_str())
+            .bind(org.into_uuid())
+            .execute(&mut *tx)
+            .await?;
+        assert!(ferrodesk_jobs::complete(&mut tx, &job).await?, "the claim is ours");
+        if job.payload["name"] == "Never" {
+            anyhow::bail!("failed after completing, before the commit"); // tx rolls back
+        }
+        tx.commit().await?;
+        Ok(())
+    });
+    assert_eq!(runner.run_once().await.unwrap(), 1);
+    assert_eq!(runner.run_once().await.unwrap(), 1);
+    let name: String =
+        sqlx::query_scalar("select name from organizations").fetch_one(&mut admin).await.unwrap();
+    assert_eq!(name, "Renamed");
+    let left: Vec<(String, String, i32)> =
+        sqlx::query_as("select payload->>'name', status, attempts from jobs")
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+    assert_eq!(left, vec![("Never".to_owned(), "queued".to_owned(), 1)], "rolled back: kept for a retry");
+}

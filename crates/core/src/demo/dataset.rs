@@ -373,8 +373,10 @@ pub fn stories(as_of: DateTime<Utc>, cast: &Cast, catalog: &Catalog) -> Vec<Stor
     let mut starts: Vec<DateTime<Utc>> = (0..TICKETS).map(|_| created_at(&mut rng, as_of)).collect();
     starts.sort();
     let mut numbers = [0i32; 2];
-    let mut stories: Vec<Story> =
-        starts.into_iter().map(|created| story(&mut rng, as_of, created, cast, catalog, &mut numbers)).collect();
+    let mut stories: Vec<Story> = starts
+        .into_iter()
+        .map(|created| story(&mut rng, as_of, created, cast, catalog, &mut numbers))
+        .collect();
     // Reply tokens from their own sequence, so they leave every other draw as it was.
     let mut tokens = Rng::new(0xD3E0_0004);
     for story in &mut stories {
