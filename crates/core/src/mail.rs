@@ -155,17 +155,7 @@ impl MailService {
             raw: received.raw.to_vec(),
         };
         let mut tx = self.db.system_in(org).await?;
-        repo::insert_inbound(
-            &mut tx,
-            NewInbound {
-                id: row.id,
-                mail_from: received.mail_from,
-                rcpt_to: received.recipients,
-                peer: received.peer,
-                raw: received.raw,
-            },
-        )
-        .await?;
+        insert_received(&mut tx, row.id, &received).await?;
         let (outcome, change) = self.ingest_row(&mut tx, &row).await?;
         tx.commit().await?;
         self.announce(org, change);
@@ -177,17 +167,7 @@ impl MailService {
     pub async fn store(&self, org: OrgId, received: Received<'_>) -> Result<Uuid, AppError> {
         let id = Uuid::now_v7();
         let mut tx = self.db.system_in(org).await?;
-        repo::insert_inbound(
-            &mut tx,
-            NewInbound {
-                id,
-                mail_from: received.mail_from,
-                rcpt_to: received.recipients,
-                peer: received.peer,
-                raw: received.raw,
-            },
-        )
-        .await?;
+        insert_received(&mut tx, id, &received).await?;
         ferrodesk_jobs::enqueue(&mut tx, INGEST_JOB, json!({ "id": id }), None).await?;
         tx.commit().await?;
         Ok(id)
@@ -769,6 +749,17 @@ impl MailService {
 }
 
 /// Records what processing did with a message.
+async fn insert_received(tx: &mut TenantTx, id: Uuid, received: &Received<'_>) -> Result<(), AppError> {
+    let new = NewInbound {
+        id,
+        mail_from: received.mail_from,
+        rcpt_to: received.recipients,
+        peer: received.peer,
+        raw: received.raw,
+    };
+    Ok(repo::insert_inbound(tx, new).await?)
+}
+
 async fn finish(tx: &mut TenantTx, id: Uuid, mail: &InboundMail, outcome: &Ingested) -> Result<(), AppError> {
     let (status, reason, ticket_id) = match outcome {
         Ingested::NewTicket(t) | Ingested::Reply(t) => ("processed", None, Some(*t)),
