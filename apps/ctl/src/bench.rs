@@ -176,12 +176,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         demo: ferrodesk_config::DemoConfig::default(),
         billing: ferrodesk_config::BillingConfig::default(),
     };
-    let server_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("gateway")
-        .enable_all()
-        .build()?;
-    let app = server_rt.block_on_in_place(ferrodesk_gateway::Application::build(config))?;
+    let (server_rt, app) = start_gateway(config)?;
     let addr = app.local_addr();
     server_rt.spawn(app.run_until_stopped());
 
@@ -216,6 +211,20 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     ));
     server_rt.shutdown_background();
     Ok(())
+}
+
+/// The real gateway on its own 2-thread runtime (named `gateway`, so profiles tell it from the
+/// load generator), listening on the port its configuration names.
+pub fn start_gateway(
+    config: ferrodesk_config::GatewayConfig,
+) -> anyhow::Result<(tokio::runtime::Runtime, ferrodesk_gateway::Application)> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("gateway")
+        .enable_all()
+        .build()?;
+    let app = runtime.block_on_in_place(ferrodesk_gateway::Application::build(config))?;
+    Ok((runtime, app))
 }
 
 pub(crate) trait BlockOnInPlace {

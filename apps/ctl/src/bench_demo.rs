@@ -11,7 +11,7 @@ use ferrodesk_config::{DatabaseConfig, DemoConfig, GatewayConfig, HttpConfig, Re
 use ferrodesk_core::demo::{self, When};
 use ferrodesk_db::Db;
 
-use crate::bench::{BenchCluster, BlockOnInPlace, QUEUE, out, percentile};
+use crate::bench::{BenchCluster, QUEUE, out, percentile};
 
 const DATABASE: &str = "ferrodesk_bench_demo";
 
@@ -69,12 +69,7 @@ pub async fn run(args: DemoBenchArgs) -> anyhow::Result<()> {
         demo: DemoConfig { enabled: true, ..DemoConfig::default() },
         billing: ferrodesk_config::BillingConfig::default(),
     };
-    let server_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("gateway")
-        .enable_all()
-        .build()?;
-    let app = server_rt.block_on_in_place(ferrodesk_gateway::Application::build(config))?;
+    let (server_rt, app) = crate::bench::start_gateway(config)?;
     let base = format!("http://{}", app.local_addr());
     server_rt.spawn(app.run_until_stopped());
 
