@@ -244,7 +244,7 @@ async fn graphql(
             );
         }
     };
-    let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
+    let mut request: async_graphql::Request = match serde_json::from_slice(&bytes) {
         Ok(r) => r,
         Err(e) => {
             return transport_error(
@@ -263,10 +263,19 @@ async fn graphql(
         }
     };
     let principal = caller.principal;
-    if crate::graphql::is_demo_write(principal, &request)
-        && let Some(refused) = demo_write_refused(&state, &caller.token).await
-    {
-        return refused;
+    // Parsed once: the checks below read the document and execution reuses it. A document that
+    // does not parse goes on to execution, which reports why.
+    let operation_name = request.operation_name.clone();
+    if let Ok(document) = request.parsed_query() {
+        if crate::graphql::is_demo_write(principal, document, operation_name.as_deref())
+            && let Some(refused) = demo_write_refused(&state, &caller.token).await
+        {
+            return refused;
+        }
+        if let Some(refused) = crate::graphql::read_only_refusal(&state, principal, document).await {
+            let response = async_graphql::Response::from_errors(vec![refused]);
+            return Json(crate::graphql::with_error_codes(response)).into_response();
+        }
     }
     let credential = caller.credential;
     let ctx = RequestCtx {

@@ -307,7 +307,7 @@ pub async fn graphql_ws(
     data.insert(state.clone());
     data.insert(request);
     data.insert(viewer);
-    let schema = state.schema.clone();
+    let schema = state.socket_schema.clone();
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| GraphQLWebSocket::new(socket, schema, protocol).with_data(data).serve())

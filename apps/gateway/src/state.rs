@@ -7,7 +7,7 @@ use ferrodesk_db::Db;
 use redis::aio::ConnectionManager;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::graphql::{AppSchema, build_schema};
+use crate::graphql::{AppSchema, build_schema, build_socket_schema};
 use crate::live::Live;
 
 /// Shared by every request. Cheap to clone.
@@ -20,6 +20,8 @@ pub struct App {
     pub sessions: SessionStore,
     pub limiter: RateLimiter,
     pub schema: AppSchema,
+    /// The same schema for sockets (see `build_socket_schema`).
+    pub socket_schema: AppSchema,
     pub live: Live,
     pub secure_cookies: bool,
     pub trust_proxy: bool,
@@ -60,6 +62,7 @@ impl AppState {
             sessions: SessionStore::new(redis.clone(), prefix),
             limiter: RateLimiter::new(redis.clone(), prefix),
             schema: build_schema(),
+            socket_schema: build_socket_schema(),
             live,
             db,
             redis,

@@ -129,6 +129,15 @@ impl TenantTx {
         self.org_id
     }
 
+    /// Plans the following statements for their values. A member's transaction uses generic plans
+    /// (`fd_enter`, migration `…08_generic_plans`); a statement whose best plan depends on what it
+    /// looks for (a rare word is found through the text index, a common one along the requested
+    /// order) calls this first.
+    pub async fn plan_for_values(&mut self) -> Result<(), DbError> {
+        sqlx::query("set local plan_cache_mode = auto").execute(&mut *self.tx).await?;
+        Ok(())
+    }
+
     /// The acting member; `None` for system work.
     pub fn actor(&self) -> Option<Actor> {
         self.actor

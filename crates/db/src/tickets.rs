@@ -450,6 +450,9 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<TicketRow>, DbError> {
     let org = tx.org_id().into_uuid();
+    if filter.search.is_some() || filter.tag.is_some() {
+        tx.plan_for_values().await?;
+    }
     let mut q = select_ticket(tx);
     // Statuses, priorities and the page size are written into the SQL, not bound: they come from
     // enums and a validated number, never from user text, and a plan that sees them can prove the

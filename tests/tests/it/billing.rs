@@ -4,6 +4,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use futures::{SinkExt, StreamExt};
+
 use ferrodesk_billing::fake::{FakeStripe, WebhookTarget, event_object};
 use ferrodesk_billing::signature;
 use ferrodesk_config::{BillingConfig, BillingMode, StripeConfig};
@@ -234,6 +236,26 @@ async fn billing_journey_trial_active_past_due_read_only_and_paid_again() {
         )
         .await;
     assert_eq!(error_code(&update), Some("READ_ONLY_TENANT"), "{update}");
+    // Mutations may travel over the live socket too: refused there the same way.
+    let mut ws = crate::live::open(h.app.addr, Some(&agent.token), None).await.unwrap();
+    let send = |m: Value| tokio_tungstenite::tungstenite::Message::text(m.to_string());
+    ws.send(send(json!({ "type": "connection_init" }))).await.unwrap();
+    ws.send(send(json!({ "id": "w", "type": "subscribe", "payload": {
+        "query": "mutation { createTicket(input: { kind: INCIDENT, subject: \"Over the socket\" }) { ticket { id } } }"
+    }})))
+    .await
+    .unwrap();
+    let refusal = loop {
+        let frame = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.unwrap();
+        let text = frame.unwrap().unwrap().into_text().unwrap();
+        let message: Value = serde_json::from_str(&text).unwrap();
+        match message["type"].as_str() {
+            Some("next") => break message["payload"].clone(),
+            Some("error") => break json!({ "errors": message["payload"] }),
+            _ => continue,
+        }
+    };
+    assert_eq!(error_code(&refusal), Some("READ_ONLY_TENANT"), "{refusal}");
     let read = h.gql(&agent, "{ tickets(first: 10) { edges { node { number subject } } } }", json!({})).await;
     assert_eq!(read["data"]["tickets"]["edges"].as_array().map(Vec::len), Some(2), "{read}");
     let month = chrono::Utc::now().format("%Y-%m").to_string();

@@ -22,7 +22,7 @@ const MESSAGE: &str =
     "mutation($input: AddTicketMessageInput!) { addTicketMessage(input: $input) { message { id } } }";
 
 /// Opens `/graphql/ws` the way a browser does: the session cookie and, optionally, an `Origin`.
-async fn open(
+pub(crate) async fn open(
     addr: SocketAddr,
     token: Option<&str>,
     origin: Option<&str>,

@@ -369,3 +369,49 @@ async fn bad_ticket_input_is_rejected_without_writing() {
     let count: i64 = sqlx::query_scalar("select count(*) from tickets").fetch_one(&mut admin).await.unwrap();
     assert_eq!(count, 0);
 }
+
+async fn mode(tx: &mut ferrodesk_db::TenantTx) -> String {
+    sqlx::query_scalar("show plan_cache_mode").fetch_one(&mut **tx).await.unwrap()
+}
+
+/// A member's transaction plans its statements once (generic plans); a search or tag filter plans
+/// for the words it looks for, and finds the same tickets either way.
+#[tokio::test]
+async fn members_plan_once_and_searches_plan_for_their_words() {
+    use ferrodesk_db::tickets::{self as repo, TicketFilter, TicketOrder, TicketOrderField};
+    use ferrodesk_domain::{OrgId, TicketStatus, UserId};
+
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    app.create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "VPN drops", "tags": ["remote"] }))
+        .await;
+    app.create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "Printer jams" })).await;
+    let mut admin = app.db.admin_conn().await;
+    let (org, user): (uuid::Uuid, uuid::Uuid) =
+        sqlx::query_as("select org_id, user_id from memberships where role = 'owner'")
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+    let db = ferrodesk_db::Db::connect(&app.db.app_url.clone().into(), 2).await.unwrap();
+    let order = TicketOrder { field: TicketOrderField::Created, descending: false };
+    let subjects = |rows: Vec<repo::TicketRow>| rows.into_iter().map(|t| t.subject).collect::<Vec<_>>();
+
+    let mut tx = db.enter(OrgId::from_uuid(org), UserId::from_uuid(user)).await.unwrap();
+    assert_eq!(mode(&mut tx).await, "force_generic_plan");
+    let queue = TicketFilter { statuses: TicketStatus::ACTIVE.to_vec(), ..TicketFilter::default() };
+    let rows = repo::list(&mut tx, &queue, order, None, 10).await.unwrap();
+    assert_eq!(subjects(rows), ["VPN drops", "Printer jams"]);
+    assert_eq!(mode(&mut tx).await, "force_generic_plan", "the queue keeps its one plan");
+    drop(tx);
+
+    for filter in [
+        TicketFilter { search: Some("vpn".into()), ..TicketFilter::default() },
+        TicketFilter { tag: Some("remote".into()), ..TicketFilter::default() },
+    ] {
+        let mut tx = db.enter(OrgId::from_uuid(org), UserId::from_uuid(user)).await.unwrap();
+        let rows = repo::list(&mut tx, &filter, order, None, 10).await.unwrap();
+        assert_eq!(subjects(rows), ["VPN drops"]);
+        assert_eq!(mode(&mut tx).await, "auto", "{filter:?} is planned for its values");
+        drop(tx);
+    }
+}

@@ -8,7 +8,8 @@ use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, FragmentDefinition, OperationType, Selection, SelectionSet,
 };
 use async_graphql::{
-    ComplexObject, Context, Enum, Name, Object, Pos, Positioned, ServerResult, SimpleObject, Variables,
+    ComplexObject, Context, Enum, Name, Object, Pos, Positioned, ServerError, ServerResult, SimpleObject,
+    Variables,
 };
 use chrono::{DateTime, Utc};
 use ferrodesk_billing::{DEMO_REFUSAL, Interval, OFF_REFUSAL};
@@ -177,10 +178,35 @@ const ALLOWED_WHILE_READ_ONLY: &[&str] = &[
     "openBillingPortal",
 ];
 
-/// The one place that enforces read-only for every mutation, present and future: after parsing,
-/// a document whose mutation selects any other root field is refused with `READ_ONLY_TENANT`
-/// when the caller's organisation is read-only (`ferrodesk_core::billing::read_only_reason`).
-/// Queries, and so reading and exporting, are never affected.
+/// Read-only is enforced for every mutation, present and future, in one place: after parsing, a
+/// document whose mutation selects any other root field is refused with `READ_ONLY_TENANT` when
+/// the caller's organisation is read-only (`ferrodesk_core::billing::read_only_reason`). Queries,
+/// and so reading and exporting, are never affected.
+///
+/// Over HTTP the handler asks this of the document it has parsed once (execution reuses it), so
+/// no extension runs: an extension, even one that only looks at parsing, sends every resolved
+/// field through async-graphql's extension chain, which was a tenth of the gateway's CPU on the
+/// agent queue. Sockets, where no handler sees the document first, use [`ReadOnlyGuard`].
+pub(crate) async fn read_only_refusal(
+    state: &AppState,
+    principal: Option<Principal>,
+    doc: &ExecutableDocument,
+) -> Option<ServerError> {
+    let (Some(principal), true) = (principal, state.billing.is_some()) else { return None };
+    if !writes(doc) {
+        return None;
+    }
+    match ferrodesk_core::billing::ensure_writable(&state.db, true, principal).await {
+        Err(AppError::ReadOnlyTenant) => {
+            Some(gql_error(AppError::ReadOnlyTenant).into_server_error(Pos::default()))
+        }
+        // Anything else (a session that just ended, a database hiccup) is for the resolvers
+        // to report in their own words.
+        _ => None,
+    }
+}
+
+/// [`read_only_refusal`] as an extension, for the schema served on sockets.
 pub struct ReadOnlyGuard;
 
 impl ExtensionFactory for ReadOnlyGuard {
@@ -239,17 +265,9 @@ impl Extension for ReadOnlyGuard {
         let (Some(state), Some(req)) = (ctx.data_opt::<AppState>(), ctx.data_opt::<RequestCtx>()) else {
             return Ok(doc);
         };
-        let (Some(principal), true) = (req.principal, state.billing.is_some()) else { return Ok(doc) };
-        if !writes(&doc) {
-            return Ok(doc);
-        }
-        match ferrodesk_core::billing::ensure_writable(&state.db, true, principal).await {
-            Err(AppError::ReadOnlyTenant) => {
-                Err(gql_error(AppError::ReadOnlyTenant).into_server_error(Pos::default()))
-            }
-            // Anything else (a session that just ended, a database hiccup) is for the resolvers
-            // to report in their own words.
-            _ => Ok(doc),
+        match read_only_refusal(state, req.principal, &doc).await {
+            Some(refused) => Err(refused),
+            None => Ok(doc),
         }
     }
 }

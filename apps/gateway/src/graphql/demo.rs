@@ -1,7 +1,7 @@
 //! The public demo's operations: `startDemoSession` (as `GET /demo` does for browsers) and
 //! `organization.demo`; and the per-session cap on writes, applied before a demo mutation runs.
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use ferrodesk_core::{AppError, Principal, demo};
@@ -57,12 +57,15 @@ pub(super) async fn info(ctx: &Context<'_>) -> async_graphql::Result<Option<Demo
 
 /// Whether a request is a mutation made in the demo: those count against the session's hourly
 /// cap (checked by the transport before anything runs).
-pub(crate) fn is_demo_write(principal: Option<Principal>, request: &async_graphql::Request) -> bool {
+pub(crate) fn is_demo_write(
+    principal: Option<Principal>,
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+) -> bool {
     if !principal.is_some_and(|p| demo::is_demo(p.org_id)) {
         return false;
     }
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else { return false };
-    let operation = match (&document.operations, request.operation_name.as_deref()) {
+    let operation = match (&document.operations, operation_name) {
         (DocumentOperations::Single(op), _) => Some(op),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
         (DocumentOperations::Multiple(ops), None) => ops.values().next(),

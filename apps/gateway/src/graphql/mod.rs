@@ -25,6 +25,7 @@ use uuid::Uuid;
 
 use crate::live::LiveSubscription;
 use crate::state::AppState;
+pub(crate) use billing::read_only_refusal;
 pub(crate) use demo::is_demo_write;
 
 /// The root types are merged from each module's own, so a module adds its operations in its file.
@@ -57,13 +58,23 @@ const MAX_COMPLEXITY: usize = 5_000;
 /// The largest page a connection returns.
 pub const MAX_PAGE: i32 = 100;
 
+/// The schema served over HTTP. It has no extensions: the handler refuses writes of read-only
+/// organisations itself (`billing::read_only_refusal`).
 pub fn build_schema() -> AppSchema {
+    builder().finish()
+}
+
+/// The schema served on sockets, where queries and mutations may travel too: the same refusal,
+/// as an extension.
+pub fn build_socket_schema() -> AppSchema {
+    builder().extension(billing::ReadOnlyGuard).finish()
+}
+
+fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, LiveSubscription> {
     Schema::build(Query::default(), Mutation::default(), LiveSubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
-        .extension(billing::ReadOnlyGuard)
-        .finish()
 }
 
 /// The schema in SDL, for clients' code generation (`ferrodesk schema`).

@@ -257,32 +257,39 @@ impl TicketSla {
     /// skipped, due 14:32"). Null when it cannot be derived, or for people who cannot read the
     /// ticket's history (requesters).
     async fn explanation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SlaExplanation>> {
-        let mut tx = tenant(ctx).await?;
-        let clock = ferrodesk_core::sla::clock(
-            &mut tx,
-            TicketId::from_uuid(self.ticket_id),
-            ferrodesk_domain::DepartmentId::from_uuid(self.department_id),
-        )
+        Box::pin(async move {
+            let mut tx = tenant(ctx).await?;
+            let clock = ferrodesk_core::sla::clock(
+                &mut tx,
+                TicketId::from_uuid(self.ticket_id),
+                ferrodesk_domain::DepartmentId::from_uuid(self.department_id),
+            )
+            .await
+            .gql()?;
+            tx.commit().await.gql()?;
+            Ok(clock.map(|c| SlaExplanation {
+                response: c.response.as_ref().map(Into::into),
+                resolution: c.resolution.as_ref().map(Into::into),
+                paused_since: c.paused.as_ref().map(|p| p.since),
+                pause_reason: c.paused.as_ref().map(|p| p.reason.clone()),
+                timeline: c
+                    .timeline
+                    .into_iter()
+                    .map(|e| SlaTimelineEntry { at: e.at, kind: e.kind.into(), detail: e.detail })
+                    .collect(),
+                label: c.label,
+            }))
+        })
         .await
-        .gql()?;
-        tx.commit().await.gql()?;
-        Ok(clock.map(|c| SlaExplanation {
-            response: c.response.as_ref().map(Into::into),
-            resolution: c.resolution.as_ref().map(Into::into),
-            paused_since: c.paused.as_ref().map(|p| p.since),
-            pause_reason: c.paused.as_ref().map(|p| p.reason.clone()),
-            timeline: c
-                .timeline
-                .into_iter()
-                .map(|e| SlaTimelineEntry { at: e.at, kind: e.kind.into(), detail: e.detail })
-                .collect(),
-            label: c.label,
-        }))
     }
 }
 
 pub struct Ticket(pub TicketRow);
 
+/// Resolvers that go to the database box their work (`Box::pin`). async-graphql boxes one future
+/// per selected field, and that future is as large as the largest resolver of the type: with the
+/// database work inline every `id` or `subject` of a 50-ticket page moved ~4.5 KB, and the
+/// copying was a sixth of the gateway's CPU on the agent queue. The same holds for `TicketSla`.
 #[Object]
 impl Ticket {
     async fn id(&self) -> ID {
@@ -404,42 +411,49 @@ impl Ticket {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, TicketMessage>> {
-        let limit = page_size(first, 50).gql()?;
-        let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
-        let mut tx = tenant(ctx).await?;
-        let mut rows =
-            tickets::messages(&mut tx, TicketId::from_uuid(self.0.id), cursor, limit + 1).await.gql()?;
-        tx.commit().await.gql()?;
-        let has_next = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let mut connection = Connection::new(cursor.is_some(), has_next);
-        connection.edges.extend(
-            rows.into_iter().map(|m| Edge::new(encode_cursor(&(m.created_at, m.id)), TicketMessage(m))),
-        );
-        Ok(connection)
+        Box::pin(async move {
+            let limit = page_size(first, 50).gql()?;
+            let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
+            let mut tx = tenant(ctx).await?;
+            let mut rows =
+                tickets::messages(&mut tx, TicketId::from_uuid(self.0.id), cursor, limit + 1).await.gql()?;
+            tx.commit().await.gql()?;
+            let has_next = rows.len() as i64 > limit;
+            rows.truncate(limit as usize);
+            let mut connection = Connection::new(cursor.is_some(), has_next);
+            connection.edges.extend(
+                rows.into_iter().map(|m| Edge::new(encode_cursor(&(m.created_at, m.id)), TicketMessage(m))),
+            );
+            Ok(connection)
+        })
+        .await
     }
 
     /// Files that came with the ticket and its messages (none of an internal note's for
     /// requesters).
     async fn attachments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Attachment>> {
-        let mut tx = tenant(ctx).await?;
-        let rows = ferrodesk_db::mail::attachments(&mut tx, TicketId::from_uuid(self.0.id)).await.gql()?;
-        tx.commit().await.gql()?;
-        Ok(rows
-            .into_iter()
-            .map(|a| Attachment {
-                id: global_id("Attachment", a.id),
-                url: format!("/attachments/{}", a.id),
-                filename: a.filename,
-                content_type: a.content_type,
-                size_bytes: a.size_bytes,
-                sha256: a.sha256,
-                message_id: a.message_id.map(|m| global_id("TicketMessage", m)),
-                content_id: a.content_id,
-                inline: a.inline,
-                created_at: a.created_at,
-            })
-            .collect())
+        Box::pin(async move {
+            let mut tx = tenant(ctx).await?;
+            let rows =
+                ferrodesk_db::mail::attachments(&mut tx, TicketId::from_uuid(self.0.id)).await.gql()?;
+            tx.commit().await.gql()?;
+            Ok(rows
+                .into_iter()
+                .map(|a| Attachment {
+                    id: global_id("Attachment", a.id),
+                    url: format!("/attachments/{}", a.id),
+                    filename: a.filename,
+                    content_type: a.content_type,
+                    size_bytes: a.size_bytes,
+                    sha256: a.sha256,
+                    message_id: a.message_id.map(|m| global_id("TicketMessage", m)),
+                    content_id: a.content_id,
+                    inline: a.inline,
+                    created_at: a.created_at,
+                })
+                .collect())
+        })
+        .await
     }
 
     /// The audit trail: every change, who made it and when.
@@ -450,19 +464,22 @@ impl Ticket {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, AuditEvent>> {
-        let limit = page_size(first, 50).gql()?;
-        let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
-        let mut tx = tenant(ctx).await?;
-        let mut rows =
-            events::list_for_subject(&mut tx, "ticket", self.0.id, cursor, limit + 1).await.gql()?;
-        tx.commit().await.gql()?;
-        let has_next = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let mut connection = Connection::new(cursor.is_some(), has_next);
-        connection
-            .edges
-            .extend(rows.into_iter().map(|e| Edge::new(encode_cursor(&(e.created_at, e.id)), AuditEvent(e))));
-        Ok(connection)
+        Box::pin(async move {
+            let limit = page_size(first, 50).gql()?;
+            let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
+            let mut tx = tenant(ctx).await?;
+            let mut rows =
+                events::list_for_subject(&mut tx, "ticket", self.0.id, cursor, limit + 1).await.gql()?;
+            tx.commit().await.gql()?;
+            let has_next = rows.len() as i64 > limit;
+            rows.truncate(limit as usize);
+            let mut connection = Connection::new(cursor.is_some(), has_next);
+            connection.edges.extend(
+                rows.into_iter().map(|e| Edge::new(encode_cursor(&(e.created_at, e.id)), AuditEvent(e))),
+            );
+            Ok(connection)
+        })
+        .await
     }
 }
 
