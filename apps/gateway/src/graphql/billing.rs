@@ -185,8 +185,9 @@ const ALLOWED_WHILE_READ_ONLY: &[&str] = &[
 ///
 /// Over HTTP the handler asks this of the document it has parsed once (execution reuses it), so
 /// no extension runs: an extension, even one that only looks at parsing, sends every resolved
-/// field through async-graphql's extension chain, which was a tenth of the gateway's CPU on the
-/// agent queue. Sockets, where no handler sees the document first, use [`ReadOnlyGuard`].
+/// field through async-graphql's extension chain (boxed futures per field and extension, seen on
+/// every field of the agent queue's profile). Sockets, where no handler sees the document first,
+/// use [`ReadOnlyGuard`].
 pub(crate) async fn read_only_refusal(
     state: &AppState,
     principal: Option<Principal>,
