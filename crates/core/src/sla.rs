@@ -291,7 +291,7 @@ impl SlaSetup {
         let rows = repo::setup(tx, department).await?;
         let mut calendars: HashMap<Uuid, Arc<BusinessCalendar>> = HashMap::new();
         let mut targets = HashMap::new();
-        for policy in rows.policies {
+        for policy in &rows.policies {
             let Ok(priority) = Priority::from_level(policy.priority) else { continue };
             let calendar = match calendars.get(&policy.calendar.id) {
                 Some(c) => c.clone(),

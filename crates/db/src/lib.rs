@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod billing;
 mod bootstrap;
 pub mod catalog;
+mod config_cache;
 pub mod demo;
 mod error;
 pub mod events;

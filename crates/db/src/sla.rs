@@ -1,5 +1,7 @@
 //! Business calendars and SLA policies.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use ferrodesk_domain::{DepartmentId, Priority};
 use serde_json::Value;
@@ -174,8 +176,26 @@ pub struct PolicyWithCalendar {
     pub calendar: CalendarRow,
 }
 
-/// `department`: `None` for the organisation's default department (its oldest).
-pub async fn setup(tx: &mut TenantTx, department: Option<DepartmentId>) -> Result<SlaSetupRows, DbError> {
+/// `department`: `None` for the organisation's default department (its oldest). Members'
+/// transactions share what an earlier one read under the same configuration version.
+pub async fn setup(
+    tx: &mut TenantTx,
+    department: Option<DepartmentId>,
+) -> Result<Arc<SlaSetupRows>, DbError> {
+    let key = (tx.org_id(), department);
+    if let Some(seen) = tx.config()
+        && let Some(rows) = seen.cache.sla(key, seen.version)
+    {
+        return Ok(rows);
+    }
+    let rows = Arc::new(read_setup(tx, department).await?);
+    if let Some(seen) = tx.config() {
+        seen.cache.keep_sla(key, seen.version, rows.clone());
+    }
+    Ok(rows)
+}
+
+async fn read_setup(tx: &mut TenantTx, department: Option<DepartmentId>) -> Result<SlaSetupRows, DbError> {
     let org_id = tx.org_id();
     let rows = sqlx::query!(
         r#"with dept as (

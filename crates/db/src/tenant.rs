@@ -1,4 +1,5 @@
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 use std::time::Duration;
 
 use ferrodesk_domain::{OrgId, Role, UserId};
@@ -7,6 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 use crate::DbError;
+use crate::config_cache::{ConfigCache, ConfigSeen};
 
 /// Who is acting inside a tenant transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,6 +21,7 @@ pub struct Actor {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: PgPool,
+    config: Arc<ConfigCache>,
 }
 
 impl Db {
@@ -30,11 +33,11 @@ impl Db {
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options.application_name("ferrodesk"))
             .await?;
-        Ok(Self { pool })
+        Ok(Self::from_pool(pool))
     }
 
     pub fn from_pool(pool: PgPool) -> Self {
-        Self { pool }
+        Self { pool, config: Arc::default() }
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -67,14 +70,20 @@ impl Db {
     }
 
     /// Opens a tenant transaction for a member: sets the organisation and person, and looks up
-    /// their active role in one round trip. `DbError::NotAMember` when they are not (any more).
+    /// their active role and the organisation's configuration version in one round trip.
+    /// `DbError::NotAMember` when they are not (any more).
     pub async fn enter(&self, org_id: OrgId, user_id: UserId) -> Result<TenantTx, DbError> {
         let mut tx = self.pool.begin().await?;
-        let role = sqlx::query_scalar!("select fd_enter($1, $2)", org_id.as_uuid(), user_id.as_uuid())
-            .fetch_one(&mut *tx)
-            .await?;
-        let role = role.and_then(|r| r.parse::<Role>().ok()).ok_or(DbError::NotAMember)?;
-        Ok(TenantTx { tx, org_id, actor: Some(Actor { user_id, role }), db_role: role.as_str() })
+        let entered = sqlx::query!(
+            "select member_role, config_version from fd_enter($1, $2)",
+            org_id.as_uuid(),
+            user_id.as_uuid()
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let role = entered.member_role.and_then(|r| r.parse::<Role>().ok()).ok_or(DbError::NotAMember)?;
+        let config = entered.config_version.map(|version| ConfigSeen { version, cache: self.config.clone() });
+        Ok(TenantTx { tx, org_id, actor: Some(Actor { user_id, role }), db_role: role.as_str(), config })
     }
 
     /// Opens a tenant transaction for system work on one organisation (the worker, sign-up's
@@ -109,6 +118,8 @@ pub struct TenantTx {
     actor: Option<Actor>,
     /// The `app.role` the database applies (the actor's, or `system` for the worker).
     db_role: &'static str,
+    /// Set for members' transactions; system work reads configuration afresh.
+    config: Option<ConfigSeen>,
 }
 
 impl TenantTx {
@@ -122,11 +133,15 @@ impl TenantTx {
         )
         .fetch_one(&mut *tx)
         .await?;
-        Ok(Self { tx, org_id, actor: None, db_role: "system" })
+        Ok(Self { tx, org_id, actor: None, db_role: "system", config: None })
     }
 
     pub fn org_id(&self) -> OrgId {
         self.org_id
+    }
+
+    pub(crate) fn config(&self) -> Option<&ConfigSeen> {
+        self.config.as_ref()
     }
 
     /// Plans the following statements for their values. A member's transaction uses generic plans

@@ -17,12 +17,14 @@ use crate::mail::MailHarness;
 
 /// A content checksum of everything one organisation owns: every row of every table with an
 /// `org_id` (found in the catalog, so a new table is covered without changing this test), its own
-/// row, and the people who are its members.
+/// row, and the people who are its members. Not `config_versions`: that counter only ever grows
+/// (gateways key what they cache on it), so a reset moves it on.
 async fn checksum(conn: &mut PgConnection, org: Uuid) -> String {
     let tables: Vec<String> = sqlx::query_scalar(
         "select c.table_name::text from information_schema.columns c
          join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
          where c.table_schema = 'public' and c.column_name = 'org_id' and t.table_type = 'BASE TABLE'
+           and c.table_name <> 'config_versions'
          order by 1",
     )
     .fetch_all(&mut *conn)

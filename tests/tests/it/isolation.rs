@@ -218,7 +218,7 @@ async fn requesters_reach_only_their_own_conversations_even_in_sql() {
 
     let mut conn = app.db.app_conn().await;
     let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
-    let role: Option<String> = sqlx::query_scalar("select fd_enter($1, $2)")
+    let role: Option<String> = sqlx::query_scalar("select member_role from fd_enter($1, $2)")
         .bind(org)
         .bind(jane_id)
         .fetch_one(&mut *tx)

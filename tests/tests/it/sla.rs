@@ -253,6 +253,59 @@ async fn the_clock_follows_the_ticket_and_explains_itself() {
     assert!(read().await["data"]["ticket"]["sla"]["resolutionDueAt"].is_string());
 }
 
+/// The gateway keeps each department's SLA setup between requests; every change to a policy or
+/// calendar must reach the next ticket created.
+#[tokio::test]
+async fn a_new_ticket_follows_the_settings_in_force_when_it_is_created() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    let due_after_creation = |number: &'static str| {
+        let app = &app;
+        let token = owner.token.clone();
+        async move {
+            let body = app.gql(Some(&token), TICKET_SLA, json!({ "n": number })).await;
+            let ticket = &body["data"]["ticket"];
+            let created = at(&ticket["createdAt"]);
+            (at(&ticket["sla"]["responseDueAt"]) - created, at(&ticket["sla"]["resolutionDueAt"]) - created)
+        }
+    };
+    let p1 = json!({ "kind": "INCIDENT", "subject": "Payroll down", "priority": "P1" });
+    app.create_ticket(&owner, p1.clone()).await;
+    let (response, resolution) = due_after_creation("INC-0001").await;
+    assert!(
+        close_span(response, chrono::Duration::hours(1))
+            && close_span(resolution, chrono::Duration::hours(4))
+    );
+
+    let settings = app.gql(Some(&owner.token), SETTINGS, json!({})).await;
+    let always = calendar_named(&settings, "24×7").clone();
+    let body = app.gql(Some(&owner.token), "{ organization { departments { id } } }", json!({})).await;
+    let it = body["data"]["organization"]["departments"][0]["id"].clone();
+    let body = app
+        .gql(Some(&owner.token), SET_POLICY, json!({ "input": { "departmentId": it, "priority": "P1", "calendarId": always["id"], "firstResponseMinutes": 30, "resolutionMinutes": 120 } }))
+        .await;
+    assert!(body["data"]["setSlaPolicy"]["policy"].is_object(), "{body}");
+    app.create_ticket(&owner, p1.clone()).await;
+    let (response, resolution) = due_after_creation("INC-0002").await;
+    assert!(close_span(response, chrono::Duration::minutes(30)), "the new policy: {response}");
+    assert!(close_span(resolution, chrono::Duration::minutes(120)));
+
+    // Three holidays from today (UTC) on the 24×7 calendar: nothing falls due for a day at least.
+    let today = chrono::Utc::now().date_naive();
+    let holidays: Vec<String> = (0..3).map(|d| (today + chrono::Duration::days(d)).to_string()).collect();
+    let mut replaced = always.clone();
+    replaced["holidays"] = json!(holidays);
+    let body = app.gql(Some(&owner.token), SAVE, json!({ "input": replaced })).await;
+    assert!(body["data"]["saveBusinessCalendar"]["calendar"].is_object(), "{body}");
+    app.create_ticket(&owner, p1).await;
+    let (response, _) = due_after_creation("INC-0003").await;
+    assert!(response > chrono::Duration::hours(24), "the calendar's new holidays: {response}");
+}
+
+fn close_span(a: chrono::Duration, b: chrono::Duration) -> bool {
+    (a - b).num_seconds().abs() <= 2
+}
+
 #[tokio::test]
 async fn a_policy_change_recomputes_open_tickets_through_the_worker() {
     let app = TestApp::spawn().await;
