@@ -17,8 +17,8 @@ use crate::mail::MailHarness;
 
 /// A content checksum of everything one organisation owns: every row of every table with an
 /// `org_id` (found in the catalog, so a new table is covered without changing this test), its own
-/// row, and the people who are its members. Not `config_versions`: that counter only ever grows
-/// (gateways key what they cache on it), so a reset moves it on.
+/// row, and the people who are its members. Not `config_versions`: gateways key what they cache
+/// on it, so every change, a reset included, gives it a value it never had before.
 async fn checksum(conn: &mut PgConnection, org: Uuid) -> String {
     let tables: Vec<String> = sqlx::query_scalar(
         "select c.table_name::text from information_schema.columns c
