@@ -366,6 +366,11 @@ fn machine_cpu() -> Option<Duration> {
     Some(Duration::from_millis(busy * 1000 / TICKS_PER_SECOND))
 }
 
+/// The machine's busy CPU time since `before` (a [`machine_cpu`] reading).
+fn machine_cpu_since(before: Option<Duration>) -> Option<Duration> {
+    machine_cpu().zip(before).map(|(after, before)| after.saturating_sub(before))
+}
+
 /// Machine CPU per operation: steadier than throughput on a machine whose disk and neighbours
 /// vary from minute to minute, and what throughput is once the cores are saturated.
 fn cpu_per_op(cpu: Option<Duration>, ops: usize) -> String {
@@ -528,7 +533,7 @@ async fn drive(clients: usize, duration: Duration, attempt: MakeAttempt) -> anyh
         stats.errors += errors;
     }
     stats.elapsed = started.elapsed();
-    stats.cpu = machine_cpu().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
+    stats.cpu = machine_cpu_since(cpu_before);
     stats.latencies.sort_unstable();
     if stats.latencies.is_empty() {
         bail!("every request failed ({} errors)", stats.errors);
@@ -609,7 +614,7 @@ insert into tickets (org_id, id, kind, number, subject, description, status, pri
         .output()
         .await
         .context("running pgbench (Debian package postgresql-contrib / postgresql)")?;
-    let cpu = machine_cpu().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
+    let cpu = machine_cpu_since(cpu_before);
     let text = String::from_utf8_lossy(&output.stdout);
     let number = |prefix: &str| {
         text.lines()
