@@ -356,7 +356,7 @@ struct Stats {
 
 /// The machine's busy CPU time so far (user, nice, system, irq and softirq; not idle, I/O wait or
 /// time stolen by a hypervisor), from `/proc/stat` on Linux.
-fn machine_cpu() -> Option<Duration> {
+pub(crate) fn machine_cpu() -> Option<Duration> {
     // Linux reports in USER_HZ, which its ABI fixes at 100 per second.
     const TICKS_PER_SECOND: u64 = 100;
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
@@ -367,7 +367,7 @@ fn machine_cpu() -> Option<Duration> {
 }
 
 /// The machine's busy CPU time since `before` (a [`machine_cpu`] reading).
-fn machine_cpu_since(before: Option<Duration>) -> Option<Duration> {
+pub(crate) fn machine_cpu_since(before: Option<Duration>) -> Option<Duration> {
     machine_cpu().zip(before).map(|(after, before)| after.saturating_sub(before))
 }
 

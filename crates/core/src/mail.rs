@@ -359,8 +359,16 @@ impl MailService {
     /// their membership is deactivated.
     async fn person(&self, tx: &mut TenantTx, email: &Email, name: &str) -> Result<Option<Actor>, AppError> {
         let user_id = accounts::ensure_person(tx, email, name).await?;
-        accounts::insert_membership(tx, user_id, Role::Requester, "active").await?;
-        let member = accounts::member(tx, user_id).await?.ok_or(AppError::NotFound("member"))?;
+        // Looked up first: most mail comes from members, and an insert that meets the existing
+        // membership costs a speculative heap tuple only to find that out.
+        let member = match accounts::member(tx, user_id).await? {
+            Some(member) => member,
+            None if accounts::insert_membership(tx, user_id, Role::Requester, "active").await? => {
+                return Ok(Some(Actor { user_id, role: Role::Requester }));
+            }
+            // A concurrent message from the same new sender added the membership first.
+            None => accounts::member(tx, user_id).await?.ok_or(AppError::NotFound("member"))?,
+        };
         if member.status != "active" {
             return Ok(None);
         }
