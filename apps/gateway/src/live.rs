@@ -1,14 +1,14 @@
 //! Live updates: the GraphQL subscription `ticketChanged`, served over graphql-ws at
 //! `GET /graphql/ws`.
 //!
-//! Each gateway keeps one Redis pub/sub connection, subscribed to every organisation's channel
-//! (`ferrodesk_core::live`), and hands each change to the connections of that organisation through
-//! an in-process broadcast channel per organisation. A connection is authenticated once, at the
+//! Each gateway keeps one Redis pub/sub connection, subscribed to the channel
+//! (`ferrodesk_core::live`) of each organisation that has a connection open on it, and hands each
+//! change to that organisation's connections through an in-process broadcast channel. A connection is authenticated once, at the
 //! upgrade, with the same credential as `POST /graphql` (the session cookie or a bearer token), and
 //! re-checked at most every [`RECHECK`] while events flow, so a session that ends or a member who
 //! is removed stops hearing changes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
@@ -22,14 +22,14 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ferrodesk_core::auth::Credential;
-use ferrodesk_core::live::{LivePublisher, TicketChange, channel_pattern, org_of_channel};
+use ferrodesk_core::live::{LivePublisher, TicketChange, channel, org_of_channel};
 use ferrodesk_core::{AppError, Principal, accounts, role_of};
 use ferrodesk_domain::{OrgId, Role};
 use futures::StreamExt;
 use futures::stream::BoxStream;
-use redis::aio::{ConnectionManager, PubSub};
+use redis::aio::{ConnectionManager, PubSub, PubSubSink};
 use secrecy::{ExposeSecret, SecretString};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::graphql::{RequestCtx, global_id, gql_error};
 use crate::http::{bearer_or_cookie, client_ip, transport_error};
@@ -48,8 +48,8 @@ pub struct Live {
 }
 
 impl Live {
-    /// Subscribes to every organisation's channel before returning, so no change committed after
-    /// the gateway is up is missed.
+    /// Connects to Redis before returning; each subscription then waits for its organisation's
+    /// channel to be confirmed, so no change committed after it starts is missed.
     pub async fn connect(
         redis: ConnectionManager,
         url: &SecretString,
@@ -72,28 +72,55 @@ impl Live {
 struct HubInner {
     key_prefix: String,
     orgs: Mutex<HashMap<OrgId, broadcast::Sender<TicketChange>>>,
+    /// To the task that owns the Redis connection and its subscriptions.
+    commands: mpsc::UnboundedSender<Command>,
 }
 
 /// Hands each organisation's changes to that organisation's connections on this gateway.
+///
+/// The gateway subscribes in Redis only to the organisations someone on it is watching, so a
+/// replica does not receive (and Redis does not send it) every change of every tenant.
 #[derive(Clone)]
 struct Hub(Arc<HubInner>);
 
-async fn subscribe_all(client: &redis::Client, key_prefix: &str) -> redis::RedisResult<PubSub> {
-    let mut pubsub = client.get_async_pubsub().await?;
-    pubsub.psubscribe(channel_pattern(key_prefix)).await?;
-    Ok(pubsub)
+enum Command {
+    /// Subscribe to the organisation's channel (if not yet), then answer.
+    Watch(OrgId, oneshot::Sender<()>),
+    /// Its last viewer is gone: forget the organisation and unsubscribe, unless someone started
+    /// watching again meanwhile.
+    Forget(OrgId),
 }
+
+/// How long a new subscription waits for Redis to confirm before it starts anyway (the task
+/// subscribes again to every watched organisation when the connection comes back).
+const WATCH_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Hub {
     async fn connect(client: redis::Client, key_prefix: &str) -> anyhow::Result<Self> {
-        let pubsub = subscribe_all(&client, key_prefix)
-            .await
-            .context("subscribing to live ticket changes in Redis")?;
-        let hub = Self(Arc::new(HubInner { key_prefix: key_prefix.to_owned(), orgs: Mutex::default() }));
-        tokio::spawn(listen(Arc::downgrade(&hub.0), client, pubsub));
+        let pubsub =
+            client.get_async_pubsub().await.context("connecting to Redis for live ticket changes")?;
+        let (commands, receiver) = mpsc::unbounded_channel();
+        let hub =
+            Self(Arc::new(HubInner { key_prefix: key_prefix.to_owned(), orgs: Mutex::default(), commands }));
+        tokio::spawn(listen(Arc::downgrade(&hub.0), client, pubsub, receiver));
         Ok(hub)
     }
 
+    /// Makes sure Redis sends this gateway the organisation's changes, and waits for Redis to
+    /// confirm it. The organisation stays watched for as long as the returned receiver (or any
+    /// other) lives.
+    async fn watch(&self, org: OrgId) -> broadcast::Receiver<TicketChange> {
+        let receiver = self.subscribe(org);
+        let (done, confirmed) = oneshot::channel();
+        if self.0.commands.send(Command::Watch(org, done)).is_ok()
+            && tokio::time::timeout(WATCH_TIMEOUT, confirmed).await.is_err()
+        {
+            tracing::warn!(org_id = %org, "Redis has not confirmed a live subscription yet");
+        }
+        receiver
+    }
+
+    /// A receiver of the organisation's changes on this gateway (see [`Hub::watch`]).
     fn subscribe(&self, org: OrgId) -> broadcast::Receiver<TicketChange> {
         let mut orgs = self.0.orgs.lock().unwrap_or_else(PoisonError::into_inner);
         orgs.entry(org).or_insert_with(|| broadcast::channel(BACKLOG).0).subscribe()
@@ -108,37 +135,115 @@ impl Hub {
                 return;
             }
         };
-        let mut orgs = self.0.orgs.lock().unwrap_or_else(PoisonError::into_inner);
-        // Sending fails only when nobody listens any more: forget the organisation until someone does.
-        if orgs.get(&org).is_some_and(|sender| sender.send(change).is_err()) {
-            orgs.remove(&org);
+        let orgs = self.0.orgs.lock().unwrap_or_else(PoisonError::into_inner);
+        // Sending fails only when nobody listens any more.
+        if orgs.get(&org).is_none_or(|sender| sender.send(change).is_err()) {
+            let _ = self.0.commands.send(Command::Forget(org));
         }
     }
 }
 
-/// Reads the pub/sub connection for as long as the hub exists, reconnecting with backoff.
-/// Changes published while the connection is down are lost (see `ferrodesk_core::live`).
-async fn listen(hub: Weak<HubInner>, client: redis::Client, mut pubsub: PubSub) {
+/// Owns the pub/sub connection for as long as the hub exists: reads changes, subscribes and
+/// unsubscribes in the order asked (a watch after a forget of the same organisation must win),
+/// and reconnects with backoff, subscribing again to every watched organisation. Changes
+/// published while the connection is down are lost (see `ferrodesk_core::live`).
+async fn listen(
+    hub: Weak<HubInner>,
+    client: redis::Client,
+    pubsub: PubSub,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+) {
+    let mut pubsub = Some(pubsub);
+    let mut delay = Duration::from_millis(250);
     loop {
-        let mut messages = pubsub.into_on_message();
-        while let Some(message) = messages.next().await {
-            let Some(inner) = hub.upgrade() else { return };
-            Hub(inner).deliver(&message);
-        }
-        tracing::warn!("the Redis connection for live updates closed; reconnecting");
-        let mut delay = Duration::from_millis(250);
-        pubsub = loop {
-            let Some(prefix) = hub.upgrade().map(|inner| inner.key_prefix.clone()) else { return };
-            match subscribe_all(&client, &prefix).await {
-                Ok(p) => break p,
-                Err(e) => {
-                    tracing::warn!(error = %e, retry_in_ms = delay.as_millis(), "reconnecting live updates to Redis");
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(MAX_RECONNECT_DELAY);
-                }
+        let Some(inner) = hub.upgrade() else { return };
+        let prefix = inner.key_prefix.clone();
+        let watched: Vec<String> = {
+            let orgs = inner.orgs.lock().unwrap_or_else(PoisonError::into_inner);
+            orgs.keys().map(|org| channel(&prefix, *org)).collect()
+        };
+        drop(inner);
+        let connected = match pubsub.take() {
+            Some(p) => Ok(p),
+            None => client.get_async_pubsub().await,
+        };
+        let (mut sink, mut stream) = match connected {
+            Ok(p) => p.split(),
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in_ms = delay.as_millis(), "reconnecting live updates to Redis");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(MAX_RECONNECT_DELAY);
+                continue;
             }
         };
+        let mut subscribed: HashSet<String> = HashSet::new();
+        if !watched.is_empty() {
+            if let Err(e) = sink.subscribe(&watched).await {
+                tracing::warn!(error = %e, retry_in_ms = delay.as_millis(), "subscribing again to live updates");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(MAX_RECONNECT_DELAY);
+                continue;
+            }
+            subscribed.extend(watched);
+        }
+        delay = Duration::from_millis(250);
+        loop {
+            tokio::select! {
+                message = stream.next() => {
+                    let Some(message) = message else { break };
+                    let Some(inner) = hub.upgrade() else { return };
+                    Hub(inner).deliver(&message);
+                }
+                command = commands.recv() => {
+                    let Some(command) = command else { return };
+                    let Some(inner) = hub.upgrade() else { return };
+                    if let Err(e) = obey(&inner, &mut sink, &mut subscribed, command).await {
+                        tracing::warn!(error = %e, "changing live update subscriptions in Redis");
+                        break;
+                    }
+                }
+            }
+        }
+        tracing::warn!("the Redis connection for live updates closed; reconnecting");
     }
+}
+
+async fn obey(
+    hub: &HubInner,
+    sink: &mut PubSubSink,
+    subscribed: &mut HashSet<String>,
+    command: Command,
+) -> redis::RedisResult<()> {
+    match command {
+        Command::Watch(org, done) => {
+            let name = channel(&hub.key_prefix, org);
+            if !subscribed.contains(&name) {
+                sink.subscribe(&name).await?;
+                subscribed.insert(name);
+            }
+            let _ = done.send(());
+        }
+        Command::Forget(org) => {
+            let unused = {
+                let mut orgs = hub.orgs.lock().unwrap_or_else(PoisonError::into_inner);
+                let unused = orgs.get(&org).is_none_or(|sender| sender.receiver_count() == 0);
+                if unused {
+                    orgs.remove(&org);
+                }
+                unused
+            };
+            let name = channel(&hub.key_prefix, org);
+            if unused && subscribed.remove(&name) {
+                sink.unsubscribe(&name).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Keeps the connection's organisation watched for as long as the connection is open.
+struct Watching {
+    _receiver: broadcast::Receiver<TicketChange>,
 }
 
 /// Who a WebSocket connection acts for.
@@ -303,7 +408,11 @@ pub async fn graphql_ws(
         client_ip: client_ip(&state, &headers, peer),
         set_cookie: Arc::default(),
     };
+    // Watched from before the upgrade completes: a subscription then starts without waiting for
+    // Redis, and hears every change committed after it (which `ticketChanged` promises).
+    let watching = Watching { _receiver: state.live.hub.watch(viewer.principal.org_id).await };
     let mut data = Data::default();
+    data.insert(watching);
     data.insert(state.clone());
     data.insert(request);
     data.insert(viewer);

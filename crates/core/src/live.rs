@@ -72,11 +72,6 @@ pub fn channel(key_prefix: &str, org: OrgId) -> String {
     format!("{key_prefix}live:{org}")
 }
 
-/// The pattern that matches every organisation's channel.
-pub fn channel_pattern(key_prefix: &str) -> String {
-    format!("{key_prefix}live:*")
-}
-
 /// The organisation a channel belongs to, if it is one of ours.
 pub fn org_of_channel(key_prefix: &str, channel: &str) -> Option<OrgId> {
     let id = channel.strip_prefix(key_prefix)?.strip_prefix("live:")?;
@@ -165,7 +160,6 @@ mod tests {
         assert_eq!(org_of_channel("fd:", &name), Some(org));
         assert_eq!(org_of_channel("other:", &name), None);
         assert_eq!(org_of_channel("fd:", "fd:live:not-a-uuid"), None);
-        assert_eq!(channel_pattern("fd:"), "fd:live:*");
     }
 
     #[test]

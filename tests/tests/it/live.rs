@@ -104,6 +104,18 @@ impl Listener {
     }
 }
 
+/// This test app's live channels that Redis has subscribers for.
+async fn live_channels(app: &TestApp) -> Vec<String> {
+    let client = redis::Client::open(ferrodesk_testkit::redis_url()).unwrap();
+    let mut redis = client.get_multiplexed_async_connection().await.unwrap();
+    redis::cmd("PUBSUB")
+        .arg("CHANNELS")
+        .arg(format!("{}live:*", app.redis_prefix))
+        .query_async(&mut redis)
+        .await
+        .unwrap()
+}
+
 fn id(ticket: &Value) -> String {
     ticket["id"].as_str().unwrap().to_owned()
 }
@@ -182,6 +194,34 @@ async fn changes_reach_subscribers_of_another_gateway_replica_through_redis() {
     let ticket =
         app.create_ticket(&owner, json!({ "kind": "SERVICE_REQUEST", "subject": "New laptop" })).await;
     assert_eq!(live.next_change().await, (id(&ticket), "REQ-0001".into(), "CREATED".into()));
+}
+
+#[tokio::test]
+async fn an_organisation_is_heard_again_after_its_last_screen_closed() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    let mut first = Listener::subscribe(app.addr, &owner).await;
+    let one = app.create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "One" })).await;
+    assert_eq!(first.next_change().await.0, id(&one));
+    drop(first);
+    // With nobody watching, the next change makes the gateway unsubscribe the organisation (once
+    // it has noticed the socket close).
+    let mut unsubscribed = false;
+    for _ in 0..50 {
+        app.create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "Unheard" })).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if live_channels(&app).await.is_empty() {
+            unsubscribed = true;
+            break;
+        }
+    }
+    assert!(unsubscribed, "the gateway still listens to an organisation nobody watches");
+
+    let mut second = Listener::subscribe(app.addr, &owner).await;
+    assert_eq!(live_channels(&app).await.len(), 1);
+    let three = app.create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "Three" })).await;
+    let (ticket, _, kind) = second.next_change().await;
+    assert_eq!((ticket, kind), (id(&three), "CREATED".to_owned()));
 }
 
 #[tokio::test]
