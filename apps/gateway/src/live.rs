@@ -8,7 +8,7 @@
 //! re-checked at most every [`RECHECK`] while events flow, so a session that ends or a member who
 //! is removed stops hearing changes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
@@ -27,7 +27,7 @@ use ferrodesk_core::{AppError, Principal, accounts, role_of};
 use ferrodesk_domain::{OrgId, Role};
 use futures::StreamExt;
 use futures::stream::BoxStream;
-use redis::aio::{ConnectionManager, PubSub, PubSubSink};
+use redis::aio::{ConnectionManager, PubSub, PubSubSink, PubSubStream};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
@@ -153,22 +153,13 @@ async fn listen(
     pubsub: PubSub,
     mut commands: mpsc::UnboundedReceiver<Command>,
 ) {
+    const FIRST_RETRY: Duration = Duration::from_millis(250);
     let mut pubsub = Some(pubsub);
-    let mut delay = Duration::from_millis(250);
+    let mut delay = FIRST_RETRY;
     loop {
-        let Some(inner) = hub.upgrade() else { return };
-        let prefix = inner.key_prefix.clone();
-        let watched: Vec<String> = {
-            let orgs = inner.orgs.lock().unwrap_or_else(PoisonError::into_inner);
-            orgs.keys().map(|org| channel(&prefix, *org)).collect()
-        };
-        drop(inner);
-        let connected = match pubsub.take() {
-            Some(p) => Ok(p),
-            None => client.get_async_pubsub().await,
-        };
-        let (mut sink, mut stream) = match connected {
-            Ok(p) => p.split(),
+        let (mut sink, mut stream) = match resume(&hub, &client, pubsub.take()).await {
+            Ok(Some(connection)) => connection,
+            Ok(None) => return,
             Err(e) => {
                 tracing::warn!(error = %e, retry_in_ms = delay.as_millis(), "reconnecting live updates to Redis");
                 tokio::time::sleep(delay).await;
@@ -176,17 +167,7 @@ async fn listen(
                 continue;
             }
         };
-        let mut subscribed: HashSet<String> = HashSet::new();
-        if !watched.is_empty() {
-            if let Err(e) = sink.subscribe(&watched).await {
-                tracing::warn!(error = %e, retry_in_ms = delay.as_millis(), "subscribing again to live updates");
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(MAX_RECONNECT_DELAY);
-                continue;
-            }
-            subscribed.extend(watched);
-        }
-        delay = Duration::from_millis(250);
+        delay = FIRST_RETRY;
         loop {
             tokio::select! {
                 message = stream.next() => {
@@ -197,7 +178,7 @@ async fn listen(
                 command = commands.recv() => {
                     let Some(command) = command else { return };
                     let Some(inner) = hub.upgrade() else { return };
-                    if let Err(e) = obey(&inner, &mut sink, &mut subscribed, command).await {
+                    if let Err(e) = obey(&inner, &mut sink, command).await {
                         tracing::warn!(error = %e, "changing live update subscriptions in Redis");
                         break;
                     }
@@ -208,33 +189,47 @@ async fn listen(
     }
 }
 
-async fn obey(
-    hub: &HubInner,
-    sink: &mut PubSubSink,
-    subscribed: &mut HashSet<String>,
-    command: Command,
-) -> redis::RedisResult<()> {
+/// The connection (the given one, or a new one), subscribed to every organisation watched on
+/// this gateway; `None` once the hub is gone.
+async fn resume(
+    hub: &Weak<HubInner>,
+    client: &redis::Client,
+    pubsub: Option<PubSub>,
+) -> redis::RedisResult<Option<(PubSubSink, PubSubStream)>> {
+    let Some(inner) = hub.upgrade() else { return Ok(None) };
+    let watched: Vec<String> = {
+        let orgs = inner.orgs.lock().unwrap_or_else(PoisonError::into_inner);
+        orgs.keys().map(|org| channel(&inner.key_prefix, *org)).collect()
+    };
+    drop(inner);
+    let pubsub = match pubsub {
+        Some(p) => p,
+        None => client.get_async_pubsub().await?,
+    };
+    let (mut sink, stream) = pubsub.split();
+    if !watched.is_empty() {
+        sink.subscribe(&watched).await?;
+    }
+    Ok(Some((sink, stream)))
+}
+
+async fn obey(hub: &HubInner, sink: &mut PubSubSink, command: Command) -> redis::RedisResult<()> {
     match command {
+        // Subscribing again to a channel is harmless in Redis, and sockets open rarely.
         Command::Watch(org, done) => {
-            let name = channel(&hub.key_prefix, org);
-            if !subscribed.contains(&name) {
-                sink.subscribe(&name).await?;
-                subscribed.insert(name);
-            }
+            sink.subscribe(channel(&hub.key_prefix, org)).await?;
             let _ = done.send(());
         }
         Command::Forget(org) => {
-            let unused = {
+            // Only the forget that removes the organisation unsubscribes; later ones (changes
+            // that were already on their way) find it gone.
+            let removed = {
                 let mut orgs = hub.orgs.lock().unwrap_or_else(PoisonError::into_inner);
-                let unused = orgs.get(&org).is_none_or(|sender| sender.receiver_count() == 0);
-                if unused {
-                    orgs.remove(&org);
-                }
-                unused
+                let unused = orgs.get(&org).is_some_and(|sender| sender.receiver_count() == 0);
+                unused && orgs.remove(&org).is_some()
             };
-            let name = channel(&hub.key_prefix, org);
-            if unused && subscribed.remove(&name) {
-                sink.unsubscribe(&name).await?;
+            if removed {
+                sink.unsubscribe(channel(&hub.key_prefix, org)).await?;
             }
         }
     }
