@@ -2,7 +2,7 @@
 //! quarantine of messages that could not be processed, the outbound mail log (the demo's outbox),
 //! and dead jobs. Owners and admins only.
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use ferrodesk_core::mail::{self, UpdateMailSettings};
@@ -10,7 +10,7 @@ use ferrodesk_core::require_admin;
 use ferrodesk_db::mail::{self as repo, AliasRow, InboundSummary, OutboundRow};
 use uuid::Uuid;
 
-use super::{OrGql, app, decode_cursor, encode_cursor, global_id, page_size, parse_global_id, tenant};
+use super::{OrGql, app, decode_cursor, global_id, keyset_page, page_size, parse_global_id, tenant};
 
 /// What a reply to a closed ticket does.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -224,16 +224,9 @@ impl MailQuery {
         let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
         let mut tx = tenant(ctx).await?;
         require_admin(&tx).gql()?;
-        let mut rows = repo::inbound_by_status(&mut tx, status.as_db(), cursor, limit + 1).await.gql()?;
+        let rows = repo::inbound_by_status(&mut tx, status.as_db(), cursor, limit + 1).await.gql()?;
         tx.commit().await.gql()?;
-        let has_next = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let mut connection = Connection::new(cursor.is_some(), has_next);
-        connection.edges.extend(
-            rows.into_iter()
-                .map(|m| Edge::new(encode_cursor(&(m.received_at, m.id)), InboundMessage::from(m))),
-        );
-        Ok(connection)
+        Ok(keyset_page(rows, limit, cursor.is_some(), |m| ((m.received_at, m.id), InboundMessage::from(m))))
     }
 
     /// Mail sent (or being sent) for this organisation, newest first. In the demo this is the
@@ -248,16 +241,9 @@ impl MailQuery {
         let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
         let mut tx = tenant(ctx).await?;
         require_admin(&tx).gql()?;
-        let mut rows = repo::outbound_list(&mut tx, cursor, limit + 1).await.gql()?;
+        let rows = repo::outbound_list(&mut tx, cursor, limit + 1).await.gql()?;
         tx.commit().await.gql()?;
-        let has_next = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let mut connection = Connection::new(cursor.is_some(), has_next);
-        connection.edges.extend(
-            rows.into_iter()
-                .map(|m| Edge::new(encode_cursor(&(m.created_at, m.id)), OutboundMessage::from(m))),
-        );
-        Ok(connection)
+        Ok(keyset_page(rows, limit, cursor.is_some(), |m| ((m.created_at, m.id), OutboundMessage::from(m))))
     }
 
     /// Jobs that failed on every attempt (a mail that could not be processed or sent), newest

@@ -14,7 +14,8 @@ mod types;
 
 use std::sync::{Arc, Mutex};
 
-use async_graphql::{ErrorExtensions, MergedObject, Schema, ServerError, Value};
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{ErrorExtensions, MergedObject, OutputType, Schema, ServerError, Value};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ferrodesk_core::{AppError, Principal};
@@ -206,6 +207,24 @@ pub(crate) fn decode_cursor<T: DeserializeOwned>(cursor: Option<&str>) -> Result
                 .ok_or_else(|| AppError::bad_input("after", "this cursor is not one the API returned"))
         })
         .transpose()
+}
+
+/// A keyset connection's page from the rows read after the cursor, `limit + 1` of them: the
+/// extra row only tells that a next page exists. `edge` gives each row's cursor key and node.
+pub(crate) fn keyset_page<R, K: Serialize, N: OutputType>(
+    mut rows: Vec<R>,
+    limit: i64,
+    after_cursor: bool,
+    edge: impl Fn(R) -> (K, N),
+) -> Connection<String, N> {
+    let has_next = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let mut connection = Connection::new(after_cursor, has_next);
+    connection.edges.extend(rows.into_iter().map(|row| {
+        let (key, node) = edge(row);
+        Edge::new(encode_cursor(&key), node)
+    }));
+    connection
 }
 
 /// Validates `first`: 1 to MAX_PAGE, default `default`.

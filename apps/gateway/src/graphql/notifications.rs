@@ -1,12 +1,12 @@
 //! The viewer's in-app notifications (SLA escalations today; mentions and approvals later).
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use ferrodesk_db::notifications::{self as repo, NotificationRow};
 use uuid::Uuid;
 
-use super::{OrGql, decode_cursor, encode_cursor, global_id, page_size, parse_global_id, tenant};
+use super::{OrGql, decode_cursor, global_id, keyset_page, page_size, parse_global_id, tenant};
 
 #[derive(SimpleObject)]
 pub struct Notification {
@@ -51,15 +51,9 @@ impl NotificationsQuery {
         let limit = page_size(first, 20).gql()?;
         let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
         let mut tx = tenant(ctx).await?;
-        let mut rows = repo::for_actor(&mut tx, unread_only, cursor, limit + 1).await.gql()?;
+        let rows = repo::for_actor(&mut tx, unread_only, cursor, limit + 1).await.gql()?;
         tx.commit().await.gql()?;
-        let has_next = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let mut connection = Connection::new(cursor.is_some(), has_next);
-        connection.edges.extend(
-            rows.into_iter().map(|n| Edge::new(encode_cursor(&(n.created_at, n.id)), Notification::from(n))),
-        );
-        Ok(connection)
+        Ok(keyset_page(rows, limit, cursor.is_some(), |n| ((n.created_at, n.id), Notification::from(n))))
     }
 
     async fn unread_notification_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {

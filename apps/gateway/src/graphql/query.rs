@@ -1,4 +1,4 @@
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use ferrodesk_core::AppError;
@@ -13,7 +13,7 @@ use super::types::{
     Category, MemberRole, Node, Organization, Priority, Ticket, TicketKind, TicketStatus, User,
 };
 use super::{
-    OrGql, decode_cursor, decode_global_id, encode_cursor, global_id, page_size, parse_global_id, request,
+    OrGql, decode_cursor, decode_global_id, global_id, keyset_page, page_size, parse_global_id, request,
     tenant,
 };
 
@@ -178,15 +178,9 @@ impl CoreQuery {
         }
         let filter = to_db_filter(filter.unwrap_or_default()).gql()?;
         let mut tx = tenant(ctx).await?;
-        let mut rows = repo::list(&mut tx, &filter, order, cursor.as_ref(), limit + 1).await.gql()?;
+        let rows = repo::list(&mut tx, &filter, order, cursor.as_ref(), limit + 1).await.gql()?;
         tx.commit().await.gql()?;
-        let has_next = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let mut connection = Connection::new(cursor.is_some(), has_next);
-        connection.edges.extend(
-            rows.into_iter().map(|row| Edge::new(encode_cursor(&TicketCursor::of(&row, order)), Ticket(row))),
-        );
-        Ok(connection)
+        Ok(keyset_page(rows, limit, cursor.is_some(), |row| (TicketCursor::of(&row, order), Ticket(row))))
     }
 
     /// One ticket by its number, e.g. "INC-1042". Null when there is none visible to the caller.
@@ -233,15 +227,9 @@ impl CoreQuery {
         let cursor: Option<(String, Uuid)> = decode_cursor(after.as_deref()).gql()?;
         let roles: Vec<Role> = roles.unwrap_or_default().into_iter().map(Into::into).collect();
         let mut tx = tenant(ctx).await?;
-        let mut rows = accounts::members(&mut tx, &roles, cursor.clone(), limit + 1).await.gql()?;
+        let rows = accounts::members(&mut tx, &roles, cursor.clone(), limit + 1).await.gql()?;
         tx.commit().await.gql()?;
-        let has_next = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let mut connection = Connection::new(cursor.is_some(), has_next);
-        connection.edges.extend(
-            rows.into_iter().map(|m| Edge::new(encode_cursor(&(m.name.clone(), m.user_id)), User::from(m))),
-        );
-        Ok(connection)
+        Ok(keyset_page(rows, limit, cursor.is_some(), |m| ((m.name.clone(), m.user_id), User::from(m))))
     }
 
     /// The caller's personal API tokens (never their secrets).

@@ -1,6 +1,6 @@
 //! Output types and enums.
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, Enum, ID, Interface, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use ferrodesk_db::accounts::{MemberRow, OrganizationRow};
@@ -11,7 +11,7 @@ use ferrodesk_db::{catalog, events, tickets};
 use ferrodesk_domain::TicketId;
 use uuid::Uuid;
 
-use super::{OrGql, decode_cursor, encode_cursor, global_id, page_size, tenant};
+use super::{OrGql, decode_cursor, global_id, keyset_page, page_size, tenant};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "ferrodesk_domain::TicketKind")]
@@ -416,16 +416,10 @@ impl Ticket {
             let limit = page_size(first, 50).gql()?;
             let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
             let mut tx = tenant(ctx).await?;
-            let mut rows =
+            let rows =
                 tickets::messages(&mut tx, TicketId::from_uuid(self.0.id), cursor, limit + 1).await.gql()?;
             tx.commit().await.gql()?;
-            let has_next = rows.len() as i64 > limit;
-            rows.truncate(limit as usize);
-            let mut connection = Connection::new(cursor.is_some(), has_next);
-            connection.edges.extend(
-                rows.into_iter().map(|m| Edge::new(encode_cursor(&(m.created_at, m.id)), TicketMessage(m))),
-            );
-            Ok(connection)
+            Ok(keyset_page(rows, limit, cursor.is_some(), |m| ((m.created_at, m.id), TicketMessage(m))))
         })
         .await
     }
@@ -469,16 +463,10 @@ impl Ticket {
             let limit = page_size(first, 50).gql()?;
             let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
             let mut tx = tenant(ctx).await?;
-            let mut rows =
+            let rows =
                 events::list_for_subject(&mut tx, "ticket", self.0.id, cursor, limit + 1).await.gql()?;
             tx.commit().await.gql()?;
-            let has_next = rows.len() as i64 > limit;
-            rows.truncate(limit as usize);
-            let mut connection = Connection::new(cursor.is_some(), has_next);
-            connection.edges.extend(
-                rows.into_iter().map(|e| Edge::new(encode_cursor(&(e.created_at, e.id)), AuditEvent(e))),
-            );
-            Ok(connection)
+            Ok(keyset_page(rows, limit, cursor.is_some(), |e| ((e.created_at, e.id), AuditEvent(e))))
         })
         .await
     }
