@@ -64,6 +64,7 @@ pub async fn run(args: DemoBenchArgs) -> anyhow::Result<()> {
             graphiql: false,
             trust_proxy: true,
             web_dir: None,
+            page_cache_mb: 64,
         },
         mail: ferrodesk_config::MailConfig::default(),
         demo: DemoConfig { enabled: true, ..DemoConfig::default() },

@@ -24,6 +24,7 @@ use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::TraceLayer;
 
 use crate::graphql::RequestCtx;
+use crate::page_cache::Lookup;
 use crate::state::AppState;
 
 /// Largest GraphQL request body accepted.
@@ -263,6 +264,17 @@ async fn graphql(
         }
     };
     let principal = caller.principal;
+    // A kept ticket page answers without executing anything (see page_cache for why it is
+    // still the answer).
+    let page = match (&state.pages, principal) {
+        (Some(pages), Some(principal)) => pages.lookup(&state.db, principal, &mut request).await,
+        _ => Lookup::Pass,
+    };
+    let page = match page {
+        Lookup::Hit(body) => return json_body(body),
+        Lookup::Pass => None,
+        Lookup::Miss { key, version, fill } => Some((key, version, fill)),
+    };
     // Parsed once: the checks below read the document and execution reuses it. A document that
     // does not parse goes on to execution, which reports why.
     let operation_name = request.operation_name.clone();
@@ -286,10 +298,25 @@ async fn graphql(
         },
         client_ip: client_ip(&state, &headers, peer),
         set_cookie: Arc::new(Mutex::new(None)),
+        page_fill: page.as_ref().map(|(_, _, fill)| fill.clone()),
     };
     let set_cookie = ctx.set_cookie.clone();
     let response = state.schema.execute(request.data(state.clone()).data(ctx)).await;
     let response = crate::graphql::with_error_codes(response);
+    let sets_cookie = set_cookie.lock().map_or(true, |c| c.is_some());
+    if let (Some((key, version, fill)), Some(pages)) = (page, &state.pages)
+        && response.is_ok()
+        && !sets_cookie
+    {
+        match serde_json::to_vec(&response) {
+            Ok(body) => {
+                let body = Bytes::from(body);
+                pages.keep(key, version, &fill, body.clone());
+                return json_body(body);
+            }
+            Err(e) => tracing::error!(error = %e, "encoding a ticket page"),
+        }
+    }
     let mut http = Json(response).into_response();
     let cookie = set_cookie.lock().ok().and_then(|mut c| c.take());
     if let Some(cookie) = cookie {
@@ -302,6 +329,11 @@ async fn graphql(
     }
     http.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     http
+}
+
+/// A JSON body already encoded.
+fn json_body(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
 }
 
 /// The `Set-Cookie` value for a session token (`None` clears the cookie).

@@ -4,6 +4,7 @@ mod files;
 mod graphql;
 mod http;
 mod live;
+mod page_cache;
 mod state;
 
 use std::net::SocketAddr;

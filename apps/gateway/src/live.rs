@@ -402,6 +402,7 @@ pub async fn graphql_ws(
         },
         client_ip: client_ip(&state, &headers, peer),
         set_cookie: Arc::default(),
+        page_fill: None,
     };
     // Watched from before the upgrade completes: a subscription then starts without waiting for
     // Redis, and hears every change committed after it (which `ticketChanged` promises).

@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::graphql::{AppSchema, build_schema, build_socket_schema};
 use crate::live::Live;
+use crate::page_cache::PageCache;
 
 /// Shared by every request. Cheap to clone.
 #[derive(Clone)]
@@ -33,6 +34,8 @@ pub struct App {
     pub store: ferrodesk_mail::store::LocalStore,
     /// Stripe billing; `None` with `BILLING=off` (no limits, no billing pages).
     pub billing: Option<Arc<ferrodesk_billing::Billing>>,
+    /// Ticket pages kept between requests; `None` with `PAGE_CACHE_MB=0`.
+    pub pages: Option<PageCache>,
 }
 
 impl std::ops::Deref for AppState {
@@ -73,6 +76,7 @@ impl AppState {
             demo: config.demo.clone(),
             store: ferrodesk_mail::store::LocalStore::new(&config.mail.attachments_dir),
             billing,
+            pages: (config.http.page_cache_mb > 0).then(|| PageCache::new(config.http.page_cache_mb << 20)),
         })))
     }
 }

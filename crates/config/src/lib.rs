@@ -80,6 +80,8 @@ pub struct HttpConfig {
     pub trust_proxy: bool,
     /// The built web app (`web/dist`); served with SPA fallback when present.
     pub web_dir: Option<String>,
+    /// Memory for ticket pages kept between requests, in MiB (`PAGE_CACHE_MB`, 0 turns it off).
+    pub page_cache_mb: usize,
 }
 
 impl HttpConfig {
@@ -90,6 +92,7 @@ impl HttpConfig {
             graphiql: parse_bool("GRAPHIQL", true)?,
             trust_proxy: parse_bool("TRUST_PROXY", false)?,
             web_dir: var("WEB_DIR").or_else(|| Some("web/dist".into())),
+            page_cache_mb: parse_var("PAGE_CACHE_MB", 64)?,
         })
     }
 

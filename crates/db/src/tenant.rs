@@ -86,6 +86,21 @@ impl Db {
         Ok(TenantTx { tx, org_id, actor: Some(Actor { user_id, role }), db_role: role.as_str(), config })
     }
 
+    /// The version of what the member's ticket pages are made of (migration `…11_page_versions`):
+    /// it changes with every committed change to tickets, their people's names and categories,
+    /// and memberships. `None` when they are not an active member. One statement, outside any
+    /// transaction.
+    pub async fn page_version(&self, org_id: OrgId, user_id: UserId) -> Result<Option<i64>, DbError> {
+        let version = sqlx::query_scalar!(
+            r#"select fd_page_version($1, $2) as "version""#,
+            org_id.as_uuid(),
+            user_id.as_uuid()
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(version)
+    }
+
     /// Opens a tenant transaction for system work on one organisation (the worker, sign-up's
     /// defaults). The caller has already decided, through a system function, which tenant.
     pub async fn system_in(&self, org_id: OrgId) -> Result<TenantTx, DbError> {

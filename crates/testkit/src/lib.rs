@@ -147,6 +147,9 @@ pub fn gateway_config(db: &TestDb, redis_prefix: &str) -> GatewayConfig {
             graphiql: true,
             trust_proxy: false,
             web_dir: None,
+            // On, as in production: every test that reads tickets after changing them also
+            // checks that no stale page is served.
+            page_cache_mb: 16,
         },
         // Attachments uploaded in tests go to the system's temporary directory, not the tree.
         mail: ferrodesk_config::MailConfig {

@@ -11,6 +11,7 @@ mod isolation;
 mod jobs;
 mod live;
 mod mail;
+mod page_cache;
 mod reports;
 mod schema_guard;
 mod sla;

@@ -96,6 +96,9 @@ pub struct RequestCtx {
     pub session_token: Option<String>,
     pub client_ip: String,
     pub set_cookie: Arc<Mutex<Option<Option<SessionCookie>>>>,
+    /// Set when the response may become a kept ticket page: resolvers report whether, and
+    /// until when (`crate::page_cache`).
+    pub page_fill: Option<Arc<crate::page_cache::PageFill>>,
 }
 
 impl RequestCtx {

@@ -88,6 +88,24 @@ impl From<accounts::ApiTokenRow> for ApiToken {
     }
 }
 
+/// Tells the page cache whether a page of `rows` may be kept, and until when: not when the
+/// filter compares with the clock or reads the conversation, and at most until the first due
+/// instant on the page, when a breach flag on it turns (a clock already past its due instant but
+/// read as running is not kept at all).
+fn vouch_for_page(fill: &crate::page_cache::PageFill, filter: &DbFilter, rows: &[repo::TicketRow]) {
+    if filter.search.is_some() || filter.sla_breached.is_some() || filter.sla_at_risk {
+        return fill.refuse();
+    }
+    let turns = rows.iter().flat_map(|row| {
+        let sla = &row.sla;
+        [
+            sla.response_due_at.filter(|_| !sla.response_breached),
+            sla.resolution_due_at.filter(|_| !sla.resolution_breached),
+        ]
+    });
+    fill.keep_until(turns.flatten().min());
+}
+
 fn to_db_filter(filter: TicketFilter) -> Result<DbFilter, AppError> {
     Ok(DbFilter {
         statuses: filter.status.unwrap_or_default().into_iter().map(Into::into).collect(),
@@ -180,6 +198,9 @@ impl CoreQuery {
         let mut tx = tenant(ctx).await?;
         let rows = repo::list(&mut tx, &filter, order, cursor.as_ref(), limit + 1).await.gql()?;
         tx.commit().await.gql()?;
+        if let Some(fill) = &request(ctx).page_fill {
+            vouch_for_page(fill, &filter, &rows);
+        }
         Ok(keyset_page(rows, limit, cursor.is_some(), |row| (TicketCursor::of(&row, order), Ticket(row))))
     }
 
