@@ -201,15 +201,21 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         demo: ferrodesk_config::DemoConfig::default(),
         billing: ferrodesk_config::BillingConfig::default(),
     };
+    let runs = |m: Measurement| args.only.is_empty() || args.only.contains(&m);
     // The same gateway again with its page cache off, for the queue's uncached figures.
-    let mut uncached = config.clone();
-    uncached.http.page_cache_mb = 0;
+    let uncached = if runs(Measurement::QueueHttpUncached) {
+        let mut config = config.clone();
+        config.http.page_cache_mb = 0;
+        let (rt, app) = start_gateway(config)?;
+        let endpoint = format!("http://{}/graphql", app.local_addr());
+        rt.spawn(app.run_until_stopped());
+        Some((rt, endpoint))
+    } else {
+        None
+    };
     let (server_rt, app) = start_gateway(config)?;
     let addr = app.local_addr();
     server_rt.spawn(app.run_until_stopped());
-    let (uncached_rt, uncached_app) = start_gateway(uncached)?;
-    let uncached_endpoint = format!("http://{}/graphql", uncached_app.local_addr());
-    uncached_rt.spawn(uncached_app.run_until_stopped());
 
     let agents = agents(&admin_url).await?;
     let tokens = sessions(&agents, &args.redis_url).await?;
@@ -223,26 +229,23 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "\n{clients} clients, {} s per measurement, {} database connections, gateway at {addr}\n",
         args.seconds, pool
     ));
-    let runs = |m: Measurement| args.only.is_empty() || args.only.contains(&m);
     let mut queue_p99 = Vec::new();
-    for (measurement, endpoint, name, summary) in [
-        (Measurement::QueueHttp, &endpoint, "queue, over HTTP + GraphQL", "with kept pages"),
-        (
-            Measurement::QueueHttpUncached,
-            &uncached_endpoint,
-            "queue, over HTTP, no page cache",
-            "executing every request",
-        ),
+    let cached = runs(Measurement::QueueHttp).then_some(&endpoint);
+    for (endpoint, name, summary) in [
+        (cached, "queue, over HTTP + GraphQL", "with kept pages"),
+        (uncached.as_ref().map(|(_, e)| e), "queue, over HTTP, no page cache", "executing every request"),
     ] {
-        if !runs(measurement) {
-            continue;
-        }
+        let Some(endpoint) = endpoint else { continue };
         let queue_http = over_http(&http, endpoint, &tokens, Operation::Queue);
         // Warm up caches and connections before measuring.
         drive(clients, Duration::from_secs(3), queue_http.clone()).await?;
         let stats = drive(clients, duration, queue_http).await?;
         out(&stats.line(name));
         queue_p99.push(format!("queue p99 {:.2} ms {summary} (target ≤ 10 ms)", stats.p99_ms()));
+    }
+    if runs(Measurement::QueueDb) {
+        let stats = drive(clients, duration, on_database(&db, &agents, Operation::Queue)).await?;
+        out(&stats.line("queue, database path only"));
     }
     let mut create = None;
     if runs(Measurement::CreateHttp) {
@@ -286,7 +289,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         out(&format!("\n{}", summary.join("; ")));
     }
     server_rt.shutdown_background();
-    uncached_rt.shutdown_background();
+    if let Some((rt, _)) = uncached {
+        rt.shutdown_background();
+    }
     Ok(())
 }
 

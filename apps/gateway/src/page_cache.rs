@@ -276,20 +276,17 @@ impl PageCache {
         principal: Principal,
         request: &mut async_graphql::Request,
     ) -> Lookup {
-        if !request.extensions.is_empty()
-            || request.query.len() > MAX_DOCUMENT_BYTES
-            || !self.is_page(request)
-        {
+        if !request.extensions.is_empty() || request.query.len() > MAX_DOCUMENT_BYTES {
+            return Lookup::Pass;
+        }
+        // The document's text, copied once: it looks up the verdict, then goes into the key.
+        let document = (request.query.clone(), request.operation_name.clone());
+        if !self.is_page(&document, request) {
             return Lookup::Pass;
         }
         let Ok(variables) = serde_json::to_string(&request.variables) else { return Lookup::Pass };
-        let key = PageKey {
-            org: principal.org_id,
-            user: principal.user_id,
-            query: request.query.clone(),
-            operation: request.operation_name.clone(),
-            variables,
-        };
+        let (query, operation) = document;
+        let key = PageKey { org: principal.org_id, user: principal.user_id, query, operation, variables };
         let version = match db.page_version(principal.org_id, principal.user_id).await {
             Ok(Some(version)) => version,
             // Not a member any more, or the database is away: the uncached way says which.
@@ -307,20 +304,19 @@ impl PageCache {
         }
     }
 
-    fn is_page(&self, request: &mut async_graphql::Request) -> bool {
-        let verdict_key = (request.query.clone(), request.operation_name.clone());
-        if let Some(&known) = self.verdicts.lock().unwrap_or_else(PoisonError::into_inner).get(&verdict_key) {
+    /// Whether `document` (the request's query text and operation name) is a page.
+    fn is_page(&self, document: &(String, Option<String>), request: &mut async_graphql::Request) -> bool {
+        if let Some(&known) = self.verdicts.lock().unwrap_or_else(PoisonError::into_inner).get(document) {
             return known;
         }
-        let operation = request.operation_name.clone();
         // A document that does not parse is not a page; execution reports why.
         let verdict =
-            request.parsed_query().is_ok_and(|document| is_ticket_page(document, operation.as_deref()));
+            request.parsed_query().is_ok_and(|parsed| is_ticket_page(parsed, document.1.as_deref()));
         let mut verdicts = self.verdicts.lock().unwrap_or_else(PoisonError::into_inner);
         if verdicts.len() >= MAX_VERDICTS {
             verdicts.clear();
         }
-        verdicts.insert(verdict_key, verdict);
+        verdicts.insert(document.clone(), verdict);
         verdict
     }
 
