@@ -45,10 +45,12 @@ pub struct BenchArgs {
     #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
     redis_url: String,
     /// Database connections of the gateway and of the database-path client
-    /// (`DATABASE_MAX_CONNECTIONS`). By default twice the cores of this machine, which PostgreSQL
-    /// shares here: more connections than that only queue inside PostgreSQL, where waiting costs
-    /// context switches and tail latency (measured on 2 cores: queue p99 26 ms with 4, 40 ms with
-    /// the product's default of 20).
+    /// (`DATABASE_MAX_CONNECTIONS`). By default one per client, as pgbench has: a ticket creation
+    /// holds its connection while its commit waits for the disk, so with fewer connections than
+    /// writers the cores idle between commits (2 cores, 16 clients: a fifth of the machine idle
+    /// with 4 connections, createTicket over HTTP 784–842 req/s against 929–1,046 with 16).
+    /// Reads want fewer: queries of the uncached queue only queue inside PostgreSQL beyond about
+    /// twice the cores (p99 26 ms with 4, 40 ms with 20), which `--pool 4` shows.
     #[arg(long)]
     pool: Option<u32>,
     /// Which measurements to run (all by default), for A/B runs of one of them.
@@ -183,8 +185,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         ferrodesk_db::migrate(&admin_url).await?;
     }
 
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let pool = args.pool.unwrap_or_else(|| u32::try_from(2 * cores).unwrap_or(4));
+    let pool = args.pool.unwrap_or_else(|| u32::try_from(args.clients).unwrap_or(16));
     // The gateway runs on its own runtime, as it would in its own process.
     let config = GatewayConfig {
         database: DatabaseConfig { url: app_url.clone().into(), admin_url: None, max_connections: pool },
