@@ -494,37 +494,40 @@ impl MailService {
         let kind = payload.notice.as_str();
         let mut tx = self.db.system_in(org).await?;
         let settings = repo::settings(&mut tx).await?;
-        let row = match repo::lock_outbound(&mut tx, kind, payload.source_id).await? {
-            Some(row) => row,
+        // Demo tenants never send real mail: the message stays in the in-app outbox.
+        const DEMO_OUTBOX: &str = "demo outbox: not delivered";
+        let (row, stored_now) = match repo::lock_outbound(&mut tx, kind, payload.source_id).await? {
+            Some(row) => (row, false),
             None => {
                 let Some(mail) = self.compose(&mut tx, &payload, &settings).await? else {
                     ferrodesk_jobs::complete(&mut tx, job).await?;
                     tx.commit().await?;
                     return Ok(());
                 };
-                let ticket_id = payload.ticket_id.map(TicketId::from_uuid);
                 let recipients: Vec<String> = mail.recipients().cloned().collect();
                 let stored = repo::insert_outbound(
                     &mut tx,
                     repo::NewOutbound {
-                        ticket_id,
+                        ticket_id: payload.ticket_id.map(TicketId::from_uuid),
                         kind,
                         source_id: payload.source_id,
                         message_id: &mail.message_id,
                         recipients: &recipients,
                         mail: serde_json::to_value(&mail)?,
+                        status: if settings.is_demo { "sent" } else { "sending" },
+                        note: settings.is_demo.then_some(DEMO_OUTBOX),
                     },
                 )
                 .await?;
-                if let Some(ticket_id) = ticket_id {
-                    repo::add_mail_id(&mut tx, &mail.message_id, ticket_id).await?;
-                }
                 match stored {
-                    Some(row) => row,
+                    Some(row) => (row, true),
                     // Another attempt stored it first: send what it stored.
-                    None => repo::lock_outbound(&mut tx, kind, payload.source_id)
-                        .await?
-                        .ok_or_else(|| anyhow::anyhow!("outbound message vanished"))?,
+                    None => (
+                        repo::lock_outbound(&mut tx, kind, payload.source_id)
+                            .await?
+                            .ok_or_else(|| anyhow::anyhow!("outbound message vanished"))?,
+                        false,
+                    ),
                 }
             }
         };
@@ -534,13 +537,14 @@ impl MailService {
             return Ok(());
         }
         if settings.is_demo {
-            // Demo tenants never send real mail: the message stays in the in-app outbox.
-            repo::set_outbound_status(&mut tx, row.id, "sent", Some("demo outbox: not delivered")).await?;
+            repo::set_outbound_status(&mut tx, row.id, "sent", Some(DEMO_OUTBOX)).await?;
             ferrodesk_jobs::complete(&mut tx, job).await?;
             tx.commit().await?;
             return Ok(());
         }
-        repo::set_outbound_status(&mut tx, row.id, "sending", None).await?;
+        if !stored_now {
+            repo::set_outbound_status(&mut tx, row.id, "sending", None).await?;
+        }
         tx.commit().await?;
         let mail: OutboundMail = serde_json::from_value(row.mail)?;
         let result = self.transport.send(&mail).await;
@@ -619,7 +623,7 @@ impl MailService {
             }));
         }
         let Some(ticket_id) = payload.ticket_id.map(TicketId::from_uuid) else { return Ok(None) };
-        let Some(ticket) = tickets_repo::by_id(tx, ticket_id).await? else { return Ok(None) };
+        let Some(ticket) = repo::notice_ticket(tx, ticket_id).await? else { return Ok(None) };
         let Some(requester_email) = ticket.requester_email.clone() else { return Ok(None) };
         let mut to = vec![requester_email.clone()];
         let mut cc = Vec::new();
@@ -663,9 +667,10 @@ impl MailService {
             }
             Notice::Status | Notice::AliasVerification | Notice::TrialEnding | Notice::PaymentFailed => {}
         }
-        let number = ticket.number().to_string();
-        let (token, source) = repo::reply_headers(tx, ticket_id).await?;
-        let status = ticket.status();
+        let kind = ticket.kind.parse().unwrap_or(TicketKind::Incident);
+        let number = ferrodesk_domain::TicketNumber { kind, number: ticket.number }.to_string();
+        let (token, source) = (ticket.reply_token, ticket.source_message_id);
+        let status = ticket.status.parse().unwrap_or(TicketStatus::Open);
         let prefix = if payload.notice == Notice::Reply { "Re: " } else { "" };
         let subject = format!("{prefix}[{number}] {}", ticket.subject);
         let context = json!({
@@ -677,7 +682,7 @@ impl MailService {
             "body": body,
             "signature": settings.signature,
             "portal_url": format!("{}/portal/tickets/{number}", self.public_url.trim_end_matches('/')),
-            "response_due": ticket.sla.response_due_at.map(|d| d.format("%a %-d %b %H:%M UTC").to_string()),
+            "response_due": ticket.response_due_at.map(|d| d.format("%a %-d %b %H:%M UTC").to_string()),
             "status": status.as_str(),
             "status_label": status_label(status),
         });

@@ -235,24 +235,39 @@ pub async fn ticket_by_reply_token(tx: &mut TenantTx, token: &str) -> Result<Opt
     Ok(id.map(TicketId::from_uuid))
 }
 
-/// What threads our mail about a ticket: its reply token (every ticket has one from its
-/// creation) and the Message-ID of the email that created it, if it came by email.
-pub async fn reply_headers(
-    tx: &mut TenantTx,
-    ticket_id: TicketId,
-) -> Result<(String, Option<String>), DbError> {
+/// What a notification about a ticket says and how it threads, in one read: the ticket's number,
+/// subject, status and response target, its requester, its reply token (every ticket has one
+/// from its creation) and the Message-ID of the email that created it, if it came by email. Not
+/// the description, which a notice never quotes and which is the bulk of a mailed-in ticket.
+#[derive(Debug, Clone)]
+pub struct NoticeTicket {
+    pub kind: String,
+    pub number: i32,
+    pub subject: String,
+    pub status: String,
+    pub response_due_at: Option<DateTime<Utc>>,
+    pub requester_name: Option<String>,
+    pub requester_email: Option<String>,
+    pub reply_token: String,
+    pub source_message_id: Option<String>,
+}
+
+pub async fn notice_ticket(tx: &mut TenantTx, ticket_id: TicketId) -> Result<Option<NoticeTicket>, DbError> {
     let org_id = tx.org_id();
-    let row = sqlx::query!(
-        "select t.reply_token, i.message_id as \"source_message_id?\"
-         from tickets t
-         left join inbound_messages i on i.org_id = t.org_id and i.id = t.source_inbound_id
-         where t.org_id = $1 and t.id = $2",
+    Ok(sqlx::query_as!(
+        NoticeTicket,
+        r#"select t.kind, t.number, t.subject, t.status, t.response_due_at,
+                  r.name as "requester_name?", r.email::text as "requester_email?",
+                  t.reply_token, i.message_id as "source_message_id?"
+           from tickets t
+           left join users r on r.id = t.requester_id
+           left join inbound_messages i on i.org_id = t.org_id and i.id = t.source_inbound_id
+           where t.org_id = $1 and t.id = $2"#,
         org_id.as_uuid(),
         ticket_id.as_uuid()
     )
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok((row.reply_token, row.source_message_id))
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 /// The most recent ticket of the last 30 days, still open or not, whose subject matches and on
@@ -433,19 +448,37 @@ pub struct NewOutbound<'a> {
     pub message_id: &'a str,
     pub recipients: &'a [String],
     pub mail: Value,
+    /// What happens to it next: `sending` (this attempt sends it now; counts as an attempt) or
+    /// `sent` (never leaves: the demo's outbox), with `note` as the reason.
+    pub status: &'a str,
+    pub note: Option<&'a str>,
 }
 
-/// Queues an outbound message; nothing happens when this kind and source already has one.
-/// Stores a composed message, once per kind and source: `None` when another attempt stored it
-/// first (lock that one with [`lock_outbound`]).
+/// Stores a composed message, once per kind and source, and files its Message-ID under its
+/// ticket so that answers thread: `None` when another attempt stored it first (lock that one
+/// with [`lock_outbound`]). Stored in the state it goes on in, so that the attempt that stores
+/// it needs no second statement to claim it.
 pub async fn insert_outbound(tx: &mut TenantTx, m: NewOutbound<'_>) -> Result<Option<OutboundRow>, DbError> {
     let org_id = tx.org_id();
     Ok(sqlx::query_as!(
         OutboundRow,
-        "insert into outbound_messages (org_id, id, ticket_id, kind, source_id, message_id, recipients, mail)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing
-         returning id, ticket_id, kind, source_id, message_id, recipients, mail, status, attempts, last_error,
-                   created_at, sent_at",
+        r#"with o as (
+               insert into outbound_messages (org_id, id, ticket_id, kind, source_id, message_id, recipients, mail,
+                                              status, attempts, last_error, sent_at)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, case when $9 = 'sending' then 1 else 0 end, $10,
+                       case when $9 = 'sent' then now() end)
+               on conflict do nothing
+               returning id, ticket_id, kind, source_id, message_id, recipients, mail, status, attempts, last_error,
+                         created_at, sent_at
+           ), threaded as (
+               insert into ticket_mail_ids (org_id, message_id, ticket_id)
+               select $1, o.message_id, o.ticket_id from o where o.ticket_id is not null
+               on conflict do nothing
+           )
+           select id as "id!", ticket_id, kind as "kind!", source_id as "source_id!", message_id as "message_id!",
+                  recipients as "recipients!", mail as "mail!", status as "status!", attempts as "attempts!",
+                  last_error, created_at as "created_at!", sent_at
+           from o"#,
         org_id.as_uuid(),
         Uuid::now_v7(),
         m.ticket_id.map(TicketId::into_uuid),
@@ -453,7 +486,9 @@ pub async fn insert_outbound(tx: &mut TenantTx, m: NewOutbound<'_>) -> Result<Op
         m.source_id,
         m.message_id,
         m.recipients,
-        m.mail
+        m.mail,
+        m.status,
+        m.note
     )
     .fetch_optional(&mut **tx)
     .await?)

@@ -119,8 +119,22 @@ impl Db {
 
     /// Opens a tenant transaction for system work on one organisation (the worker, sign-up's
     /// defaults). The caller has already decided, through a system function, which tenant.
+    ///
+    /// One round trip: the settings travel with `BEGIN` in one simple-protocol message, where
+    /// `BEGIN` and then a statement took two (the worker opens two or three of these for every
+    /// mail it takes in and acknowledges). Nothing is read back, which a custom `BEGIN` could not
+    /// do. The organisation id is a UUID's canonical text (hex digits and dashes), so formatting
+    /// it into the statement cannot inject anything; and `set_config` on constant names cannot
+    /// fail, which matters because a failed custom `BEGIN` would leave the connection in an
+    /// aborted transaction.
     pub async fn system_in(&self, org_id: OrgId) -> Result<TenantTx, DbError> {
-        TenantTx::system(self.pool.begin().await?, org_id).await
+        let begin = format!(
+            "begin; select set_config('app.org_id', '{}', true), set_config('app.role', 'system', true), \
+             set_config('app.user_id', '', true)",
+            org_id.as_uuid().hyphenated()
+        );
+        let tx = self.pool.begin_with(sqlx::AssertSqlSafe(begin)).await?;
+        Ok(TenantTx { tx, org_id, actor: None, db_role: "system", config: None })
     }
 
     /// A transaction with no tenant set: only the `fd_*` system functions do anything in it

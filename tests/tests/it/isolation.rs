@@ -108,14 +108,8 @@ async fn sql_as_the_runtime_role_sees_nothing_without_the_right_tenant() {
     let globex = app.sign_up("globex").await;
     app.create_ticket(&globex, json!({ "kind": "INCIDENT", "subject": "Globex only" })).await;
     let mut admin = app.db.admin_conn().await;
-    let acme_id: uuid::Uuid = sqlx::query_scalar("select id from organizations where slug = 'acme'")
-        .fetch_one(&mut admin)
-        .await
-        .unwrap();
-    let globex_id: uuid::Uuid = sqlx::query_scalar("select id from organizations where slug = 'globex'")
-        .fetch_one(&mut admin)
-        .await
-        .unwrap();
+    let acme_id = org_id(&mut admin, "acme").await;
+    let globex_id = org_id(&mut admin, "globex").await;
 
     let mut conn = app.db.app_conn().await;
     let tables = [
@@ -236,4 +230,50 @@ async fn requesters_reach_only_their_own_conversations_even_in_sql() {
         sqlx::query_scalar("select count(*) from ticket_messages").fetch_one(&mut *tx).await.unwrap();
     assert_eq!(all, 1, "Omar's conversation is invisible to Jane even without the join");
     tx.rollback().await.unwrap();
+}
+
+/// `Db::system_in` sends its settings with `BEGIN` in one message: they must still scope the
+/// transaction to its organisation as the system, and end with it on the pooled connection.
+#[tokio::test]
+async fn system_work_is_scoped_to_its_organisation_and_ends_with_its_transaction() {
+    let app = TestApp::spawn().await;
+    let acme = app.sign_up("acme").await;
+    let globex = app.sign_up("globex").await;
+    app.create_ticket(&acme, json!({ "kind": "INCIDENT", "subject": "Acme only" })).await;
+    app.create_ticket(&globex, json!({ "kind": "INCIDENT", "subject": "Globex only" })).await;
+    let mut admin = app.db.admin_conn().await;
+    let acme_id = org_id(&mut admin, "acme").await;
+    // One connection, so that the second transaction runs where the first one ran.
+    let pool =
+        sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&app.db.app_url).await.unwrap();
+    let db = ferrodesk_db::Db::from_pool(pool.clone());
+
+    let mut tx = db.system_in(ferrodesk_domain::OrgId::from_uuid(acme_id)).await.unwrap();
+    let (org, role): (String, String) =
+        sqlx::query_as("select current_setting('app.org_id'), current_setting('app.role')")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    assert_eq!((org, role.as_str()), (acme_id.to_string(), "system"));
+    let subjects: Vec<String> =
+        sqlx::query_scalar("select subject from tickets").fetch_all(&mut *tx).await.unwrap();
+    assert_eq!(subjects, ["Acme only"]);
+    tx.commit().await.unwrap();
+
+    // The settings were local to that transaction: the same connection now sees nothing.
+    let (org, tickets): (String, i64) = sqlx::query_as(
+        "select coalesce(current_setting('app.org_id', true), ''), (select count(*) from tickets)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((org.as_str(), tickets), ("", 0));
+}
+
+async fn org_id(admin: &mut sqlx::PgConnection, slug: &str) -> uuid::Uuid {
+    sqlx::query_scalar("select id from organizations where slug = $1")
+        .bind(slug)
+        .fetch_one(admin)
+        .await
+        .unwrap()
 }
