@@ -139,8 +139,15 @@ impl Db {
 
     /// A transaction with no tenant set: only the `fd_*` system functions do anything in it
     /// (every tenant table shows zero rows).
+    ///
+    /// The settings are cleared with `BEGIN`, in the same round trip: should a connection come back
+    /// to the pool inside a transaction that a caller abandoned mid-`BEGIN` (sqlx rolls back only
+    /// transactions whose `BEGIN` completed), a tenant's settings from [`Self::system_in`] must
+    /// not carry into work that expects none.
     pub async fn begin_system(&self) -> Result<Transaction<'static, Postgres>, DbError> {
-        Ok(self.pool.begin().await?)
+        const BEGIN: &str = "begin; select set_config('app.org_id', '', true), set_config('app.role', '', true), \
+                             set_config('app.user_id', '', true)";
+        Ok(self.pool.begin_with(BEGIN).await?)
     }
 }
 

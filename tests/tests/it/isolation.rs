@@ -268,6 +268,23 @@ async fn system_work_is_scoped_to_its_organisation_and_ends_with_its_transaction
     .await
     .unwrap();
     assert_eq!((org.as_str(), tickets), ("", 0));
+
+    // A caller that abandons `system_in` mid-`BEGIN` leaves its transaction open on the pooled
+    // connection (sqlx only rolls back a transaction whose `BEGIN` completed); work without a
+    // tenant that lands in it must still see nothing.
+    {
+        let mut conn = pool.acquire().await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "begin; select set_config('app.org_id', '{acme_id}', true), set_config('app.role', 'system', true)"
+        )))
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
+    let mut tx = db.begin_system().await.unwrap();
+    let tickets: i64 = sqlx::query_scalar("select count(*) from tickets").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(tickets, 0, "no tenant's rows in system work without a tenant");
+    tx.rollback().await.unwrap();
 }
 
 async fn org_id(admin: &mut sqlx::PgConnection, slug: &str) -> uuid::Uuid {
