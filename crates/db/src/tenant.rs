@@ -118,37 +118,39 @@ impl Db {
     }
 
     /// Opens a tenant transaction for system work on one organisation (the worker, sign-up's
-    /// defaults). The caller has already decided, through a system function, which tenant.
-    ///
-    /// One round trip: the settings travel with `BEGIN` in one simple-protocol message, where
-    /// `BEGIN` and then a statement took two (the worker opens two or three of these for every
-    /// mail it takes in and acknowledges). Nothing is read back, which a custom `BEGIN` could not
-    /// do. The organisation id is a UUID's canonical text (hex digits and dashes), so formatting
-    /// it into the statement cannot inject anything; and `set_config` on constant names cannot
-    /// fail, which matters because a failed custom `BEGIN` would leave the connection in an
-    /// aborted transaction.
+    /// defaults). The caller has already decided, through a system function, which tenant. One
+    /// round trip ([`begin_with_settings`]); the worker opens two or three of these for every mail
+    /// it takes in and acknowledges.
     pub async fn system_in(&self, org_id: OrgId) -> Result<TenantTx, DbError> {
-        let begin = format!(
-            "begin; select set_config('app.org_id', '{}', true), set_config('app.role', 'system', true), \
-             set_config('app.user_id', '', true)",
-            org_id.as_uuid().hyphenated()
-        );
-        let tx = self.pool.begin_with(sqlx::AssertSqlSafe(begin)).await?;
+        let tx = self.pool.begin_with(begin_with_settings(Some(org_id), "system")).await?;
         Ok(TenantTx { tx, org_id, actor: None, db_role: "system", config: None })
     }
 
     /// A transaction with no tenant set: only the `fd_*` system functions do anything in it
     /// (every tenant table shows zero rows).
     ///
-    /// The settings are cleared with `BEGIN`, in the same round trip: should a connection come back
-    /// to the pool inside a transaction that a caller abandoned mid-`BEGIN` (sqlx rolls back only
+    /// The settings are cleared rather than left unset: should a connection come back to the pool
+    /// inside a transaction that a caller abandoned mid-`BEGIN` (sqlx rolls back only
     /// transactions whose `BEGIN` completed), a tenant's settings from [`Self::system_in`] must
     /// not carry into work that expects none.
     pub async fn begin_system(&self) -> Result<Transaction<'static, Postgres>, DbError> {
-        const BEGIN: &str = "begin; select set_config('app.org_id', '', true), set_config('app.role', '', true), \
-                             set_config('app.user_id', '', true)";
-        Ok(self.pool.begin_with(BEGIN).await?)
+        Ok(self.pool.begin_with(begin_with_settings(None, "")).await?)
     }
+}
+
+/// `BEGIN` with the three tenant settings in the same simple-protocol message: one round trip,
+/// where `BEGIN` and then a statement took two. Nothing can be read back (sqlx discards the rows
+/// of a custom `BEGIN`), so members' transactions, which need `fd_enter`'s answer, cannot start
+/// this way. Only a UUID's canonical text (hex digits and dashes) and a constant role are
+/// formatted in, so nothing can be injected; and `set_config` on constant names cannot fail,
+/// which matters because a failed custom `BEGIN` would leave the connection in an aborted
+/// transaction.
+fn begin_with_settings(org_id: Option<OrgId>, role: &'static str) -> sqlx::AssertSqlSafe<String> {
+    let org = org_id.map(|o| o.as_uuid().hyphenated().to_string()).unwrap_or_default();
+    sqlx::AssertSqlSafe(format!(
+        "begin; select set_config('app.org_id', '{org}', true), set_config('app.role', '{role}', true), \
+         set_config('app.user_id', '', true)"
+    ))
 }
 
 #[derive(Debug, thiserror::Error)]
