@@ -295,8 +295,9 @@ pub async fn authenticate(
     match credential {
         crate::auth::Credential::Session(token) => sessions.get(token).await,
         crate::auth::Credential::ApiToken(token) => {
-            let mut conn = db.pool().acquire().await.map_err(ferrodesk_db::DbError::from)?;
+            let mut conn = db.acquire().await?;
             let found = repo::authenticate_api_token(&mut conn, &token_hash(token)).await?;
+            conn.release();
             Ok(found.map(|(org_id, user_id)| Principal { org_id, user_id }))
         }
     }

@@ -12,6 +12,7 @@ mod config_cache;
 pub mod demo;
 mod error;
 pub mod events;
+mod lane;
 pub mod mail;
 pub mod notifications;
 pub mod reports;
@@ -21,6 +22,7 @@ pub mod tickets;
 
 pub use bootstrap::{BootstrapPlan, bootstrap_cluster, migrate, migrations_fingerprint};
 pub use error::DbError;
+pub use lane::Held as Conn;
 pub use tenant::{Actor, Db, RuntimeRoleError, TenantTx};
 
 pub use sqlx::PgPool;

@@ -11,13 +11,15 @@ use crate::{Db, DbError, TenantTx};
 /// The organisation an envelope recipient belongs to (`fd_route_inbound`), and whether it is a
 /// demo tenant. `None` for an address nobody receives mail at.
 pub async fn route(db: &Db, address: &str, inbound_domain: &str) -> Result<Option<(OrgId, bool)>, DbError> {
+    let mut conn = db.acquire().await?;
     let row = sqlx::query!(
         r#"select org_id as "org_id!", is_demo as "is_demo!" from fd_route_inbound($1::text::citext, $2)"#,
         address,
         inbound_domain
     )
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?;
+    conn.release();
     Ok(row.map(|r| (OrgId::from_uuid(r.org_id), r.is_demo)))
 }
 

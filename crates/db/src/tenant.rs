@@ -4,11 +4,13 @@ use std::time::Duration;
 
 use ferrodesk_domain::{OrgId, Role, UserId};
 use secrecy::{ExposeSecret, SecretString};
+use sqlx::postgres::PgRow;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{Connection, PgConnection, PgPool, Postgres, Transaction};
+use sqlx::{Connection, PgConnection, PgPool, Postgres, Row, Transaction};
 
 use crate::DbError;
 use crate::config_cache::{ConfigCache, ConfigSeen};
+use crate::lane::{Held, Lane};
 
 /// Who is acting inside a tenant transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +26,9 @@ const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: PgPool,
+    /// Connections for members' transactions and kept pages' versions, reused without the
+    /// pool's ping.
+    lane: Arc<Lane>,
     config: Arc<ConfigCache>,
 }
 
@@ -53,7 +58,7 @@ impl Db {
     }
 
     pub fn from_pool(pool: PgPool) -> Self {
-        Self { pool, config: Arc::default() }
+        Self { lane: Lane::new(pool.clone()), pool, config: Arc::default() }
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -86,34 +91,53 @@ impl Db {
     }
 
     /// Opens a tenant transaction for a member: sets the organisation and person, and looks up
-    /// their active role and the organisation's configuration version in one round trip.
-    /// `DbError::NotAMember` when they are not (any more).
+    /// their active role and the organisation's configuration version, in the same round trip as
+    /// `BEGIN` ([`OwnTx`]). `DbError::NotAMember` when they are not (any more).
     pub async fn enter(&self, org_id: OrgId, user_id: UserId) -> Result<TenantTx, DbError> {
-        let mut tx = self.pool.begin().await?;
-        let entered = sqlx::query!(
-            "select member_role, config_version from fd_enter($1, $2)",
-            org_id.as_uuid(),
-            user_id.as_uuid()
+        let conn = self.lane.acquire().await?;
+        // Only the canonical text of two UUIDs (hex digits and dashes) is formatted in.
+        let (org, user) = (org_id.as_uuid().hyphenated(), user_id.as_uuid().hyphenated());
+        let (tx, entered) = OwnTx::begin_with_row(
+            conn,
+            format!("begin; select member_role, config_version from fd_enter('{org}', '{user}')"),
         )
-        .fetch_one(&mut *tx)
         .await?;
-        let role = entered.member_role.and_then(|r| r.parse::<Role>().ok()).ok_or(DbError::NotAMember)?;
-        let config = entered.config_version.map(|version| ConfigSeen { version, cache: self.config.clone() });
-        Ok(TenantTx { tx, org_id, actor: Some(Actor { user_id, role }), db_role: role.as_str(), config })
+        let entered = entered.ok_or(DbError::NotAMember)?;
+        let role: Option<String> = entered.try_get(0)?;
+        let version: Option<i64> = entered.try_get(1)?;
+        let role = role.and_then(|r| r.parse::<Role>().ok()).ok_or(DbError::NotAMember)?;
+        let config = version.map(|version| ConfigSeen { version, cache: self.config.clone() });
+        Ok(TenantTx {
+            tx: Tx::Own(tx),
+            org_id,
+            actor: Some(Actor { user_id, role }),
+            db_role: role.as_str(),
+            config,
+        })
+    }
+
+    /// A connection for statements outside any tenant transaction (the `fd_*` system functions).
+    /// Call [`Held::release`] once its statements have completed, so that it is reused without
+    /// the pool's ping; dropped instead (an error, a cancelled statement), it goes back to the
+    /// pool, which reads whatever was left unread.
+    pub async fn acquire(&self) -> Result<Held, DbError> {
+        Ok(self.lane.acquire().await?)
     }
 
     /// The version of what the member's ticket pages are made of (migration `…11_page_versions`):
     /// it changes with every committed change to tickets, their people's names and categories,
     /// and memberships. `None` when they are not an active member. One statement, outside any
-    /// transaction.
+    /// transaction: one round trip.
     pub async fn page_version(&self, org_id: OrgId, user_id: UserId) -> Result<Option<i64>, DbError> {
+        let mut conn = self.lane.acquire().await?;
         let version = sqlx::query_scalar!(
             r#"select fd_page_version($1, $2) as "version""#,
             org_id.as_uuid(),
             user_id.as_uuid()
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *conn)
         .await?;
+        conn.release();
         Ok(version)
     }
 
@@ -122,8 +146,9 @@ impl Db {
     /// round trip ([`begin_with_settings`]); the worker opens two or three of these for every mail
     /// it takes in and acknowledges.
     pub async fn system_in(&self, org_id: OrgId) -> Result<TenantTx, DbError> {
-        let tx = self.pool.begin_with(begin_with_settings(Some(org_id), "system")).await?;
-        Ok(TenantTx { tx, org_id, actor: None, db_role: "system", config: None })
+        let conn = self.lane.acquire().await?;
+        let (tx, _) = OwnTx::begin_with_row(conn, begin_with_settings(Some(org_id), "system").0).await?;
+        Ok(TenantTx { tx: Tx::Own(tx), org_id, actor: None, db_role: "system", config: None })
     }
 
     /// A transaction with no tenant set: only the `fd_*` system functions do anything in it
@@ -167,7 +192,7 @@ pub enum RuntimeRoleError {
 
 /// A transaction scoped to one organisation. Dereferences to the connection for queries.
 pub struct TenantTx {
-    tx: Transaction<'static, Postgres>,
+    tx: Tx,
     org_id: OrgId,
     actor: Option<Actor>,
     /// The `app.role` the database applies (the actor's, or `system` for the worker).
@@ -187,7 +212,7 @@ impl TenantTx {
         )
         .fetch_one(&mut *tx)
         .await?;
-        Ok(Self { tx, org_id, actor: None, db_role: "system", config: None })
+        Ok(Self { tx: Tx::Sqlx(tx), org_id, actor: None, db_role: "system", config: None })
     }
 
     pub fn org_id(&self) -> OrgId {
@@ -203,7 +228,7 @@ impl TenantTx {
     /// looks for (a rare word is found through the text index, a common one along the requested
     /// order) calls this first.
     pub async fn plan_for_values(&mut self) -> Result<(), DbError> {
-        sqlx::query("set local plan_cache_mode = auto").execute(&mut *self.tx).await?;
+        sqlx::query("set local plan_cache_mode = auto").execute(&mut **self).await?;
         Ok(())
     }
 
@@ -225,7 +250,7 @@ impl TenantTx {
     /// Returns the role it replaces, to restore it afterwards.
     pub async fn set_db_role(&mut self, role: &'static str) -> Result<&'static str, DbError> {
         sqlx::query_scalar!(r#"select set_config('app.role', $1, true) as "role!""#, role)
-            .fetch_one(&mut *self.tx)
+            .fetch_one(&mut **self)
             .await?;
         Ok(std::mem::replace(&mut self.db_role, role))
     }
@@ -235,8 +260,10 @@ impl TenantTx {
     }
 
     pub async fn commit(self) -> Result<(), DbError> {
-        self.tx.commit().await?;
-        Ok(())
+        match self.tx {
+            Tx::Own(tx) => tx.commit().await,
+            Tx::Sqlx(tx) => Ok(tx.commit().await?),
+        }
     }
 }
 
@@ -244,12 +271,93 @@ impl Deref for TenantTx {
     type Target = PgConnection;
 
     fn deref(&self) -> &PgConnection {
-        &self.tx
+        match &self.tx {
+            Tx::Own(tx) => &tx.held,
+            Tx::Sqlx(tx) => tx,
+        }
     }
 }
 
 impl DerefMut for TenantTx {
     fn deref_mut(&mut self) -> &mut PgConnection {
-        &mut self.tx
+        match &mut self.tx {
+            Tx::Own(tx) => &mut tx.held,
+            Tx::Sqlx(tx) => tx,
+        }
+    }
+}
+
+enum Tx {
+    Own(OwnTx),
+    /// Begun by sqlx (system work; a transaction that changes organisation half-way).
+    Sqlx(Transaction<'static, Postgres>),
+}
+
+/// A transaction that this module begins and ends itself on a connection from the [`Lane`],
+/// rather than through sqlx's `Transaction`. sqlx sends a custom `BEGIN` on its own and discards
+/// its rows, so a member's transaction took two round trips before its first statement (`BEGIN`,
+/// then `fd_enter`); here they travel as one simple-protocol message and the row comes back. And
+/// the connection goes back to the lane, not the pool, so no ping follows the transaction.
+///
+/// sqlx does not know about this transaction, so it is this type's job that the connection is
+/// never used again inside it: unless committed, dropping it (an error, a read that is simply
+/// done, a caller that gave up mid-statement) rolls back in a task before the connection is
+/// reused, and a connection that cannot roll back is closed.
+struct OwnTx {
+    held: Held,
+    /// Set once the transaction is over (committed, or its `COMMIT` answered with an error,
+    /// which also ends it): nothing is left to undo.
+    ended: bool,
+}
+
+impl OwnTx {
+    /// Sends `sql` (beginning with `begin;`) and returns the transaction with the first row of
+    /// its statements, if any.
+    async fn begin_with_row(held: Held, sql: String) -> Result<(Self, Option<PgRow>), DbError> {
+        let mut tx = Self { held, ended: false };
+        // Should this fail or be cancelled, dropping `tx` rolls back whatever began.
+        let row = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).fetch_optional(&mut *tx.held).await?;
+        Ok((tx, row))
+    }
+
+    async fn commit(mut self) -> Result<(), DbError> {
+        match sqlx::raw_sql("commit").execute(&mut *self.held).await {
+            Ok(_) => {
+                self.ended = true;
+                self.held.take().release();
+                Ok(())
+            }
+            // PostgreSQL answered (a deferred constraint, a serialization failure): the
+            // transaction is over and the connection idle.
+            Err(error @ sqlx::Error::Database(_)) => {
+                self.ended = true;
+                self.held.take().release();
+                Err(error.into())
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+}
+
+impl Drop for OwnTx {
+    fn drop(&mut self) {
+        if self.ended || self.held.is_empty() {
+            return;
+        }
+        let mut held = self.held.take();
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            held.discard();
+            return;
+        };
+        runtime.spawn(async move {
+            // Reads first whatever an abandoned statement left unread, then ends the transaction.
+            match sqlx::raw_sql("rollback").execute(&mut *held).await {
+                Ok(_) => held.release(),
+                Err(error) => {
+                    tracing::warn!(%error, "rolling back an abandoned transaction; closing its connection");
+                    held.discard();
+                }
+            }
+        });
     }
 }

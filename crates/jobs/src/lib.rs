@@ -132,6 +132,7 @@ impl Runner {
     /// Claims and runs one batch; returns how many jobs it ran.
     pub async fn run_once(&self) -> Result<usize, DbError> {
         let lease = format!("{} seconds", self.lease.as_secs().max(1));
+        let mut conn = self.db.acquire().await?;
         let rows = sqlx::query!(
             r#"select id as "id!", org_id, kind as "kind!", payload as "payload!", attempts as "attempts!"
                from fd_claim_jobs($1, $2, $3::text::interval)"#,
@@ -139,8 +140,9 @@ impl Runner {
             i32::try_from(self.concurrency).unwrap_or(i32::MAX),
             lease
         )
-        .fetch_all(self.db.pool())
+        .fetch_all(&mut *conn)
         .await?;
+        conn.release();
         let count = rows.len();
         let runs = rows.into_iter().map(|r| {
             let job = Job {
@@ -176,10 +178,19 @@ impl Runner {
         let result = match outcome {
             Ok(()) if job.completed.load(Ordering::Relaxed) => Ok(()),
             Ok(()) => {
-                sqlx::query_scalar!(r#"select fd_complete_job($1, $2) as "done!""#, job.id, &*self.worker_id)
-                    .fetch_one(self.db.pool())
-                    .await
-                    .map(|_| ())
+                async {
+                    let mut conn = self.db.acquire().await?;
+                    sqlx::query_scalar!(
+                        r#"select fd_complete_job($1, $2) as "done!""#,
+                        job.id,
+                        &*self.worker_id
+                    )
+                    .fetch_one(&mut *conn)
+                    .await?;
+                    conn.release();
+                    Ok::<_, DbError>(())
+                }
+                .await
             }
             Err(error) => {
                 let retry_at = Utc::now() + backoff(job.attempts);
@@ -193,6 +204,7 @@ impl Runner {
                 )
                 .fetch_one(self.db.pool())
                 .await
+                .map_err(DbError::from)
                 .map(|status| {
                     if status.as_deref() == Some("dead") {
                         tracing::error!("job parked as dead after its last attempt");

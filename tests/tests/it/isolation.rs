@@ -236,12 +236,7 @@ async fn requesters_reach_only_their_own_conversations_even_in_sql() {
 /// transaction to its organisation as the system, and end with it on the pooled connection.
 #[tokio::test]
 async fn system_work_is_scoped_to_its_organisation_and_ends_with_its_transaction() {
-    let app = TestApp::spawn().await;
-    let acme = app.sign_up("acme").await;
-    let globex = app.sign_up("globex").await;
-    app.create_ticket(&acme, json!({ "kind": "INCIDENT", "subject": "Acme only" })).await;
-    app.create_ticket(&globex, json!({ "kind": "INCIDENT", "subject": "Globex only" })).await;
-    let mut admin = app.db.admin_conn().await;
+    let (app, mut admin) = acme_and_globex_with_a_ticket_each().await;
     let acme_id = org_id(&mut admin, "acme").await;
     // One connection, so that the second transaction runs where the first one ran.
     let pool =
@@ -293,4 +288,110 @@ async fn org_id(admin: &mut sqlx::PgConnection, slug: &str) -> uuid::Uuid {
         .fetch_one(admin)
         .await
         .unwrap()
+}
+
+/// Members' transactions run on connections the lane (crates/db/src/lane.rs) hands out again
+/// without sqlx's pool in between, and begin with their own one-message `BEGIN`: whatever way a
+/// transaction ends, the next one on that connection starts clean, with only its own tenant.
+#[tokio::test]
+async fn a_member_transaction_however_it_ends_leaves_nothing_on_its_connection() {
+    let (app, mut admin) = acme_and_globex_with_a_ticket_each().await;
+    let (acme_id, acme_owner) = owner_of(&mut admin, "acme").await;
+    let (globex_id, globex_owner) = owner_of(&mut admin, "globex").await;
+    // Two connections: the lane keeps one, the pool the other.
+    let pool =
+        sqlx::postgres::PgPoolOptions::new().max_connections(2).connect(&app.db.app_url).await.unwrap();
+    let db = ferrodesk_db::Db::from_pool(pool.clone());
+    let enter = |org: uuid::Uuid, user: uuid::Uuid| {
+        db.enter(ferrodesk_domain::OrgId::from_uuid(org), ferrodesk_domain::UserId::from_uuid(user))
+    };
+    // What a transaction sees, and where it runs.
+    async fn seen(tx: &mut ferrodesk_db::TenantTx) -> (String, Vec<String>, i32, i64) {
+        let row = sqlx::query(
+            "select current_setting('app.org_id'), array(select subject from tickets), pg_backend_pid(), \
+                    txid_current()",
+        )
+        .fetch_one(&mut **tx)
+        .await
+        .unwrap();
+        (row.get(0), row.get(1), row.get(2), row.get(3))
+    }
+
+    // Committed: the connection is reused at once, for another tenant, with that tenant only.
+    let mut tx = enter(acme_id, acme_owner).await.unwrap();
+    let (org, subjects, pid, _) = seen(&mut tx).await;
+    assert_eq!((org, subjects), (acme_id.to_string(), vec!["Acme only".to_owned()]));
+    tx.commit().await.unwrap();
+    let mut tx = enter(globex_id, globex_owner).await.unwrap();
+    let (org, subjects, again, _) = seen(&mut tx).await;
+    assert_eq!((org, subjects), (globex_id.to_string(), vec!["Globex only".to_owned()]));
+    assert_eq!(again, pid, "the lane hands the same connection out again");
+
+    // Dropped without a commit, with a change made: it is rolled back, not carried on.
+    sqlx::query("update tickets set subject = 'Changed, then abandoned'").execute(&mut *tx).await.unwrap();
+    let (_, _, _, txid) = seen(&mut tx).await;
+    drop(tx);
+    wait_until_ended(&mut admin, txid).await;
+    let mut tx = enter(acme_id, acme_owner).await.unwrap();
+    let (org, subjects, _, _) = seen(&mut tx).await;
+    assert_eq!((org, subjects), (acme_id.to_string(), vec!["Acme only".to_owned()]));
+    tx.commit().await.unwrap();
+
+    // Given up mid-statement: the answer still on its way is read and dropped, the transaction
+    // rolled back, and the connection is good for the next member.
+    let mut tx = enter(globex_id, globex_owner).await.unwrap();
+    let (_, _, _, txid) = seen(&mut tx).await;
+    let slow = sqlx::query("select pg_sleep(0.3)").execute(&mut *tx);
+    assert!(tokio::time::timeout(std::time::Duration::from_millis(50), slow).await.is_err());
+    drop(tx);
+    wait_until_ended(&mut admin, txid).await;
+    for _ in 0..3 {
+        let mut tx = enter(acme_id, acme_owner).await.unwrap();
+        let (org, subjects, _, _) = seen(&mut tx).await;
+        assert_eq!((org, subjects), (acme_id.to_string(), vec!["Acme only".to_owned()]));
+        tx.commit().await.unwrap();
+    }
+    let subjects: Vec<String> = sqlx::query_scalar("select subject from tickets order by subject")
+        .fetch_all(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(subjects, ["Acme only", "Globex only"], "nothing abandoned was committed");
+}
+
+/// Two organisations with one ticket each ("Acme only", "Globex only"), and a connection that
+/// sees past row-level security.
+async fn acme_and_globex_with_a_ticket_each() -> (TestApp, sqlx::PgConnection) {
+    let app = TestApp::spawn().await;
+    let acme = app.sign_up("acme").await;
+    let globex = app.sign_up("globex").await;
+    app.create_ticket(&acme, json!({ "kind": "INCIDENT", "subject": "Acme only" })).await;
+    app.create_ticket(&globex, json!({ "kind": "INCIDENT", "subject": "Globex only" })).await;
+    let admin = app.db.admin_conn().await;
+    (app, admin)
+}
+
+async fn owner_of(admin: &mut sqlx::PgConnection, slug: &str) -> (uuid::Uuid, uuid::Uuid) {
+    sqlx::query_as(
+        "select o.id, m.user_id from organizations o join memberships m on m.org_id = o.id
+         where o.slug = $1 and m.role = 'owner'",
+    )
+    .bind(slug)
+    .fetch_one(admin)
+    .await
+    .unwrap()
+}
+
+/// Waits (up to 5 s) until the transaction `txid` is no longer in progress, and checks it was
+/// rolled back.
+async fn wait_until_ended(admin: &mut sqlx::PgConnection, txid: i64) {
+    for _ in 0..100 {
+        let status: String =
+            sqlx::query_scalar("select txid_status($1)").bind(txid).fetch_one(&mut *admin).await.unwrap();
+        if status != "in progress" {
+            assert_eq!(status, "aborted");
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("transaction {txid} still open 5 s after it was dropped");
 }
