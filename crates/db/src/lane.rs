@@ -9,9 +9,11 @@
 //! returning them to it. A connection comes back to the lane only through [`Held::release`],
 //! which callers use once they know it is idle (no transaction open, nothing unread); a [`Held`]
 //! dropped any other way (an error, a caller that gave up mid-statement) goes back to the pool,
-//! whose ping reads whatever was left unread. The pool keeps at least one connection (an eighth
-//! of them when it has more) out of the lane's reach, so work that takes connections from the
-//! pool directly (sign-up, API tokens, system work) never waits on the lane.
+//! whose ping reads whatever was left unread. Connections also go back to the pool after 60 s
+//! idle in the lane, or 30 minutes in its hands, so that the pool's own limits still apply. The
+//! pool keeps at least one connection (an eighth of them when it has more) out of the lane's
+//! reach, so work that takes connections from the pool directly (sign-up, login, sqlx
+//! `Transaction`s) is never locked out by it.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -26,6 +28,10 @@ const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
 /// A connection idle in the lane this long goes back to the pool, so that the pool's idle
 /// timeout and maximum lifetime apply to it again once the load that needed it has gone.
 const RETURN_WHEN_IDLE_FOR: Duration = Duration::from_secs(60);
+/// A connection the lane has held this long goes back to the pool at its next release, even
+/// under constant load, so that the pool's maximum lifetime (30 minutes by default) still
+/// recycles it: a server process does not live on for ever with whatever it accumulated.
+const RETURN_WHEN_HELD_FOR: Duration = Duration::from_secs(30 * 60);
 
 #[derive(Debug)]
 pub(crate) struct Lane {
@@ -34,10 +40,18 @@ pub(crate) struct Lane {
     state: Mutex<LaneState>,
 }
 
+#[derive(Debug)]
+struct Idle {
+    conn: PoolConnection<Postgres>,
+    since: Instant,
+    /// When the lane took it from the pool.
+    taken: Instant,
+}
+
 #[derive(Debug, Default)]
 struct LaneState {
     /// Most recently used last: handed out first, while the oldest age out.
-    idle: Vec<(PoolConnection<Postgres>, Instant)>,
+    idle: Vec<Idle>,
     /// Connections the lane holds, idle or handed out.
     owned: usize,
 }
@@ -57,8 +71,8 @@ impl Lane {
     /// holds fewer than its cap).
     pub(crate) async fn acquire(self: &Arc<Self>) -> Result<Held, sqlx::Error> {
         loop {
-            let Some((conn, since)) = self.state().idle.pop() else { break };
-            let mut held = Held { conn: Some(conn), lane: self.clone(), owned: true };
+            let Some(Idle { conn, since, taken }) = self.state().idle.pop() else { break };
+            let mut held = Held { conn: Some(conn), lane: self.clone(), owned: true, taken };
             if since.elapsed() < PING_WHEN_IDLE_FOR {
                 return Ok(held);
             }
@@ -75,23 +89,26 @@ impl Lane {
             state.owned += usize::from(owned);
             owned
         };
-        Ok(Held { conn: Some(conn), lane: self.clone(), owned })
+        Ok(Held { conn: Some(conn), lane: self.clone(), owned, taken: Instant::now() })
     }
 
-    fn put_back(&self, conn: PoolConnection<Postgres>) {
+    fn put_back(&self, conn: PoolConnection<Postgres>, taken: Instant) {
         let now = Instant::now();
-        let aged = {
-            let mut state = self.state();
-            state.idle.push((conn, now));
-            let aged = state.idle.first().is_some_and(|(_, since)| now - *since >= RETURN_WHEN_IDLE_FOR);
-            if aged {
-                state.owned -= 1;
-                Some(state.idle.remove(0).0)
-            } else {
-                None
-            }
-        };
-        // Back to the pool outside the lock.
+        let mut state = self.state();
+        if now - taken >= RETURN_WHEN_HELD_FOR {
+            state.owned -= 1;
+            drop(state);
+            // Back to the pool, outside the lock.
+            drop(conn);
+            return;
+        }
+        state.idle.push(Idle { conn, since: now, taken });
+        let aged = state.idle.first().is_some_and(|idle| now - idle.since >= RETURN_WHEN_IDLE_FOR);
+        let aged = aged.then(|| {
+            state.owned -= 1;
+            state.idle.remove(0)
+        });
+        drop(state);
         drop(aged);
     }
 }
@@ -103,6 +120,8 @@ pub struct Held {
     lane: Arc<Lane>,
     /// Whether it goes back to the lane when released (else to the pool).
     owned: bool,
+    /// When the lane took it from the pool.
+    taken: Instant,
 }
 
 impl Held {
@@ -113,7 +132,7 @@ impl Held {
             && self.owned
         {
             self.owned = false;
-            self.lane.put_back(conn);
+            self.lane.put_back(conn, self.taken);
         }
     }
 
@@ -127,7 +146,12 @@ impl Held {
     /// Moves the connection into a new `Held`, leaving this one empty (for work that must
     /// outlive the value it is in, such as a rollback after the transaction was dropped).
     pub(crate) fn take(&mut self) -> Self {
-        Self { conn: self.conn.take(), lane: self.lane.clone(), owned: std::mem::take(&mut self.owned) }
+        Self {
+            conn: self.conn.take(),
+            lane: self.lane.clone(),
+            owned: std::mem::take(&mut self.owned),
+            taken: self.taken,
+        }
     }
 
     pub(crate) fn is_empty(&self) -> bool {

@@ -12,6 +12,7 @@ mod jobs;
 mod live;
 mod mail;
 mod page_cache;
+mod pool;
 mod reports;
 mod schema_guard;
 mod sla;
