@@ -53,6 +53,10 @@ pub struct BenchArgs {
     /// twice the cores (p99 26 ms with 4, 40 ms with 20), which `--pool 4` shows.
     #[arg(long)]
     pool: Option<u32>,
+    /// Slices that createTicket over HTTP and pgbench's insert into `tickets` alternate in
+    /// (each gets `seconds` in all), so that their ratio compares the machine with itself.
+    #[arg(long, default_value_t = 3)]
+    slices: u32,
     /// Which measurements to run (all by default), for A/B runs of one of them.
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Measurement>,
@@ -249,10 +253,35 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         out(&stats.line("queue, database path only"));
     }
     let mut create = None;
+    // createTicket over HTTP and pgbench's insert into `tickets` are the pair the target
+    // compares, so they run in alternating slices: this machine's speed drifts by more than the
+    // gap being measured between one minute and the next (pgbench alone: 2,021–2,874 inserts/s
+    // across runs of one session), which back-to-back measurements folded into their ratio.
+    let mut tickets_inserts = None;
     if runs(Measurement::CreateHttp) {
-        let stats = drive(clients, duration, over_http(&http, &endpoint, &tokens, Operation::Create)).await?;
+        let paired = runs(Measurement::Pgbench);
+        let slices = if paired { args.slices.max(1) } else { 1 };
+        let slice = duration / slices;
+        let mut stats: Option<Stats> = None;
+        let mut inserts: Option<Inserts> = None;
+        for _ in 0..slices {
+            let more = drive(clients, slice, over_http(&http, &endpoint, &tokens, Operation::Create)).await?;
+            stats = Some(match stats {
+                Some(so_far) => so_far.merge(more),
+                None => more,
+            });
+            if paired {
+                let more = pgbench(&admin_url, InsertTable::Tickets, clients, slice.as_secs().max(1)).await?;
+                inserts = Some(match inserts {
+                    Some(so_far) => so_far.merge(more),
+                    None => more,
+                });
+            }
+        }
+        let Some(stats) = stats else { bail!("no createTicket slice ran") };
         out(&stats.line("createTicket, over HTTP + GraphQL"));
         create = Some(stats.throughput());
+        tickets_inserts = inserts;
     }
     let mut create_db = None;
     if runs(Measurement::CreateDb) {
@@ -266,7 +295,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             (InsertTable::Narrow, "pgbench insert, 2-index table of ticket width"),
             (InsertTable::Tickets, "pgbench insert into tickets itself"),
         ] {
-            let inserts = pgbench(&admin_url, table, args.clients, args.seconds).await?;
+            let paired = match table {
+                InsertTable::Tickets => tickets_inserts.take(),
+                InsertTable::Narrow => None,
+            };
+            let inserts = match paired {
+                Some(paired) => paired,
+                None => pgbench(&admin_url, table, args.clients, args.seconds).await?,
+            };
             out(&format!(
                 "{name:<44} {:>9.0} inserts/s {:>40}",
                 inserts.rate,
@@ -403,6 +439,16 @@ fn cpu_per_op(cpu: Option<Duration>, ops: usize) -> String {
 }
 
 impl Stats {
+    /// The two measurements as one: every request of both, over both durations.
+    fn merge(mut self, other: Stats) -> Stats {
+        self.latencies.extend(other.latencies);
+        self.latencies.sort_unstable();
+        self.elapsed += other.elapsed;
+        self.errors += other.errors;
+        self.cpu = self.cpu.zip(other.cpu).map(|(a, b)| a + b);
+        self
+    }
+
     fn percentile_ms(&self, p: f64) -> f64 {
         if self.latencies.is_empty() {
             return f64::NAN;
@@ -577,6 +623,20 @@ struct Inserts {
     rate: f64,
     cpu: Option<Duration>,
     count: usize,
+}
+
+impl Inserts {
+    /// Two runs as one: their transactions over their combined time (each run's time being its
+    /// count over its rate, as pgbench measured it).
+    fn merge(self, other: Inserts) -> Inserts {
+        let seconds = |i: &Inserts| if i.rate > 0.0 { i.count as f64 / i.rate } else { 0.0 };
+        let (count, time) = (self.count + other.count, seconds(&self) + seconds(&other));
+        Inserts {
+            rate: if time > 0.0 { count as f64 / time } else { 0.0 },
+            cpu: self.cpu.zip(other.cpu).map(|(a, b)| a + b),
+            count,
+        }
+    }
 }
 
 /// Which table PostgreSQL's own single-row insert rate is measured on.
