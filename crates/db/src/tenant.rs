@@ -26,8 +26,8 @@ const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: PgPool,
-    /// Connections for members' transactions and kept pages' versions, reused without the
-    /// pool's ping.
+    /// Connections for tenant transactions and lone system statements, reused without the pool's
+    /// ping.
     lane: Arc<Lane>,
     config: Arc<ConfigCache>,
 }
@@ -304,44 +304,35 @@ enum Tx {
 /// done, a caller that gave up mid-statement) rolls back in a task before the connection is
 /// reused, and a connection that cannot roll back is closed.
 struct OwnTx {
+    /// Empty once the transaction is over: nothing is left to undo.
     held: Held,
-    /// Set once the transaction is over (committed, or its `COMMIT` answered with an error,
-    /// which also ends it): nothing is left to undo.
-    ended: bool,
 }
 
 impl OwnTx {
     /// Sends `sql` (beginning with `begin;`) and returns the transaction with the first row of
     /// its statements, if any.
     async fn begin_with_row(held: Held, sql: String) -> Result<(Self, Option<PgRow>), DbError> {
-        let mut tx = Self { held, ended: false };
+        let mut tx = Self { held };
         // Should this fail or be cancelled, dropping `tx` rolls back whatever began.
         let row = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).fetch_optional(&mut *tx.held).await?;
         Ok((tx, row))
     }
 
     async fn commit(mut self) -> Result<(), DbError> {
-        match sqlx::raw_sql("commit").execute(&mut *self.held).await {
-            Ok(_) => {
-                self.ended = true;
-                self.held.take().release();
-                Ok(())
-            }
-            // PostgreSQL answered (a deferred constraint, a serialization failure): the
-            // transaction is over and the connection idle.
-            Err(error @ sqlx::Error::Database(_)) => {
-                self.ended = true;
-                self.held.take().release();
-                Err(error.into())
-            }
-            Err(error) => Err(error.into()),
+        let committed = sqlx::raw_sql("commit").execute(&mut *self.held).await;
+        // An error PostgreSQL answered with (a deferred constraint, a serialization failure) ends
+        // the transaction too: either way the connection is idle again.
+        if matches!(committed, Ok(_) | Err(sqlx::Error::Database(_))) {
+            self.held.take().release();
         }
+        committed?;
+        Ok(())
     }
 }
 
 impl Drop for OwnTx {
     fn drop(&mut self) {
-        if self.ended || self.held.is_empty() {
+        if self.held.is_empty() {
             return;
         }
         let mut held = self.held.take();
