@@ -99,7 +99,9 @@ impl Db {
         let (org, user) = (org_id.as_uuid().hyphenated(), user_id.as_uuid().hyphenated());
         let (tx, entered) = OwnTx::begin_with_row(
             conn,
-            format!("begin; select member_role, config_version from fd_enter('{org}', '{user}')"),
+            sqlx::AssertSqlSafe(format!(
+                "begin; select member_role, config_version from fd_enter('{org}', '{user}')"
+            )),
         )
         .await?;
         let entered = entered.ok_or(DbError::NotAMember)?;
@@ -147,7 +149,7 @@ impl Db {
     /// it takes in and acknowledges.
     pub async fn system_in(&self, org_id: OrgId) -> Result<TenantTx, DbError> {
         let conn = self.lane.acquire().await?;
-        let (tx, _) = OwnTx::begin_with_row(conn, begin_with_settings(Some(org_id), "system").0).await?;
+        let (tx, _) = OwnTx::begin_with_row(conn, begin_with_settings(Some(org_id), "system")).await?;
         Ok(TenantTx { tx: Tx::Own(tx), org_id, actor: None, db_role: "system", config: None })
     }
 
@@ -311,10 +313,13 @@ struct OwnTx {
 impl OwnTx {
     /// Sends `sql` (beginning with `begin;`) and returns the transaction with the first row of
     /// its statements, if any.
-    async fn begin_with_row(held: Held, sql: String) -> Result<(Self, Option<PgRow>), DbError> {
+    async fn begin_with_row(
+        held: Held,
+        sql: sqlx::AssertSqlSafe<String>,
+    ) -> Result<(Self, Option<PgRow>), DbError> {
         let mut tx = Self { held };
         // Should this fail or be cancelled, dropping `tx` rolls back whatever began.
-        let row = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).fetch_optional(&mut *tx.held).await?;
+        let row = sqlx::raw_sql(sql).fetch_optional(&mut *tx.held).await?;
         Ok((tx, row))
     }
 
