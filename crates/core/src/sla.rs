@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
 use ferrodesk_db::events::EventRow;
-use ferrodesk_db::sla::{self as repo, CalendarFields, CalendarRow, PolicyFields};
+use ferrodesk_db::sla::{self as repo, CalendarFields, CalendarRow, PolicyFields, SlaSetupRows};
 use ferrodesk_db::tickets::{self, SlaColumns};
 use ferrodesk_db::{Db, TenantTx, events};
 use ferrodesk_domain::{DepartmentId, OrgId, Priority, TicketId, TicketStatus};
@@ -288,7 +288,10 @@ pub struct SlaSetup {
 impl SlaSetup {
     /// `department`: `None` for the organisation's default department.
     pub async fn load(tx: &mut TenantTx, department: Option<DepartmentId>) -> Result<Self, AppError> {
-        let rows = repo::setup(tx, department).await?;
+        Self::from_rows(&*repo::setup(tx, department).await?)
+    }
+
+    pub fn from_rows(rows: &SlaSetupRows) -> Result<Self, AppError> {
         let mut calendars: HashMap<Uuid, Arc<BusinessCalendar>> = HashMap::new();
         let mut targets = HashMap::new();
         for policy in &rows.policies {

@@ -1,7 +1,7 @@
 //! Tickets: create, update, converse. Every change appends an audit event in the same transaction.
 
 use ferrodesk_db::tickets::{self as repo, MessageEmail, NewMessage, NewTicket, TicketRow};
-use ferrodesk_db::{TenantTx, accounts, catalog, events};
+use ferrodesk_db::{Actor, Db, TenantTx, accounts, catalog, events};
 use ferrodesk_domain::{
     CategoryId, Channel, DepartmentId, Email, Impact, MessageId, Priority, Role, Subject, TagName, TicketId,
     TicketKind, TicketStatus, Urgency, UserId,
@@ -9,7 +9,7 @@ use ferrodesk_domain::{
 use serde_json::{Map, Value, json};
 
 use crate::sla::SlaSetup;
-use crate::{AppError, require_staff, role_of};
+use crate::{AppError, Principal, require_staff, role_of};
 
 const MAX_BODY_CHARS: usize = 100_000;
 
@@ -55,7 +55,43 @@ async fn check_assignee(tx: &mut TenantTx, user_id: UserId) -> Result<(), AppErr
 
 async fn department_of_category(tx: &mut TenantTx, id: CategoryId) -> Result<DepartmentId, AppError> {
     let category = catalog::category(tx, id).await?.ok_or(AppError::NotFound("category"))?;
-    Ok(DepartmentId::from_uuid(category.department_id))
+    let department = DepartmentId::from_uuid(category.department_id);
+    tx.saw_category_in(id, department);
+    Ok(department)
+}
+
+/// Creates a member's ticket, committed. When this process has seen all that the ticket is decided
+/// from (the member's role, the department's SLA setup, the category's department), in one
+/// autocommit statement that verifies it (`tickets::create_as_member`); otherwise, or when it has
+/// changed, in a transaction that reads it afresh ([`create_ticket`]).
+pub async fn create(db: &Db, principal: Principal, input: CreateTicket) -> Result<TicketRow, AppError> {
+    if let Some(row) = create_in_one_statement(db, principal, &input).await? {
+        metrics::counter!("ticket_creations_total", "path" => "one_statement").increment(1);
+        return Ok(row);
+    }
+    let mut tx = crate::enter(db, principal).await?;
+    let row = create_ticket(&mut tx, input).await?;
+    tx.commit().await?;
+    metrics::counter!("ticket_creations_total", "path" => "transaction").increment(1);
+    Ok(row)
+}
+
+/// `None` when the one statement does not apply: something is not known yet or has changed, the
+/// requester is someone to look up or create, or the input is refused (the transaction then
+/// refuses it with the member's current role, in its own words).
+async fn create_in_one_statement(
+    db: &Db,
+    principal: Principal,
+    input: &CreateTicket,
+) -> Result<Option<TicketRow>, AppError> {
+    let Principal { org_id, user_id } = principal;
+    let Some(assumed) = repo::assumed(db, org_id, user_id, input.category_id) else { return Ok(None) };
+    let actor = Actor { user_id, role: assumed.role };
+    let Ok(checked) = Checked::of(input) else { return Ok(None) };
+    let Ok(Requester::Actor) = requester(actor, input, &checked) else { return Ok(None) };
+    let sla = SlaSetup::from_rows(&assumed.sla)?;
+    let new = plan(actor, actor.user_id, TicketId::generate(), input, &checked, &sla);
+    Ok(repo::create_as_member(db, org_id, user_id, &assumed, new).await?)
 }
 
 pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<TicketRow, AppError> {
@@ -70,43 +106,22 @@ pub async fn create_ticket_with_id(
     input: CreateTicket,
 ) -> Result<TicketRow, AppError> {
     let actor = tx.actor().ok_or(AppError::Unauthenticated)?;
-    let subject = Subject::parse(&input.subject)?;
-    check_body("description", &input.description, true)?;
-    let tags: Vec<String> = TagName::parse_list(&input.tags)?.iter().map(|t| t.as_str().to_owned()).collect();
-
-    let requester_id = match actor.role {
-        Role::Stakeholder => {
-            return Err(AppError::Forbidden("stakeholders can read tickets but not create them"));
+    let checked = Checked::of(&input)?;
+    let requester_id = match requester(actor, &input, &checked)? {
+        Requester::Actor => actor.user_id,
+        Requester::OnBehalfOf(email) => {
+            crate::demo::check_new_person(tx.org_id(), "requesterEmail", &email)?;
+            let name = input
+                .requester_name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("requester"))
+                .to_owned();
+            let id = accounts::ensure_person(tx, &email, &name).await?;
+            accounts::insert_membership(tx, id, Role::Requester, "active").await?;
+            id
         }
-        Role::Requester => {
-            if input.priority.is_some()
-                || input.assignee_id.is_some()
-                || input.requester_email.is_some()
-                || !tags.is_empty()
-            {
-                return Err(AppError::Forbidden(
-                    "requesters describe impact and urgency; agents set priority, assignee and tags",
-                ));
-            }
-            actor.user_id
-        }
-        _ => match &input.requester_email {
-            None => actor.user_id,
-            Some(raw) => {
-                let email = Email::parse_field("requesterEmail", raw)?;
-                crate::demo::check_new_person(tx.org_id(), "requesterEmail", &email)?;
-                let name = input
-                    .requester_name
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("requester"))
-                    .to_owned();
-                let id = accounts::ensure_person(tx, &email, &name).await?;
-                accounts::insert_membership(tx, id, Role::Requester, "active").await?;
-                id
-            }
-        },
     };
     if let Some(assignee) = input.assignee_id {
         check_assignee(tx, assignee).await?;
@@ -116,6 +131,67 @@ pub async fn create_ticket_with_id(
         None => None,
     };
     let sla = SlaSetup::load(tx, department).await?;
+    let new = plan(actor, requester_id, id, &input, &checked, &sla);
+    Ok(repo::insert(tx, new).await?)
+}
+
+/// The parts of a new ticket's input that are checked on their own.
+struct Checked {
+    subject: Subject,
+    tags: Vec<String>,
+}
+
+impl Checked {
+    fn of(input: &CreateTicket) -> Result<Self, AppError> {
+        let subject = Subject::parse(&input.subject)?;
+        check_body("description", &input.description, true)?;
+        let tags = TagName::parse_list(&input.tags)?.iter().map(|t| t.as_str().to_owned()).collect();
+        Ok(Self { subject, tags })
+    }
+}
+
+/// Whose ticket it is.
+enum Requester {
+    /// The member creating it.
+    Actor,
+    /// Someone an agent creates it for: found, or added as a requester.
+    OnBehalfOf(Email),
+}
+
+/// What the creator's role allows: stakeholders create nothing; requesters only describe impact
+/// and urgency, for themselves; staff may create on someone's behalf.
+fn requester(actor: Actor, input: &CreateTicket, checked: &Checked) -> Result<Requester, AppError> {
+    match actor.role {
+        Role::Stakeholder => Err(AppError::Forbidden("stakeholders can read tickets but not create them")),
+        Role::Requester => {
+            if input.priority.is_some()
+                || input.assignee_id.is_some()
+                || input.requester_email.is_some()
+                || !checked.tags.is_empty()
+            {
+                return Err(AppError::Forbidden(
+                    "requesters describe impact and urgency; agents set priority, assignee and tags",
+                ));
+            }
+            Ok(Requester::Actor)
+        }
+        _ => match &input.requester_email {
+            None => Ok(Requester::Actor),
+            Some(raw) => Ok(Requester::OnBehalfOf(Email::parse_field("requesterEmail", raw)?)),
+        },
+    }
+}
+
+/// The ticket to insert: priority from impact × urgency unless set, the SLA clock started, the
+/// channel a requester used, and the details of its creation event. No database access.
+fn plan<'a>(
+    actor: Actor,
+    requester_id: UserId,
+    id: TicketId,
+    input: &'a CreateTicket,
+    checked: &'a Checked,
+    sla: &SlaSetup,
+) -> NewTicket<'a> {
     let priority = input.priority.unwrap_or(match (input.impact, input.urgency) {
         (Some(i), Some(u)) => Priority::from_matrix(i, u),
         (Some(i), None) => Priority::from_matrix(i, Urgency::Medium),
@@ -131,35 +207,30 @@ pub async fn create_ticket_with_id(
     };
     // The creation event is appended by the same statement that inserts the ticket.
     let event_changes = json!({
-        "kind": input.kind, "subject": subject, "status": status, "priority": priority.to_string(),
+        "kind": input.kind, "subject": checked.subject, "status": status, "priority": priority.to_string(),
         "requester": requester_id, "assignee": input.assignee_id, "category": input.category_id,
-        "tags": tags, "channel": channel,
+        "tags": checked.tags, "channel": channel,
     });
-    let row = repo::insert(
-        tx,
-        NewTicket {
-            id,
-            kind: input.kind,
-            subject: subject.as_str(),
-            description: input.description.trim(),
-            status,
-            priority,
-            impact: input.impact,
-            urgency: input.urgency,
-            channel,
-            department_id: sla.department_id,
-            category_id: input.category_id,
-            requester_id: Some(requester_id),
-            assignee_id: input.assignee_id,
-            tags: &tags,
-            event_changes,
-            sla: clock,
-            source_inbound_id: input.source_inbound_id,
-            follow_up_of: input.follow_up_of,
-        },
-    )
-    .await?;
-    Ok(row)
+    NewTicket {
+        id,
+        kind: input.kind,
+        subject: checked.subject.as_str(),
+        description: input.description.trim(),
+        status,
+        priority,
+        impact: input.impact,
+        urgency: input.urgency,
+        channel,
+        department_id: sla.department_id,
+        category_id: input.category_id,
+        requester_id: Some(requester_id),
+        assignee_id: input.assignee_id,
+        tags: &checked.tags,
+        event_changes,
+        sla: clock,
+        source_inbound_id: input.source_inbound_id,
+        follow_up_of: input.follow_up_of,
+    }
 }
 
 /// A field to change: absent leaves it alone, `Some(None)` clears it.

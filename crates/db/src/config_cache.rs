@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use ferrodesk_domain::{DepartmentId, OrgId};
+use ferrodesk_domain::{CategoryId, DepartmentId, OrgId, Role, UserId};
 
 use crate::sla::SlaSetupRows;
 
@@ -25,20 +25,53 @@ type SlaKey = (OrgId, Option<DepartmentId>);
 #[derive(Debug, Default)]
 pub(crate) struct ConfigCache {
     sla: Mutex<HashMap<SlaKey, (i64, Arc<SlaSetupRows>)>>,
+    /// What the one-statement ticket creation assumes and then verifies in its statement
+    /// (`fd_create_ticket`): a stale entry costs the ordinary path, never a wrong ticket.
+    roles: Mutex<HashMap<(OrgId, UserId), Role>>,
+    departments: Mutex<HashMap<(OrgId, CategoryId), DepartmentId>>,
+}
+
+/// Inserts into a map that starts again empty past [`MAX_ENTRIES`].
+fn keep<K: std::hash::Hash + Eq, V>(map: &Mutex<HashMap<K, V>>, key: K, value: V) {
+    let mut entries = map.lock().unwrap_or_else(PoisonError::into_inner);
+    if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
+        entries.clear();
+    }
+    entries.insert(key, value);
+}
+
+fn get<K: std::hash::Hash + Eq, V: Clone>(map: &Mutex<HashMap<K, V>>, key: &K) -> Option<V> {
+    map.lock().unwrap_or_else(PoisonError::into_inner).get(key).cloned()
 }
 
 impl ConfigCache {
     pub(crate) fn sla(&self, key: SlaKey, version: i64) -> Option<Arc<SlaSetupRows>> {
-        let entries = self.sla.lock().unwrap_or_else(PoisonError::into_inner);
-        entries.get(&key).filter(|(v, _)| *v == version).map(|(_, rows)| rows.clone())
+        get(&self.sla, &key).filter(|(v, _)| *v == version).map(|(_, rows)| rows)
+    }
+
+    /// The entry last kept, whatever version it was read under.
+    pub(crate) fn latest_sla(&self, key: SlaKey) -> Option<(i64, Arc<SlaSetupRows>)> {
+        get(&self.sla, &key)
     }
 
     pub(crate) fn keep_sla(&self, key: SlaKey, version: i64, rows: Arc<SlaSetupRows>) {
-        let mut entries = self.sla.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
-            entries.clear();
-        }
-        entries.insert(key, (version, rows));
+        keep(&self.sla, key, (version, rows));
+    }
+
+    pub(crate) fn role(&self, org: OrgId, user: UserId) -> Option<Role> {
+        get(&self.roles, &(org, user))
+    }
+
+    pub(crate) fn keep_role(&self, org: OrgId, user: UserId, role: Role) {
+        keep(&self.roles, (org, user), role);
+    }
+
+    pub(crate) fn department(&self, org: OrgId, category: CategoryId) -> Option<DepartmentId> {
+        get(&self.departments, &(org, category))
+    }
+
+    pub(crate) fn keep_department(&self, org: OrgId, category: CategoryId, department: DepartmentId) {
+        keep(&self.departments, (org, category), department);
     }
 }
 

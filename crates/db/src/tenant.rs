@@ -2,7 +2,7 @@ use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ferrodesk_domain::{OrgId, Role, UserId};
+use ferrodesk_domain::{CategoryId, DepartmentId, OrgId, Role, UserId};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::postgres::PgRow;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -65,6 +65,10 @@ impl Db {
         &self.pool
     }
 
+    pub(crate) fn config_cache(&self) -> &ConfigCache {
+        &self.config
+    }
+
     /// Refuses a role that would see through row-level security: a superuser, a role with
     /// BYPASSRLS, or the owner of any table or a member of its owner (owners are exempt unless RLS
     /// is forced, and an owner can turn FORCE off).
@@ -108,6 +112,7 @@ impl Db {
         let role: Option<String> = entered.try_get(0)?;
         let version: Option<i64> = entered.try_get(1)?;
         let role = role.and_then(|r| r.parse::<Role>().ok()).ok_or(DbError::NotAMember)?;
+        self.config.keep_role(org_id, user_id, role);
         let config = version.map(|version| ConfigSeen { version, cache: self.config.clone() });
         Ok(TenantTx {
             tx: Tx::Own(tx),
@@ -223,6 +228,14 @@ impl TenantTx {
 
     pub(crate) fn config(&self) -> Option<&ConfigSeen> {
         self.config.as_ref()
+    }
+
+    /// Notes the department a category was read in, for a later one-statement ticket creation
+    /// to assume (and verify: categories move without a configuration version).
+    pub fn saw_category_in(&self, category: CategoryId, department: DepartmentId) {
+        if let Some(seen) = &self.config {
+            seen.cache.keep_department(self.org_id, category, department);
+        }
     }
 
     /// Plans the following statements for their values. A member's transaction uses generic plans

@@ -2,14 +2,19 @@
 
 use chrono::{DateTime, Utc};
 use ferrodesk_domain::{
-    CategoryId, Channel, DepartmentId, EventId, Impact, MessageId, Priority, TicketId, TicketKind,
-    TicketNumber, TicketStatus, Urgency, UserId,
+    CategoryId, Channel, DepartmentId, EventId, Impact, MessageId, OrgId, Priority, Role, TicketId,
+    TicketKind, TicketNumber, TicketStatus, Urgency, UserId,
 };
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+use sqlx::postgres::PgArguments;
+use sqlx::query::QueryAs;
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use crate::{DbError, TenantTx};
+use crate::sla::SlaSetupRows;
+use crate::{Db, DbError, TenantTx};
 
 /// A ticket with the names a list or page shows next to it (assignee, requester, category).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -68,6 +73,8 @@ impl TicketRow {
 /// columns. A breach is stored when a change stops or re-targets a clock past its target; one
 /// that time brings is read from the due instant (`BREACHED`), so the sweep never rewrites tickets. Names come through joins, under the same row-level security as everything else (a
 /// requester never sees other requesters' names). A macro so that it can be `concat!`ed.
+/// Ticket creation returns the same columns from SQL (`fd_insert_ticket` and its `ticket_view`
+/// type): a column added here goes there too, in a migration.
 macro_rules! ticket_projection {
     () => {
         "select t.id, t.kind, t.number, t.subject, t.description, t.status, t.priority,
@@ -272,37 +279,75 @@ pub struct NewTicket<'a> {
 }
 
 /// Creates a ticket in one statement (one round trip): takes the organisation's next number for
-/// its kind, inserts the ticket, appends its `ticket.created` event and returns it as reads do.
+/// its kind, inserts the ticket, appends its `ticket.created` event and returns it as reads do
+/// (`fd_insert_ticket`, migration `…create_in_one_statement`, the one text of that statement).
 /// The counter row stays locked until commit, so concurrent creates in one organisation get
 /// distinct, consecutive numbers.
 pub async fn insert(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<TicketRow, DbError> {
-    const INSERT: &str = concat!(
-        "with counter as (
-             insert into ticket_counters (org_id, kind, last_number) values ($1, $3, 1)
-             on conflict (org_id, kind) do update set last_number = ticket_counters.last_number + 1
-             returning last_number
-         ), t as (
-             insert into tickets (org_id, id, kind, number, subject, description, status, priority, impact,
-                                  urgency, channel, department_id, category_id, requester_id, assignee_id,
-                                  created_by, tags, response_due_at, resolution_due_at, response_at_risk_at,
-                                  resolution_at_risk_at, sla_paused, source_inbound_id, follow_up_of)
-             select $1, $2, $3, counter.last_number, $4, $5, $6, $7, $8, $9, $10, $11,
-                    $12, $13, $14, $15, $16, $19, $20, $21, $22, $23, $24, $25
-             from counter
-             returning *
-         ), created as (
-             insert into events (org_id, id, subject_type, subject_id, actor_id, action, changes)
-             select t.org_id, $17, 'ticket', t.id, $15, 'ticket.created',
-                    $18::jsonb || jsonb_build_object('number', t.number)
-             from t
-         ) ",
-        ticket_projection!(),
-        " from t",
-        ticket_joins!()
+    let query = sqlx::query_as::<_, TicketRow>(
+        "select * from fd_insert_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
     );
-    let org_id = tx.org_id();
-    let created_by = tx.actor_id();
-    let row = sqlx::query_as::<_, TicketRow>(INSERT)
+    let (org_id, created_by) = (tx.org_id(), tx.actor_id());
+    Ok(bind_new_ticket(query, org_id, created_by, t).fetch_one(&mut **tx).await?)
+}
+
+/// What a member's ticket is decided from, as this process last saw it: the member's role, and
+/// the SLA setup of the department it goes to under the configuration version it was read at.
+/// [`create_as_member`] verifies both in its statement.
+pub struct Assumed {
+    pub role: Role,
+    pub config_version: i64,
+    pub sla: Arc<SlaSetupRows>,
+}
+
+/// What [`create_as_member`] may assume for a ticket in `category` (`None`: the default
+/// department), or `None` when this process has not seen it yet.
+pub fn assumed(db: &Db, org_id: OrgId, user_id: UserId, category: Option<CategoryId>) -> Option<Assumed> {
+    let cache = db.config_cache();
+    let role = cache.role(org_id, user_id)?;
+    let department = match category {
+        Some(category) => Some(cache.department(org_id, category)?),
+        None => None,
+    };
+    let (config_version, sla) = cache.latest_sla((org_id, department))?;
+    Some(Assumed { role, config_version, sla })
+}
+
+/// Creates a member's ticket in one autocommit statement (`fd_create_ticket`): it enters the
+/// tenant as [`Db::enter`] does, checks that `assumed` still holds (and that the category is in
+/// the ticket's department and the assignee an active agent, admin or owner), and inserts as
+/// [`insert`] does. `None`, with nothing written, when any of that no longer holds: the caller
+/// then takes the ordinary transaction, which reads it all afresh. One round trip where the
+/// transaction takes three (`BEGIN` with `fd_enter`, the insert, `COMMIT`).
+pub async fn create_as_member(
+    db: &Db,
+    org_id: OrgId,
+    user_id: UserId,
+    assumed: &Assumed,
+    t: NewTicket<'_>,
+) -> Result<Option<TicketRow>, DbError> {
+    let query = sqlx::query_as::<_, TicketRow>(
+        "select * from fd_create_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)",
+    )
+    .bind(user_id.into_uuid())
+    .bind(assumed.role.as_str())
+    .bind(assumed.config_version);
+    let mut conn = db.acquire().await?;
+    let row = bind_new_ticket(query, org_id, Some(user_id), t).fetch_optional(&mut *conn).await?;
+    conn.release();
+    Ok(row)
+}
+
+/// Binds the arguments `fd_insert_ticket` takes, in its order, after any already bound.
+fn bind_new_ticket<'q>(
+    query: QueryAs<'q, Postgres, TicketRow, PgArguments>,
+    org_id: OrgId,
+    created_by: Option<UserId>,
+    t: NewTicket<'q>,
+) -> QueryAs<'q, Postgres, TicketRow, PgArguments> {
+    query
         .bind(org_id.into_uuid())
         .bind(t.id.into_uuid())
         .bind(t.kind.as_str())
@@ -328,9 +373,6 @@ pub async fn insert(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<TicketRow, Db
         .bind(t.sla.paused)
         .bind(t.source_inbound_id)
         .bind(t.follow_up_of.map(TicketId::into_uuid))
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(row)
 }
 
 /// Writes the new state of the fields that updates change, and the timestamps that follow from

@@ -51,6 +51,18 @@ impl TestDb {
     pub async fn admin_conn(&self) -> PgConnection {
         PgConnection::connect(&self.admin_url).await.expect("connect as the owner role")
     }
+
+    /// The organisation with this slug and its owner: `(org id, user id)`.
+    pub async fn owner_of(&self, slug: &str) -> (uuid::Uuid, uuid::Uuid) {
+        sqlx::query_as(
+            "select o.id, m.user_id from organizations o join memberships m on m.org_id = o.id
+             where o.slug = $1 and m.role = 'owner'",
+        )
+        .bind(slug)
+        .fetch_one(&mut self.admin_conn().await)
+        .await
+        .expect("the organisation and its owner")
+    }
 }
 
 fn url_for(role: &str, database: &str) -> String {

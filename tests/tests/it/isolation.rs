@@ -296,8 +296,8 @@ async fn org_id(admin: &mut sqlx::PgConnection, slug: &str) -> uuid::Uuid {
 #[tokio::test]
 async fn a_member_transaction_however_it_ends_leaves_nothing_on_its_connection() {
     let (app, mut admin) = acme_and_globex_with_a_ticket_each().await;
-    let (acme_id, acme_owner) = owner_of(&mut admin, "acme").await;
-    let (globex_id, globex_owner) = owner_of(&mut admin, "globex").await;
+    let (acme_id, acme_owner) = app.db.owner_of("acme").await;
+    let (globex_id, globex_owner) = app.db.owner_of("globex").await;
     // Two connections: the lane keeps one, the pool the other.
     let pool =
         sqlx::postgres::PgPoolOptions::new().max_connections(2).connect(&app.db.app_url).await.unwrap();
@@ -368,17 +368,6 @@ async fn acme_and_globex_with_a_ticket_each() -> (TestApp, sqlx::PgConnection) {
     app.create_ticket(&globex, json!({ "kind": "INCIDENT", "subject": "Globex only" })).await;
     let admin = app.db.admin_conn().await;
     (app, admin)
-}
-
-async fn owner_of(admin: &mut sqlx::PgConnection, slug: &str) -> (uuid::Uuid, uuid::Uuid) {
-    sqlx::query_as(
-        "select o.id, m.user_id from organizations o join memberships m on m.org_id = o.id
-         where o.slug = $1 and m.role = 'owner'",
-    )
-    .bind(slug)
-    .fetch_one(admin)
-    .await
-    .unwrap()
 }
 
 /// Waits (up to 5 s) until the transaction `txid` is no longer in progress, and checks it was

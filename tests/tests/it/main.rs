@@ -5,6 +5,7 @@ mod accounts;
 mod attachments;
 mod billing;
 mod catalog;
+mod create_path;
 mod demo;
 mod errors;
 mod isolation;

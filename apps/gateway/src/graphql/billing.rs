@@ -18,7 +18,7 @@ use ferrodesk_core::{AppError, Principal};
 use ferrodesk_db::accounts::OrganizationRow;
 use ferrodesk_db::billing::{self as repo, BillingRow};
 
-use super::{OrGql, RequestCtx, app, gql_error, request, tenant};
+use super::{OrGql, RequestCtx, app, gql_error, principal, tenant};
 use crate::state::AppState;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -129,7 +129,7 @@ pub struct BillingMutation;
 async fn billing_for(
     ctx: &Context<'_>,
 ) -> async_graphql::Result<(Principal, Arc<ferrodesk_billing::Billing>)> {
-    let principal = request(ctx).principal.ok_or_else(|| gql_error(AppError::Unauthenticated))?;
+    let principal = principal(ctx)?;
     match &app(ctx).billing {
         Some(billing) => Ok((principal, billing.clone())),
         None => {

@@ -117,10 +117,14 @@ pub(crate) fn request<'a>(ctx: &async_graphql::Context<'a>) -> &'a RequestCtx {
     ctx.data_unchecked::<RequestCtx>()
 }
 
+/// The signed-in caller, or UNAUTHENTICATED.
+pub(crate) fn principal(ctx: &async_graphql::Context<'_>) -> async_graphql::Result<Principal> {
+    request(ctx).principal.ok_or_else(|| gql_error(AppError::Unauthenticated))
+}
+
 /// Opens the caller's tenant transaction, or fails with UNAUTHENTICATED.
 pub(crate) async fn tenant(ctx: &async_graphql::Context<'_>) -> async_graphql::Result<TenantTx> {
-    let principal = request(ctx).principal.ok_or_else(|| gql_error(AppError::Unauthenticated))?;
-    ferrodesk_core::enter(&app(ctx).db, principal).await.map_err(gql_error)
+    ferrodesk_core::enter(&app(ctx).db, principal(ctx)?).await.map_err(gql_error)
 }
 
 /// The one mapping from use-case errors to GraphQL errors. Internal causes are logged with

@@ -12,7 +12,7 @@ use super::types::{
     Channel, Impact, MemberRole, Organization, Priority, Ticket, TicketKind, TicketMessage, TicketStatus,
     User,
 };
-use super::{OrGql, app, gql_error, parse_global_id, request, tenant};
+use super::{OrGql, app, gql_error, parse_global_id, principal, request, tenant};
 
 const SIGN_UPS_PER_IP: RateLimit = RateLimit { max: 20, window_secs: 3600 };
 
@@ -274,9 +274,10 @@ impl CoreMutation {
     ) -> async_graphql::Result<CreateTicketPayload> {
         let category_id = optional_id("Category", input.category_id.as_ref(), CategoryId::from_uuid).gql()?;
         let assignee_id = optional_id("User", input.assignee_id.as_ref(), UserId::from_uuid).gql()?;
-        let mut tx = tenant(ctx).await?;
-        let row = service::create_ticket(
-            &mut tx,
+        let principal = principal(ctx)?;
+        let row = service::create(
+            &app(ctx).db,
+            principal,
             CreateTicket {
                 kind: input.kind.into(),
                 subject: input.subject,
@@ -296,9 +297,7 @@ impl CoreMutation {
         )
         .await
         .gql()?;
-        let org = tx.org_id();
-        tx.commit().await.gql()?;
-        app(ctx).live.publish(org, TicketChange::of(&row, ChangeKind::Created));
+        app(ctx).live.publish(principal.org_id, TicketChange::of(&row, ChangeKind::Created));
         Ok(CreateTicketPayload { ticket: Ticket(row) })
     }
 
