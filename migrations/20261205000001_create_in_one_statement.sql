@@ -126,18 +126,24 @@ begin
        or entered.config_version is distinct from p_config_version then
         return;
     end if;
-    if p_category_id is not null and not exists (
-        select from categories c
-        where c.org_id = p_org_id and c.id = p_category_id and c.department_id = p_department_id
-    ) then
-        return;
+    -- Each check only when it applies: a condition with a subquery is a query of its own (an
+    -- executor started and stopped) even where `and` would never reach the subquery.
+    if p_category_id is not null then
+        if not exists (
+            select from categories c
+            where c.org_id = p_org_id and c.id = p_category_id and c.department_id = p_department_id
+        ) then
+            return;
+        end if;
     end if;
-    if p_assignee_id is not null and not exists (
-        select from memberships m
-        where m.org_id = p_org_id and m.user_id = p_assignee_id and m.status = 'active'
-          and m.role in ('owner', 'admin', 'agent')
-    ) then
-        return;
+    if p_assignee_id is not null then
+        if not exists (
+            select from memberships m
+            where m.org_id = p_org_id and m.user_id = p_assignee_id and m.status = 'active'
+              and m.role in ('owner', 'admin', 'agent')
+        ) then
+            return;
+        end if;
     end if;
     return query select * from fd_insert_ticket(
         p_org_id, p_id, p_kind, p_subject, p_description, p_status, p_priority, p_impact, p_urgency,
