@@ -262,14 +262,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         let paired = runs(Measurement::Pgbench);
         let slices = if paired { args.slices.max(1) } else { 1 };
         let slice = duration / slices;
+        let create_http = over_http(&http, &endpoint, &tokens, Operation::Create);
         // Warm up, as for the queue: connections, and what the gateway keeps per organisation
         // and member (their SLA setup and role), which a running gateway has for its tenants.
-        drive(clients, Duration::from_secs(3), over_http(&http, &endpoint, &tokens, Operation::Create))
-            .await?;
+        drive(clients, Duration::from_secs(3), create_http.clone()).await?;
         let mut stats: Option<Stats> = None;
         let mut inserts: Option<Inserts> = None;
         for _ in 0..slices {
-            let more = drive(clients, slice, over_http(&http, &endpoint, &tokens, Operation::Create)).await?;
+            let more = drive(clients, slice, create_http.clone()).await?;
             stats = Some(match stats {
                 Some(so_far) => so_far.merge(more),
                 None => more,
@@ -289,8 +289,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     }
     let mut create_db = None;
     if runs(Measurement::CreateDb) {
-        drive(clients, Duration::from_secs(3), on_database(&db, &agents, Operation::Create)).await?;
-        let stats = drive(clients, duration, on_database(&db, &agents, Operation::Create)).await?;
+        let attempt = on_database(&db, &agents, Operation::Create);
+        drive(clients, Duration::from_secs(3), attempt.clone()).await?;
+        let stats = drive(clients, duration, attempt).await?;
         out(&stats.line("createTicket, database path only"));
         create_db = Some(stats.throughput());
     }

@@ -70,6 +70,7 @@ pub async fn create(db: &Db, principal: Principal, input: CreateTicket) -> Resul
         return Ok(row);
     }
     let mut tx = crate::enter(db, principal).await?;
+    tx.saw_member_role();
     let row = create_ticket(&mut tx, input).await?;
     tx.commit().await?;
     metrics::counter!("ticket_creations_total", "path" => "transaction").increment(1);

@@ -112,7 +112,6 @@ impl Db {
         let role: Option<String> = entered.try_get(0)?;
         let version: Option<i64> = entered.try_get(1)?;
         let role = role.and_then(|r| r.parse::<Role>().ok()).ok_or(DbError::NotAMember)?;
-        self.config.keep_role(org_id, user_id, role);
         let config = version.map(|version| ConfigSeen { version, cache: self.config.clone() });
         Ok(TenantTx {
             tx: Tx::Own(tx),
@@ -235,6 +234,14 @@ impl TenantTx {
     pub fn saw_category_in(&self, category: CategoryId, department: DepartmentId) {
         if let Some(seen) = &self.config {
             seen.cache.keep_department(self.org_id, category, department);
+        }
+    }
+
+    /// Notes the member's role as this transaction found it, for their next one-statement ticket
+    /// creation to assume (and verify). Only creations note it, so other requests pay nothing.
+    pub fn saw_member_role(&self) {
+        if let (Some(seen), Some(actor)) = (&self.config, self.actor) {
+            seen.cache.keep_role(self.org_id, actor.user_id, actor.role);
         }
     }
 

@@ -1,13 +1,13 @@
 //! Tickets and their conversation.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use ferrodesk_domain::{
     CategoryId, Channel, DepartmentId, EventId, Impact, MessageId, OrgId, Priority, Role, TicketId,
     TicketKind, TicketNumber, TicketStatus, Urgency, UserId,
 };
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
-
 use sqlx::postgres::PgArguments;
 use sqlx::query::QueryAs;
 use sqlx::{Postgres, QueryBuilder};

@@ -184,7 +184,7 @@ async fn one_statement_creations(app: &TestApp) -> u64 {
         .map_or(0, |n| n.parse().unwrap())
 }
 
-async fn set_role(app: &TestApp, owner: &Session, member: &Session, change: serde_json::Value) {
+async fn update_member(app: &TestApp, owner: &Session, member: &Session, change: serde_json::Value) {
     let mut input = json!({ "userId": member.user_id });
     input.as_object_mut().unwrap().extend(change.as_object().unwrap().clone());
     let body = app.gql(Some(&owner.token), UPDATE_MEMBER, json!({ "input": input })).await;
@@ -211,18 +211,18 @@ async fn a_changed_role_or_category_reaches_the_next_ticket() {
     }
     assert!(one_statement_creations(&app).await >= 2, "repeat creations take the one statement");
 
-    set_role(&app, &owner, &agent, json!({ "role": "STAKEHOLDER" })).await;
+    update_member(&app, &owner, &agent, json!({ "role": "STAKEHOLDER" })).await;
     assert_eq!(error_code(&create(&agent, plain.clone()).await), Some("FORBIDDEN"));
-    set_role(&app, &owner, &agent, json!({ "role": "REQUESTER" })).await;
+    update_member(&app, &owner, &agent, json!({ "role": "REQUESTER" })).await;
     let with_priority =
         json!({ "kind": "INCIDENT", "subject": "Urgent", "priority": "P1", "channel": "WEB" });
     assert_eq!(error_code(&create(&agent, with_priority.clone()).await), Some("FORBIDDEN"));
     let body = create(&agent, json!({ "kind": "INCIDENT", "subject": "Mine", "channel": "WEB" })).await;
     assert_eq!(body["data"]["createTicket"]["ticket"]["channel"], "PORTAL", "as a requester: {body}");
-    set_role(&app, &owner, &agent, json!({ "role": "AGENT" })).await;
+    update_member(&app, &owner, &agent, json!({ "role": "AGENT" })).await;
     let body = create(&agent, with_priority).await;
     assert_eq!(body["data"]["createTicket"]["ticket"]["channel"], "WEB", "an agent again: {body}");
-    set_role(&app, &owner, &agent, json!({ "active": false })).await;
+    update_member(&app, &owner, &agent, json!({ "active": false })).await;
     assert_eq!(error_code(&create(&agent, plain).await), Some("UNAUTHENTICATED"));
 
     // A category moved to another department (which changes no SLA setup) between two
