@@ -47,14 +47,56 @@ pub struct MailBenchArgs {
     /// Messages the intake processes at once (`INTAKE_CONCURRENCY`).
     #[arg(long, default_value_t = 8)]
     intake_concurrency: usize,
+    /// Which messages to send.
+    #[arg(long, value_enum, default_value_t = Mix::Realistic)]
+    mix: Mix,
 }
 
-/// A realistic message of 2–50 KB: quoted history, an HTML part, every fifth with an attachment.
-fn message(n: usize, rng: &mut rand::rngs::StdRng, org: usize) -> (String, String, String) {
+/// Which messages the bench sends.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mix {
+    /// What support mail looks like: most of a message's 2–50 KB is headers (relay, DKIM and
+    /// Exchange), Outlook-style HTML and attachments; the request itself is a few paragraphs with
+    /// a signature, and a third of the messages forward an earlier thread.
+    Realistic,
+    /// The earlier bench's messages: a plain-text part of half the size (13 KB on average) of one
+    /// repeated sentence, its HTML copy, every fifth with an attachment. A worst case for
+    /// full-text indexing.
+    TextHeavy,
+}
+
+const TOPICS: [&str; 10] =
+    ["printer", "laptop", "VPN", "password", "monitor", "email", "access", "badge", "Wi-Fi", "Teams"];
+
+const SENTENCES: [&str; 12] = [
+    "It started this morning right after the update and it has not worked since.",
+    "I already restarted twice and signed out and back in, but nothing changed.",
+    "The error message says the connection was refused by the server.",
+    "My colleague in the same office has the same problem since yesterday.",
+    "Could someone please have a look today, as I have a client presentation at three?",
+    "I attached a screenshot of what I see when I try to log in.",
+    "This is blocking the whole finance team from finishing the month-end close.",
+    "The status light is blinking orange and the display shows code E-204.",
+    "I am working from home today, so a call on my mobile is the easiest way to reach me.",
+    "It worked fine on Friday, and I did not change any settings over the weekend.",
+    "When I plug it into the docking station the external screen stays black.",
+    "I tried the steps from the knowledge base article, but step three fails for me.",
+];
+
+/// A message of the chosen mix, from one of 500 people per organisation.
+fn message(mix: Mix, n: usize, rng: &mut rand::rngs::StdRng, org: usize) -> (String, String, String) {
     let from = format!("user{}@customer{}.example", n % 500, org);
     let to = format!("org{org}@{DOMAIN}");
-    let words =
-        ["printer", "laptop", "VPN", "password", "monitor", "email", "access", "badge", "Wi-Fi", "teams"];
+    let raw = match mix {
+        Mix::Realistic => realistic(n, rng, &from, &to),
+        Mix::TextHeavy => text_heavy(n, rng, &from, &to),
+    };
+    (from, to, raw)
+}
+
+/// The text-heavy mix: half the drawn size is plain text, the HTML part repeats it.
+fn text_heavy(n: usize, rng: &mut rand::rngs::StdRng, from: &str, to: &str) -> String {
+    let words = TOPICS;
     let target = rng.random_range(2_000..50_000);
     let mut body =
         format!("Hello IT,\r\n\r\nMy {} stopped working this morning.\r\n", words[n % words.len()]);
@@ -63,17 +105,14 @@ fn message(n: usize, rng: &mut rand::rngs::StdRng, org: usize) -> (String, Strin
     }
     let attachment = if n.is_multiple_of(5) {
         let bytes: Vec<u8> = (0..target / 3).map(|_| rng.random()).collect();
-        let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
-        let lines: Vec<&str> =
-            b64.as_bytes().chunks(76).map(|c| std::str::from_utf8(c).unwrap_or("")).collect();
         format!(
-            "--b1\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=\"screenshot-{n}.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
-            lines.join("\r\n")
+            "--b1\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=\"screenshot-{n}.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}",
+            base64_lines(&bytes)
         )
     } else {
         String::new()
     };
-    let raw = format!(
+    format!(
         "From: User {n} <{from}>\r\nTo: {to}\r\nSubject: {} problem #{n}\r\nMessage-ID: <bench-{n}-{}@customer.example>\r\n\
          Date: Sun, 22 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
          --b1\r\nContent-Type: multipart/alternative; boundary=\"b2\"\r\n\r\n\
@@ -82,8 +121,7 @@ fn message(n: usize, rng: &mut rand::rngs::StdRng, org: usize) -> (String, Strin
         words[n % words.len()],
         uuid::Uuid::now_v7().simple(),
         body.replace("\r\n", "<br>")
-    );
-    (from, to, raw)
+    )
 }
 
 pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
@@ -133,14 +171,15 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
     let mut admin = PgConnection::connect(&admin_url).await.context("owner connection")?;
 
     out(&format!(
-        "email intake: {} messages per run over {} organisations, 2-50 KB, every fifth with an attachment",
-        args.messages, args.orgs
+        "email intake: {} messages per run over {} organisations, {:?} mix",
+        args.messages, args.orgs, args.mix
     ));
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
     let mut offset = 0;
     for &senders in &args.senders {
-        let messages: Vec<_> =
-            (0..args.messages).map(|i| message(offset + i, &mut rng, (offset + i) % args.orgs)).collect();
+        let messages: Vec<_> = (0..args.messages)
+            .map(|i| message(args.mix, offset + i, &mut rng, (offset + i) % args.orgs))
+            .collect();
         offset += args.messages;
         let total_bytes: usize = messages.iter().map(|m| m.2.len()).sum();
         let queue = Arc::new(std::sync::Mutex::new(messages));
@@ -236,4 +275,121 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
     let _ = stop_tx.send(true);
     let _ = std::fs::remove_dir_all(scratch);
     Ok(())
+}
+
+/// A realistic support request: Exchange-sized headers, a short text part with a signature (and
+/// in a third of them a forwarded thread), an Outlook-style HTML part, an inline logo in some,
+/// an attachment in every fifth. Without an attachment a message is what its parts make it (3–20 KB);
+/// with one, drawn up to 50 KB.
+fn realistic(n: usize, rng: &mut rand::rngs::StdRng, from: &str, to: &str) -> String {
+    let target: usize = rng.random_range(10_000..50_000);
+    let topic = TOPICS[n % TOPICS.len()];
+    let mut text = format!("Hi IT team,\r\n\r\nMy {topic} stopped working. ");
+    for _ in 0..rng.random_range(2..12) {
+        text.push_str(SENTENCES[rng.random_range(0..SENTENCES.len())]);
+        text.push(' ');
+    }
+    text.push_str(
+        "\r\n\r\nThanks,\r\nSam Taylor\r\nSenior Accountant | Finance\r\n+44 20 7946 0958\r\n\r\n\
+         This e-mail and any attachments are confidential and intended solely for the addressee. \
+         If you received it in error, please notify the sender and delete it.\r\n",
+    );
+    if n.is_multiple_of(3) {
+        text.push_str("\r\n-----Original Message-----\r\nFrom: Alex Morgan\r\nSent: Friday 20 November 2026 16:02\r\n\r\n");
+        for _ in 0..rng.random_range(3..30) {
+            text.push_str("> ");
+            text.push_str(SENTENCES[rng.random_range(0..SENTENCES.len())]);
+            text.push_str("\r\n");
+        }
+    }
+    let mut html = String::from(
+        "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><head>\
+         <meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"><style><!--\
+         @font-face {font-family:\"Cambria Math\"; panose-1:2 4 5 3 5 4 6 3 2 4;}\
+         @font-face {font-family:Calibri; panose-1:2 15 5 2 2 2 4 3 2 4;}\
+         p.MsoNormal, li.MsoNormal, div.MsoNormal {margin:0cm; font-size:11.0pt; font-family:\"Calibri\",sans-serif;}\
+         a:link, span.MsoHyperlink {mso-style-priority:99; color:#0563C1; text-decoration:underline;}\
+         span.EmailStyle17 {mso-style-type:personal-compose; font-family:\"Calibri\",sans-serif; color:windowtext;}\
+         .MsoChpDefault {mso-style-type:export-only; font-family:\"Calibri\",sans-serif;}\
+         @page WordSection1 {size:612.0pt 792.0pt; margin:72.0pt 72.0pt 72.0pt 72.0pt;}\
+         div.WordSection1 {page:WordSection1;}\
+         --></style></head><body lang=\"EN-GB\" link=\"#0563C1\" vlink=\"#954F72\"><div class=\"WordSection1\">",
+    );
+    for line in text.split("\r\n") {
+        html.push_str("<p class=\"MsoNormal\"><span style=\"font-size:11.0pt;font-family:&quot;Calibri&quot;,sans-serif;color:#1F3864\">");
+        html.push_str(if line.is_empty() { "<o:p>&nbsp;</o:p>" } else { line });
+        html.push_str("</span></p>");
+    }
+    let logo = n.is_multiple_of(2);
+    if logo {
+        html.push_str("<p class=\"MsoNormal\"><img width=\"120\" height=\"40\" src=\"cid:logo@example\" alt=\"Logo\"></p>");
+    }
+    html.push_str("</div></body></html>");
+    let mut headers = format!(
+        "Received: from mail-eopbgr130052.outbound.protection.outlook.com (mail-eopbgr130052.outbound.protection.outlook.com [40.107.13.52])\r\n\
+         \tby mx.{DOMAIN} with ESMTPS id {n}; Sun, 22 Nov 2026 09:00:02 +0000\r\n\
+         Received: from AM0PR04MB6466.eurprd04.prod.outlook.com (2603:10a6:208:16f::14) by AM0PR04MB4417.eurprd04.prod.outlook.com\r\n\
+         \twith Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.5373.15; Sun, 22 Nov 2026 09:00:01 +0000\r\n\
+         DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=customer.example; s=selector1;\r\n\
+         \th=From:Date:Subject:Message-ID:Content-Type:MIME-Version;\r\n\
+         \tbh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;\r\n\
+         \tb=Vq3kG8bY0mF1wR7ZxkP2nJ5cT9hL4sD6aE8uQ1oI3vB7yN0gH2jK5lM8pR4tW6xZ9cV1bN3mQ7sA0dF2gH4jK6lP8oI\r\n\
+         \t rT5yU7wE9qA1sD3fG5hJ7kL9zX2cV4bN6mQ8wE0rT2yU4iO6pA8sD0fG2hJ4kL6zX8cV0bN2mQ4wE6rT8yU0iO2pA4sD6f==\r\n\
+         ARC-Seal: i=1; a=rsa-sha256; s=arcselector9901; d=microsoft.com; cv=none;\r\n\
+         \tb=Hq2Kc7m9Yv0RzW4nJ8pT1sF6aD3gL5xB0eU7iO2yQ9kM4hN6jC8vZ1wR3tS5pA7dG0fK2lX4bE6nH8mJ1qW3rY5uI7o==\r\n\
+         Thread-Topic: {topic} problem\r\nThread-Index: AdjU3x2+QpN8k1ZcT0m4Lh6yVf9s2A==\r\nContent-Language: en-GB\r\n\
+         X-MS-Has-Attach: {}\r\nX-MS-TNEF-Correlator:\r\nX-MS-Exchange-Organization-SCL: -1\r\n\
+         X-MS-Exchange-CrossTenant-OriginalArrivalTime: 22 Nov 2026 09:00:01.0000 (UTC)\r\n\
+         X-MS-Exchange-CrossTenant-fromentityheader: Hosted\r\n\
+         X-MS-Exchange-CrossTenant-id: 72f988bf-86f1-41af-91ab-2d7cd011db47\r\n\
+         X-Microsoft-Antispam: BCL:0;ARA:13230040|1800799024|366016|376014|38070700018;\r\n",
+        if n.is_multiple_of(5) { "yes" } else { "" },
+    );
+    headers.push_str(&format!(
+        "From: Sam Taylor <{from}>\r\nTo: {to}\r\nSubject: {topic} not working (#{n})\r\n\
+         Message-ID: <AM0PR04MB6466{n}.{}@AM0PR04MB6466.eurprd04.prod.outlook.com>\r\n\
+         Date: Sun, 22 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n",
+        uuid::Uuid::now_v7().simple()
+    ));
+    let mut raw = headers;
+    raw.push_str("--b1\r\nContent-Type: multipart/related; boundary=\"b3\"\r\n\r\n--b3\r\n");
+    raw.push_str("Content-Type: multipart/alternative; boundary=\"b2\"\r\n\r\n");
+    raw.push_str(&format!("--b2\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n"));
+    raw.push_str(&format!("--b2\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n--b2--\r\n"));
+    if logo {
+        raw.push_str("--b3\r\nContent-Type: image/png; name=\"logo.png\"\r\nContent-ID: <logo@example>\r\n");
+        raw.push_str(
+            "Content-Disposition: inline; filename=\"logo.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+        );
+        // The same company logo in every message from that company (the store keeps it once).
+        let domain = from.rsplit('@').next().unwrap_or_default();
+        let seed = domain.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+        let mut company = rand::rngs::StdRng::seed_from_u64(seed);
+        let logo: Vec<u8> = (0..4_000).map(|_| company.random()).collect();
+        raw.push_str(&base64_lines(&logo));
+    }
+    raw.push_str("--b3--\r\n");
+    // Every fifth carries a PDF that brings it to the drawn size (base64 grows bytes by 4/3).
+    if n.is_multiple_of(5) {
+        let size = (target.saturating_sub(raw.len()) * 3 / 4).max(1_000);
+        let bytes: Vec<u8> = (0..size).map(|_| rng.random()).collect();
+        raw.push_str(&format!(
+            "--b1\r\nContent-Type: application/pdf; name=\"details-{n}.pdf\"\r\n\
+             Content-Disposition: attachment; filename=\"details-{n}.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        ));
+        raw.push_str(&base64_lines(&bytes));
+    }
+    raw.push_str("--b1--\r\n");
+    raw
+}
+
+fn base64_lines(bytes: &[u8]) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut out = String::with_capacity(b64.len() + b64.len() / 38 + 2);
+    for chunk in b64.as_bytes().chunks(76) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or(""));
+        out.push_str("\r\n");
+    }
+    out
 }

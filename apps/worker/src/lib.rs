@@ -64,13 +64,10 @@ pub fn runner(db: Db, concurrency: usize, mail: Arc<MailService>) -> Runner {
                 Ok(())
             }
         })
-        .register(ferrodesk_core::mail::NOTIFY_JOB, move |_db, job| {
+        // In batches: stored messages go out together, marked sent in one statement.
+        .register_batch(ferrodesk_core::mail::NOTIFY_JOB, move |_db, jobs| {
             let mail = mail.clone();
-            async move {
-                let org =
-                    job.org_id.ok_or_else(|| anyhow::anyhow!("a notification needs an organisation"))?;
-                mail.notify(org, &job).await
-            }
+            async move { mail.notify_batch(&jobs).await }
         })
 }
 

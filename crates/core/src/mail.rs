@@ -12,6 +12,7 @@ use ferrodesk_mail::inbound::{self, normalize_subject};
 use ferrodesk_mail::outbound::{MailError, OutboundMail, Template, Templates, Transport};
 use ferrodesk_mail::store::LocalStore;
 use ferrodesk_mail::{InboundAddress, InboundMail, MailClass};
+use futures::StreamExt;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -25,6 +26,12 @@ use crate::tickets::{AddMessage, CreateTicket};
 pub const INGEST_JOB: &str = "mail.ingest";
 /// Renders (once) and sends one outbound message.
 pub const NOTIFY_JOB: &str = "mail.notify";
+
+/// Why a demo tenant's mail never left: it stays in the in-app outbox.
+const DEMO_OUTBOX: &str = "demo outbox: not delivered";
+
+/// Stored messages a batch hands to the transport at once.
+const SEND_CONCURRENCY: usize = 8;
 
 /// People in Cc added to a new ticket at most (a message to a whole department adds no one more).
 const MAX_PARTICIPANTS: usize = 20;
@@ -58,6 +65,31 @@ impl Notice {
             Self::PaymentFailed => "payment_failed",
         }
     }
+}
+
+/// A stored message handed to the transport, for recording how that went.
+struct Sent<'a> {
+    org: OrgId,
+    outbound_id: Uuid,
+    ticket_id: Option<Uuid>,
+    recipients: &'a [String],
+    mail: &'a OutboundMail,
+}
+
+/// What a notice about a ticket says besides the ticket: who it goes to and, for an agent's
+/// reply, its author and text.
+struct TicketNotice {
+    notice: Notice,
+    source_id: Uuid,
+    to: Vec<String>,
+    cc: Vec<String>,
+    author_name: String,
+    body: String,
+}
+
+/// The same Message-ID on every attempt, so that a receiver drops a second copy.
+fn notice_message_id(notice: Notice, source_id: Uuid, domain: &str) -> String {
+    format!("{}.{source_id}@{domain}", notice.as_str().replace('_', "-"))
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -326,7 +358,13 @@ impl MailService {
         if let Some(mid) = &mail.message_id {
             repo::add_mail_id(tx, mid, ticket_id).await?;
         }
-        if settings.acknowledge && mail.class.may_acknowledge() && !row.mail_from.is_empty() {
+        // The acknowledgement is decided before the ticket (the per-sender limit takes a lock) and
+        // stored right after it, composed, in this transaction: the sender then only sends it.
+        let acknowledge = settings.acknowledge
+            && mail.class.may_acknowledge()
+            && !row.mail_from.is_empty()
+            && self.may_acknowledge(tx, &email).await?;
+        if acknowledge && !settings.is_demo {
             queue(tx, Notice::Acknowledgement, Some(ticket_id), row.id).await?;
         }
         let outcome = Ingested::NewTicket(ticket_id);
@@ -352,7 +390,60 @@ impl MailService {
             },
         )
         .await?;
+        if acknowledge {
+            self.store_acknowledgement(tx, &settings, ticket_id, row.id).await?;
+        }
         Ok((outcome, Some(TicketChange::of(&ticket, ChangeKind::Created))))
+    }
+
+    /// Whether the per-sender limit allows one more acknowledgement to `email` this hour. Takes a
+    /// lock on the address to the end of the transaction, so that two workers cannot both pass.
+    async fn may_acknowledge(&self, tx: &mut TenantTx, email: &Email) -> Result<bool, AppError> {
+        let since = Utc::now() - Duration::hours(1);
+        if repo::acknowledgements_since(tx, email.as_str(), since).await? < self.ack_limit_per_hour {
+            return Ok(true);
+        }
+        tracing::info!(to = %email.as_str(), "acknowledgement suppressed by the per-sender limit");
+        Ok(false)
+    }
+
+    /// Composes and stores a new ticket's acknowledgement in the transaction that creates the
+    /// ticket, `queued` for the sender (a demo tenant's straight into its outbox as `sent`).
+    async fn store_acknowledgement(
+        &self,
+        tx: &mut TenantTx,
+        settings: &repo::MailSettings,
+        ticket_id: TicketId,
+        inbound_id: Uuid,
+    ) -> Result<(), AppError> {
+        let Some(ticket) = repo::notice_ticket(tx, ticket_id).await? else { return Ok(()) };
+        let Some(requester) = ticket.requester_email.clone() else { return Ok(()) };
+        let notice = TicketNotice {
+            notice: Notice::Acknowledgement,
+            source_id: inbound_id,
+            to: vec![requester],
+            cc: Vec::new(),
+            author_name: String::new(),
+            body: String::new(),
+        };
+        let mail =
+            self.render_ticket_notice(tx.org_id(), settings, &ticket, notice).map_err(AppError::Internal)?;
+        let recipients: Vec<String> = mail.recipients().cloned().collect();
+        repo::insert_outbound(
+            tx,
+            repo::NewOutbound {
+                ticket_id: Some(ticket_id),
+                kind: Notice::Acknowledgement.as_str(),
+                source_id: inbound_id,
+                message_id: &mail.message_id,
+                recipients: &recipients,
+                mail: serde_json::to_value(&mail).map_err(|e| AppError::Internal(e.into()))?,
+                status: if settings.is_demo { "sent" } else { "queued" },
+                note: settings.is_demo.then_some(DEMO_OUTBOX),
+            },
+        )
+        .await?;
+        Ok(())
     }
 
     /// The sender as a member: created as a requester the first time they write. `None` when
@@ -495,7 +586,6 @@ impl MailService {
         let mut tx = self.db.system_in(org).await?;
         let settings = repo::settings(&mut tx).await?;
         // Demo tenants never send real mail: the message stays in the in-app outbox.
-        const DEMO_OUTBOX: &str = "demo outbox: not delivered";
         let (row, stored_now) = match repo::lock_outbound(&mut tx, kind, payload.source_id).await? {
             Some(row) => (row, false),
             None => {
@@ -548,24 +638,43 @@ impl MailService {
         tx.commit().await?;
         let mail: OutboundMail = serde_json::from_value(row.mail)?;
         let result = self.transport.send(&mail).await;
-        let mut tx = self.db.system_in(org).await?;
+        let sent = Sent {
+            org,
+            outbound_id: row.id,
+            ticket_id: row.ticket_id,
+            recipients: &row.recipients,
+            mail: &mail,
+        };
+        self.record_send(sent, job, result).await
+    }
+
+    /// Records how handing a stored message to the transport went, with the job's completion:
+    /// sent; failed for good (with a `ticket.delivery_failed` event on its ticket); or queued
+    /// again, returning an error so that the job retries.
+    async fn record_send(
+        &self,
+        sent: Sent<'_>,
+        job: &Job,
+        result: Result<(), MailError>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.db.system_in(sent.org).await?;
         match result {
             Ok(()) => {
-                repo::set_outbound_status(&mut tx, row.id, "sent", None).await?;
+                repo::set_outbound_status(&mut tx, sent.outbound_id, "sent", None).await?;
                 ferrodesk_jobs::complete(&mut tx, job).await?;
                 tx.commit().await?;
                 Ok(())
             }
             Err(MailError::Permanent(reason) | MailError::Compose(reason)) => {
-                repo::set_outbound_status(&mut tx, row.id, "failed", Some(&reason)).await?;
-                if let Some(ticket_id) = row.ticket_id {
+                repo::set_outbound_status(&mut tx, sent.outbound_id, "failed", Some(&reason)).await?;
+                if let Some(ticket_id) = sent.ticket_id {
                     events::append(
                         &mut tx,
                         events::NewEvent {
                             subject_type: "ticket",
                             subject_id: ticket_id,
                             action: "ticket.delivery_failed",
-                            changes: json!({ "messageId": mail.message_id, "recipients": row.recipients, "diagnostic": reason }),
+                            changes: json!({ "messageId": sent.mail.message_id, "recipients": sent.recipients, "diagnostic": reason }),
                         },
                     )
                     .await?;
@@ -575,11 +684,113 @@ impl MailService {
                 Ok(())
             }
             Err(MailError::Transient(reason)) => {
-                repo::set_outbound_status(&mut tx, row.id, "queued", Some(&reason)).await?;
+                repo::set_outbound_status(&mut tx, sent.outbound_id, "queued", Some(&reason)).await?;
                 tx.commit().await?;
-                Err(anyhow::anyhow!("sending {} failed: {reason}", mail.message_id))
+                Err(anyhow::anyhow!("sending {} failed: {reason}", sent.mail.message_id))
             }
         }
+    }
+
+    /// Hands a stored message to the transport, unless it already went out or failed for good.
+    async fn send_stored(
+        &self,
+        i: usize,
+        notice: repo::StoredNotice,
+    ) -> (usize, repo::StoredNotice, Result<OutboundMail, String>, Result<(), MailError>) {
+        let mail = serde_json::from_value::<OutboundMail>(notice.mail.clone())
+            .map_err(|e| format!("the stored message cannot be read: {e}"));
+        let result = match (&mail, notice.status.as_str()) {
+            // Sent or failed already (a job left over from a crash): only the job remains.
+            (_, "sent" | "failed") => Ok(()),
+            (Ok(mail), _) => self.transport.send(mail).await,
+            (Err(e), _) => Err(MailError::Compose(e.clone())),
+        };
+        (i, notice, mail, result)
+    }
+
+    /// Composes and sends job `i` of a batch on its own.
+    async fn notify_one(&self, jobs: &[Job], i: usize) -> (usize, anyhow::Result<()>) {
+        let job = &jobs[i];
+        let outcome = match job.org_id {
+            Some(org) => self.notify(org, job).await,
+            None => Err(anyhow::anyhow!("a notification needs an organisation")),
+        };
+        (i, outcome)
+    }
+
+    /// Sends a batch of notifications, in order of the jobs given; returns one outcome per job.
+    /// Messages already stored (acknowledgements, stored with their ticket) go to the transport
+    /// a few at a time, and all that went out are marked sent with their jobs completed in one
+    /// statement for the batch, whatever organisations they belong to; a delivery that failed
+    /// is recorded per message, and a notice not yet composed takes [`Self::notify`] on its own.
+    pub async fn notify_batch(&self, jobs: &[Job]) -> Vec<anyhow::Result<()>> {
+        let Some(worker) = jobs.first().map(Job::worker) else { return Vec::new() };
+        let ids: Vec<Uuid> = jobs.iter().map(|j| j.id).collect();
+        let stored = match repo::stored_notices(&self.db, worker, &ids).await {
+            Ok(stored) => stored,
+            Err(error) => {
+                let error = format!("{error}");
+                return jobs
+                    .iter()
+                    .map(|_| Err(anyhow::anyhow!("reading stored notices: {error}")))
+                    .collect();
+            }
+        };
+        let mut stored: std::collections::HashMap<Uuid, repo::StoredNotice> =
+            stored.into_iter().map(|n| (n.job_id, n)).collect();
+        let to_send: Vec<(usize, repo::StoredNotice)> =
+            jobs.iter().enumerate().filter_map(|(i, job)| stored.remove(&job.id).map(|n| (i, n))).collect();
+        let sends = futures::stream::iter(to_send)
+            .map(|(i, notice)| self.send_stored(i, notice))
+            .buffer_unordered(SEND_CONCURRENCY)
+            .collect::<Vec<_>>()
+            .await;
+        let mut outcomes: Vec<Option<anyhow::Result<()>>> = jobs.iter().map(|_| None).collect();
+        let went_out: Vec<Uuid> = sends.iter().filter(|s| s.3.is_ok()).map(|s| jobs[s.0].id).collect();
+        match repo::notices_sent(&self.db, worker, &went_out).await {
+            Ok(done) => {
+                for (i, ..) in sends.iter().filter(|s| s.3.is_ok()) {
+                    if done.contains(&jobs[*i].id) {
+                        jobs[*i].mark_completed();
+                    }
+                    outcomes[*i] = Some(Ok(()));
+                }
+            }
+            Err(error) => {
+                // Sent, but not recorded: the retry sends the same bytes with the same Message-ID.
+                for (i, ..) in sends.iter().filter(|s| s.3.is_ok()) {
+                    outcomes[*i] = Some(Err(anyhow::anyhow!("recording sent notices: {error}")));
+                }
+            }
+        }
+        for (i, notice, mail, result) in sends {
+            let Err(error) = result else { continue };
+            outcomes[i] = Some(match &mail {
+                Ok(mail) => {
+                    let sent = Sent {
+                        org: notice.org_id,
+                        outbound_id: notice.outbound_id,
+                        ticket_id: notice.ticket_id,
+                        recipients: &notice.recipients,
+                        mail,
+                    };
+                    self.record_send(sent, &jobs[i], Err(error)).await
+                }
+                // Unreadable as stored: retried, then parked as a dead job for an operator.
+                Err(_) => Err(anyhow::anyhow!("{error}")),
+            });
+        }
+        // Notices not stored yet (agent replies, status and billing mail) are composed first.
+        let unsent: Vec<usize> = (0..jobs.len()).filter(|&i| outcomes[i].is_none()).collect();
+        let rest = futures::stream::iter(unsent)
+            .map(|i| self.notify_one(jobs, i))
+            .buffer_unordered(SEND_CONCURRENCY)
+            .collect::<Vec<_>>()
+            .await;
+        for (i, outcome) in rest {
+            outcomes[i] = Some(outcome);
+        }
+        outcomes.into_iter().map(|o| o.unwrap_or_else(|| Err(anyhow::anyhow!("not sent")))).collect()
     }
 
     async fn compose(
@@ -591,8 +802,7 @@ impl MailService {
         let domain = &self.inbound_domain;
         let from_address = format!("{}@{domain}", settings.slug);
         let from_name = settings.from_name.clone().unwrap_or_else(|| format!("{} Support", settings.name));
-        let message_id =
-            format!("{}.{}@{domain}", payload.notice.as_str().replace('_', "-"), payload.source_id);
+        let message_id = notice_message_id(payload.notice, payload.source_id, domain);
         let loop_tag = tx.org_id().to_string();
         if matches!(payload.notice, Notice::TrialEnding | Notice::PaymentFailed) {
             return self.compose_billing(tx, payload, settings, message_id, loop_tag).await;
@@ -667,50 +877,68 @@ impl MailService {
             }
             Notice::Status | Notice::AliasVerification | Notice::TrialEnding | Notice::PaymentFailed => {}
         }
+        let notice =
+            TicketNotice { notice: payload.notice, source_id: payload.source_id, to, cc, author_name, body };
+        Ok(Some(self.render_ticket_notice(tx.org_id(), settings, &ticket, notice)?))
+    }
+
+    /// A notice about a ticket, rendered from what it says and how it threads. Needs no
+    /// database: the acknowledgement is rendered inside the transaction that creates its ticket.
+    fn render_ticket_notice(
+        &self,
+        org: OrgId,
+        settings: &repo::MailSettings,
+        ticket: &repo::NoticeTicket,
+        n: TicketNotice,
+    ) -> anyhow::Result<OutboundMail> {
+        let domain = &self.inbound_domain;
+        let from_address = format!("{}@{domain}", settings.slug);
+        let from_name = settings.from_name.clone().unwrap_or_else(|| format!("{} Support", settings.name));
+        let message_id = notice_message_id(n.notice, n.source_id, domain);
         let kind = ticket.kind.parse().unwrap_or(TicketKind::Incident);
         let number = ferrodesk_domain::TicketNumber { kind, number: ticket.number }.to_string();
-        let (token, source) = (ticket.reply_token, ticket.source_message_id);
+        let (token, source) = (&ticket.reply_token, ticket.source_message_id.clone());
         let status = ticket.status.parse().unwrap_or(TicketStatus::Open);
-        let prefix = if payload.notice == Notice::Reply { "Re: " } else { "" };
+        let prefix = if n.notice == Notice::Reply { "Re: " } else { "" };
         let subject = format!("{prefix}[{number}] {}", ticket.subject);
         let context = json!({
             "subject": subject,
             "ticket": { "number": number, "subject": ticket.subject },
             "requester_name": ticket.requester_name.clone().unwrap_or_default(),
             "org_name": settings.name,
-            "author_name": author_name,
-            "body": body,
+            "author_name": n.author_name,
+            "body": n.body,
             "signature": settings.signature,
             "portal_url": format!("{}/portal/tickets/{number}", self.public_url.trim_end_matches('/')),
             "response_due": ticket.response_due_at.map(|d| d.format("%a %-d %b %H:%M UTC").to_string()),
             "status": status.as_str(),
             "status_label": status_label(status),
         });
-        let template = match payload.notice {
+        let template = match n.notice {
             Notice::Acknowledgement => Template::Acknowledgement,
             Notice::Reply => Template::Reply,
             _ => Template::Status,
         };
         let (text, html) = self.templates.render(template, &context)?;
-        Ok(Some(OutboundMail {
+        Ok(OutboundMail {
             message_id,
             from_address,
             from_name,
-            reply_to: Some(InboundAddress::reply_address(&settings.slug, &token, domain)),
-            to,
-            cc,
+            reply_to: Some(InboundAddress::reply_address(&settings.slug, token, domain)),
+            to: n.to,
+            cc: n.cc,
             subject,
             in_reply_to: source.clone(),
             references: source.into_iter().collect(),
-            auto_submitted: match payload.notice {
+            auto_submitted: match n.notice {
                 Notice::Acknowledgement => Some("auto-replied".into()),
                 Notice::Status => Some("auto-generated".into()),
                 _ => None,
             },
-            loop_tag,
+            loop_tag: org.to_string(),
             text,
             html,
-        }))
+        })
     }
 }
 

@@ -450,8 +450,9 @@ pub struct NewOutbound<'a> {
     pub message_id: &'a str,
     pub recipients: &'a [String],
     pub mail: Value,
-    /// What happens to it next: `sending` (this attempt sends it now; counts as an attempt) or
-    /// `sent` (never leaves: the demo's outbox), with `note` as the reason.
+    /// What happens to it next: `queued` (a `mail.notify` job sends it), `sending` (this attempt
+    /// sends it now; counts as an attempt) or `sent` (never leaves: the demo's outbox), with
+    /// `note` as the reason.
     pub status: &'a str,
     pub note: Option<&'a str>,
 }
@@ -494,6 +495,62 @@ pub async fn insert_outbound(tx: &mut TenantTx, m: NewOutbound<'_>) -> Result<Op
     )
     .fetch_optional(&mut **tx)
     .await?)
+}
+
+/// A claimed `mail.notify` job whose message is already stored (an acknowledgement, stored by
+/// the transaction that created its ticket).
+#[derive(Debug, Clone)]
+pub struct StoredNotice {
+    pub job_id: Uuid,
+    pub org_id: OrgId,
+    pub outbound_id: Uuid,
+    pub ticket_id: Option<Uuid>,
+    pub status: String,
+    pub recipients: Vec<String>,
+    pub mail: Value,
+}
+
+/// Which of these jobs, held by `worker`, have their message stored: one statement for a batch
+/// across organisations (`fd_stored_notices`, migration `…06000001_send_in_batches`).
+pub async fn stored_notices(db: &Db, worker: &str, jobs: &[Uuid]) -> Result<Vec<StoredNotice>, DbError> {
+    let mut conn = db.acquire().await?;
+    let rows = sqlx::query!(
+        r#"select job_id as "job_id!", org_id as "org_id!", outbound_id as "outbound_id!", ticket_id,
+                  status as "status!", recipients as "recipients!", mail as "mail!"
+           from fd_stored_notices($1, $2)"#,
+        worker,
+        jobs
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    conn.release();
+    Ok(rows
+        .into_iter()
+        .map(|r| StoredNotice {
+            job_id: r.job_id,
+            org_id: OrgId::from_uuid(r.org_id),
+            outbound_id: r.outbound_id,
+            ticket_id: r.ticket_id,
+            status: r.status,
+            recipients: r.recipients,
+            mail: r.mail,
+        })
+        .collect())
+}
+
+/// The messages of these jobs went out: marks each sent and deletes its job, in one statement
+/// for the batch (`fd_notices_sent`). Returns the jobs it completed: not one whose lease
+/// `worker` has lost.
+pub async fn notices_sent(db: &Db, worker: &str, jobs: &[Uuid]) -> Result<Vec<Uuid>, DbError> {
+    if jobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conn = db.acquire().await?;
+    let done = sqlx::query_scalar!(r#"select id as "id!" from fd_notices_sent($1, $2) as id"#, worker, jobs)
+        .fetch_all(&mut *conn)
+        .await?;
+    conn.release();
+    Ok(done)
 }
 
 pub async fn lock_outbound(

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures::FutureExt;
+use futures::{FutureExt, StreamExt};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,6 +62,20 @@ pub struct Job {
     completed: Arc<AtomicBool>,
 }
 
+impl Job {
+    /// The worker holding this job's lease, for system functions that complete several jobs in
+    /// one statement (a batch handler's), checked as `fd_complete_job` checks it.
+    pub fn worker(&self) -> &str {
+        &self.worker
+    }
+
+    /// Records that the handler completed the job itself, in its own statement (a batch
+    /// handler's), so that the runner does not complete it a second time.
+    pub fn mark_completed(&self) {
+        self.completed.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Completes the job in the handler's own last transaction, so that its work and the job's
 /// removal commit together: one transaction fewer per job, and a crash between the two can no
 /// longer run the job again. If that transaction rolls back, the handler returns an error and
@@ -76,12 +90,19 @@ pub async fn complete(tx: &mut TenantTx, job: &Job) -> Result<bool, DbError> {
 
 type HandlerFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
 type Handler = Arc<dyn Fn(Db, Job) -> HandlerFuture + Send + Sync>;
+type BatchFuture = Pin<Box<dyn Future<Output = Vec<anyhow::Result<()>>> + Send>>;
+type BatchHandler = Arc<dyn Fn(Db, Vec<Job>) -> BatchFuture + Send + Sync>;
+
+/// Jobs claimed at once when a kind is handled in batches: enough that one statement's cost is
+/// shared by many jobs, few enough that a batch is done well within its lease.
+const BATCH_CLAIM: usize = 64;
 
 /// Runs jobs by kind.
 pub struct Runner {
     db: Db,
     worker_id: Arc<str>,
     handlers: HashMap<String, Handler>,
+    batch_handlers: HashMap<String, BatchHandler>,
     concurrency: usize,
     lease: Duration,
     poll: Duration,
@@ -94,6 +115,7 @@ impl Runner {
             db,
             worker_id: format!("{}-{}", std::process::id(), Uuid::now_v7().simple()).into(),
             handlers: HashMap::new(),
+            batch_handlers: HashMap::new(),
             concurrency: concurrency.max(1),
             lease: Duration::from_secs(300),
             poll: Duration::from_millis(500),
@@ -129,22 +151,40 @@ impl Runner {
         self
     }
 
-    /// Claims and runs one batch; returns how many jobs it ran.
+    /// Registers a handler that runs all the claimed jobs of its kind in one call, for work that
+    /// costs less done together (sending stored mail: one statement for the whole batch). It
+    /// returns one outcome per job, in order; the runner records each as for a single job, except
+    /// for jobs the handler completed itself ([`Job::mark_completed`]).
+    pub fn register_batch<F, Fut>(mut self, kind: &str, handler: F) -> Self
+    where
+        F: Fn(Db, Vec<Job>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Vec<anyhow::Result<()>>> + Send + 'static,
+    {
+        self.batch_handlers.insert(kind.to_owned(), Arc::new(move |db, jobs| Box::pin(handler(db, jobs))));
+        self
+    }
+
+    /// Claims and runs one batch; returns how many jobs it ran. Jobs of a kind with a batch
+    /// handler go to it together; the others run at most `concurrency` at a time.
     pub async fn run_once(&self) -> Result<usize, DbError> {
         let lease = format!("{} seconds", self.lease.as_secs().max(1));
+        let claim =
+            if self.batch_handlers.is_empty() { self.concurrency } else { self.concurrency.max(BATCH_CLAIM) };
         let mut conn = self.db.acquire().await?;
         let rows = sqlx::query!(
             r#"select id as "id!", org_id, kind as "kind!", payload as "payload!", attempts as "attempts!"
                from fd_claim_jobs($1, $2, $3::text::interval)"#,
             &*self.worker_id,
-            i32::try_from(self.concurrency).unwrap_or(i32::MAX),
+            i32::try_from(claim).unwrap_or(i32::MAX),
             lease
         )
         .fetch_all(&mut *conn)
         .await?;
         conn.release();
         let count = rows.len();
-        let runs = rows.into_iter().map(|r| {
+        let mut batches: HashMap<&str, Vec<Job>> = HashMap::new();
+        let mut singles = Vec::new();
+        for r in rows {
             let job = Job {
                 id: r.id,
                 org_id: r.org_id.map(OrgId::from_uuid),
@@ -154,10 +194,39 @@ impl Runner {
                 worker: self.worker_id.clone(),
                 completed: Arc::new(AtomicBool::new(false)),
             };
-            self.run_job(job)
-        });
-        futures::future::join_all(runs).await;
+            match self.batch_handlers.get_key_value(&job.kind) {
+                Some((kind, _)) => batches.entry(kind.as_str()).or_default().push(job),
+                None => singles.push(job),
+            }
+        }
+        let singles = futures::stream::iter(singles.into_iter().map(|job| self.run_job(job)))
+            .buffer_unordered(self.concurrency)
+            .collect::<Vec<()>>();
+        let batches =
+            futures::future::join_all(batches.into_iter().map(|(kind, jobs)| self.run_batch(kind, jobs)));
+        futures::future::join(singles, batches).await;
         Ok(count)
+    }
+
+    async fn run_batch(&self, kind: &str, jobs: Vec<Job>) {
+        let span = tracing::info_span!("jobs", kind = %kind, count = jobs.len());
+        async {
+            let Some(handler) = self.batch_handlers.get(kind) else { return };
+            let (outcomes, missing) =
+                match AssertUnwindSafe(handler(self.db.clone(), jobs.clone())).catch_unwind().await {
+                    Ok(outcomes) => (outcomes, "the batch handler gave no outcome"),
+                    Err(_) => (Vec::new(), "the batch handler panicked"),
+                };
+            let mut outcomes = outcomes.into_iter();
+            for job in jobs {
+                // A handler that panicked, or returned too few outcomes, failed the rest.
+                let outcome = outcomes.next().unwrap_or_else(|| Err(anyhow::anyhow!(missing)));
+                let span = tracing::info_span!("job", id = %job.id, kind = %job.kind, attempt = job.attempts);
+                self.record(&job, outcome).instrument(span).await;
+            }
+        }
+        .instrument(span)
+        .await;
     }
 
     async fn run_job(&self, job: Job) {
@@ -175,6 +244,11 @@ impl Runner {
                 .unwrap_or_else(|_| Err(anyhow::anyhow!("the handler panicked"))),
             None => Err(anyhow::anyhow!("no handler for job kind {:?}", job.kind)),
         };
+        self.record(&job, outcome).await;
+    }
+
+    /// Completes a job that succeeded (unless its handler did), or schedules its retry.
+    async fn record(&self, job: &Job, outcome: anyhow::Result<()>) {
         let result = match outcome {
             Ok(()) if job.completed.load(Ordering::Relaxed) => Ok(()),
             Ok(()) => {

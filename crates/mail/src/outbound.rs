@@ -145,7 +145,6 @@ impl Transport {
                 }
             }),
             Self::File(dir) => {
-                tokio::fs::create_dir_all(dir).await.map_err(|e| MailError::Transient(e.to_string()))?;
                 let name: String = mail
                     .message_id
                     .chars()
@@ -153,9 +152,15 @@ impl Transport {
                     .collect();
                 let path = dir.join(format!("{name}.eml"));
                 let tmp = dir.join(format!(".{name}.tmp"));
-                tokio::fs::write(&tmp, message.formatted())
-                    .await
-                    .map_err(|e| MailError::Transient(e.to_string()))?;
+                let raw = message.formatted();
+                // The outbox usually exists: made only when the write finds it missing.
+                if let Err(e) = tokio::fs::write(&tmp, &raw).await {
+                    if e.kind() != std::io::ErrorKind::NotFound {
+                        return Err(MailError::Transient(e.to_string()));
+                    }
+                    tokio::fs::create_dir_all(dir).await.map_err(|e| MailError::Transient(e.to_string()))?;
+                    tokio::fs::write(&tmp, &raw).await.map_err(|e| MailError::Transient(e.to_string()))?;
+                }
                 tokio::fs::rename(&tmp, &path).await.map_err(|e| MailError::Transient(e.to_string()))
             }
             Self::Memory(sent) => {
@@ -307,6 +312,40 @@ mod tests {
         });
         let (text, _) = templates.render(Template::Billing, &context).unwrap();
         assert!(text.contains("trial of Acme") && text.contains("25 November 2026"), "{text}");
+    }
+
+    /// The file outbox makes its directory when it is missing, and a message sent twice (a
+    /// retry) is one file under its Message-ID.
+    #[tokio::test]
+    async fn the_file_outbox_makes_its_directory_and_keeps_one_file_per_message() {
+        let dir = std::env::temp_dir().join(format!("fd-outbox-{}", uuid::Uuid::now_v7().simple()));
+        let outbox = dir.join("nested").join("outbox");
+        let transport = Transport::from_config(None, &outbox).unwrap();
+        let mail = OutboundMail {
+            message_id: "ack.1@inbound.localhost".into(),
+            from_address: "acme@inbound.localhost".into(),
+            from_name: "Acme IT".into(),
+            reply_to: None,
+            to: vec!["ann@example.com".into()],
+            cc: Vec::new(),
+            subject: "[INC-1] Printer".into(),
+            in_reply_to: None,
+            references: Vec::new(),
+            auto_submitted: Some("auto-replied".into()),
+            loop_tag: "org-1".into(),
+            text: "hello".into(),
+            html: "<p>hello</p>".into(),
+        };
+        transport.send(&mail).await.unwrap();
+        transport.send(&mail).await.unwrap();
+        let files: Vec<String> = std::fs::read_dir(&outbox)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(files, vec!["ack_1_inbound_localhost.eml".to_owned()]);
+        let raw = std::fs::read_to_string(outbox.join(&files[0])).unwrap();
+        assert!(raw.contains("Subject: [INC-1] Printer"), "{raw}");
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -157,3 +157,76 @@ async fn a_job_completed_in_the_handlers_transaction_commits_with_its_work() {
             .unwrap();
     assert_eq!(left, vec![("Never".to_owned(), "queued".to_owned(), 1)], "rolled back: kept for a retry");
 }
+
+/// A kind with a batch handler gets all its claimed jobs in one call, and each job's outcome is
+/// recorded as for a single job: done, retried with its error, or left alone when the handler
+/// completed it itself. A batch handler that panics fails its whole batch.
+#[tokio::test]
+async fn a_batch_handler_runs_its_jobs_together_with_one_outcome_each() {
+    let test_db = ferrodesk_testkit::test_db().await;
+    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.app_url).await.unwrap());
+    let mut admin = test_db.admin_conn().await;
+    let mut tx = org_tx(&db, &mut admin).await;
+    for i in 0..10 {
+        ferrodesk_jobs::enqueue(&mut tx, "batch", json!({ "i": i }), None).await.unwrap();
+    }
+    ferrodesk_jobs::enqueue(&mut tx, "single", json!({}), None).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let runner = Runner::new(db.clone(), 2).register("single", |_, _| async { Ok(()) }).register_batch(
+        "batch",
+        move |db, jobs| {
+            let counter = counter.clone();
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                let mut outcomes = Vec::new();
+                for job in &jobs {
+                    let i = job.payload["i"].as_i64().unwrap();
+                    outcomes.push(match i {
+                        // Completed by the handler in its own statement, as a sender batch does.
+                        0 => {
+                            let mut conn = db.acquire().await.unwrap();
+                            sqlx::query("select fd_complete_job($1, $2)")
+                                .bind(job.id)
+                                .bind(job.worker())
+                                .execute(&mut *conn)
+                                .await
+                                .unwrap();
+                            conn.release();
+                            job.mark_completed();
+                            Ok(())
+                        }
+                        i if i % 2 == 1 => Err(anyhow::anyhow!("odd job {i}")),
+                        _ => Ok(()),
+                    });
+                }
+                outcomes
+            }
+        },
+    );
+    assert_eq!(
+        runner.run_once().await.unwrap(),
+        11,
+        "more than `concurrency` claimed at once for a batch kind"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "one call for the whole batch");
+    let left: Vec<(i64, String, i32, String)> =
+        sqlx::query_as("select (payload->>'i')::int8, status, attempts, last_error from jobs order by 1")
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+    let expected: Vec<(i64, String, i32, String)> =
+        [1, 3, 5, 7, 9].map(|i| (i, "queued".to_owned(), 1, format!("odd job {i}"))).into();
+    assert_eq!(left, expected, "the even ones done, the single one done, the odd ones kept for a retry");
+
+    // A batch handler that panics fails every job it was given; the runner lives on.
+    sqlx::query("update jobs set run_at = now()").execute(&mut admin).await.unwrap();
+    let runner = Runner::new(db.clone(), 2).register_batch("batch", |_, _| async { panic!("boom") });
+    assert_eq!(runner.run_once().await.unwrap(), 5);
+    let failed: Vec<(i32, String)> =
+        sqlx::query_as("select attempts, last_error from jobs").fetch_all(&mut admin).await.unwrap();
+    assert_eq!(failed.len(), 5);
+    assert!(failed.iter().all(|(a, e)| *a == 2 && e == "the batch handler panicked"), "{failed:?}");
+}

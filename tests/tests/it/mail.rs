@@ -16,7 +16,7 @@ use ferrodesk_testkit::{Session, TestApp};
 use lettre::address::Envelope;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::{Value, json};
-use sqlx::Row;
+use sqlx::{Connection, Row};
 use tokio::sync::watch;
 
 pub const DOMAIN: &str = "inbound.localhost";
@@ -25,6 +25,8 @@ pub struct MailHarness {
     pub app: TestApp,
     pub smtp_addr: SocketAddr,
     pub sent: Arc<Mutex<Vec<Sent>>>,
+    /// The job runner, when the test runs it by hand ([`Self::start_paused`]).
+    pub runner: Option<ferrodesk_jobs::Runner>,
     _stop: watch::Sender<bool>,
 }
 
@@ -34,8 +36,21 @@ impl MailHarness {
     }
 
     pub async fn start_with(
+        transport: (Transport, Arc<Mutex<Vec<Sent>>>),
+        configure: impl FnOnce(&mut ServerConfig),
+    ) -> Self {
+        Self::start_inner(transport, configure, true).await
+    }
+
+    /// The intake alone: the test runs the jobs it queues with `runner.run_once()`.
+    pub async fn start_paused(transport: (Transport, Arc<Mutex<Vec<Sent>>>)) -> Self {
+        Self::start_inner(transport, |_| {}, false).await
+    }
+
+    async fn start_inner(
         (transport, sent): (Transport, Arc<Mutex<Vec<Sent>>>),
         configure: impl FnOnce(&mut ServerConfig),
+        run_jobs: bool,
     ) -> Self {
         let app = TestApp::spawn().await;
         let db = Db::connect(&app.db.app_url.clone().into(), 10).await.unwrap();
@@ -61,8 +76,13 @@ impl MailHarness {
         let mut config = ServerConfig::new(DOMAIN);
         configure(&mut config);
         tokio::spawn(smtp::serve(listener, Arc::new(config), intake, stop.clone()));
-        tokio::spawn(runner.run(stop));
-        Self { app, smtp_addr, sent, _stop: stop_tx }
+        let runner = if run_jobs {
+            tokio::spawn(runner.run(stop));
+            None
+        } else {
+            Some(runner)
+        };
+        Self { app, smtp_addr, sent, runner, _stop: stop_tx }
     }
 
     pub fn client(&self) -> AsyncSmtpTransport<Tokio1Executor> {
@@ -659,19 +679,8 @@ async fn swaks_delivers_a_ticket() {
 /// delivering into a Maildir.
 #[tokio::test]
 async fn outbound_through_a_real_smtp_server() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let maildir = std::env::temp_dir().join(format!("fd-maildir-{}", uuid::Uuid::now_v7().simple()));
-    let mut server = tokio::process::Command::new("/usr/bin/python3")
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(&maildir)
-        .kill_on_drop(true)
-        .spawn()
-        .expect("aiosmtpd is installed by infra/test.sh (apt-get install python3-aiosmtpd)");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-        assert!(Instant::now() < deadline, "aiosmtpd did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let (port, mut server) = aiosmtpd("aiosmtpd.handlers.Mailbox", &maildir, None).await;
     let relay = Transport::from_config(Some(&format!("smtp://127.0.0.1:{port}")), &maildir).unwrap();
     let h = MailHarness::start_with((relay, Arc::new(Mutex::new(Vec::new()))), |_| {}).await;
     h.app.sign_up("acme").await;
@@ -812,5 +821,160 @@ async fn starttls_when_a_certificate_is_configured() {
     client.send_raw(&envelope, raw.as_bytes()).await.unwrap();
     h.settle().await;
     assert_eq!(h.ticket(&owner, "INC-1").await["subject"], "Over TLS");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Debian's aiosmtpd as a relay that refuses some recipients: `bounce…` for good (550), `later…`
+/// for now (451); it delivers the rest into a Maildir.
+async fn picky_relay(dir: &std::path::Path) -> (u16, tokio::process::Child) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("picky.py"),
+        "from aiosmtpd.handlers import Mailbox\n\
+         class Picky(Mailbox):\n\
+         \x20   async def handle_RCPT(self, server, session, envelope, address, rcpt_options):\n\
+         \x20       if address.startswith('bounce'):\n\
+         \x20           return '550 5.1.1 no such mailbox here'\n\
+         \x20       if address.startswith('later'):\n\
+         \x20           return '451 4.3.0 mailbox busy, try again later'\n\
+         \x20       envelope.rcpt_tos.append(address)\n\
+         \x20       return '250 OK'\n",
+    )
+    .unwrap();
+    aiosmtpd("picky.Picky", &dir.join("maildir"), Some(dir)).await
+}
+
+/// Starts Debian's aiosmtpd on a free port with `handler` (a Python class, found on
+/// `pythonpath` when given) delivering into `maildir`; returns once it accepts connections.
+async fn aiosmtpd(
+    handler: &str,
+    maildir: &std::path::Path,
+    pythonpath: Option<&std::path::Path>,
+) -> (u16, tokio::process::Child) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut command = tokio::process::Command::new("/usr/bin/python3");
+    command.args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", handler]).arg(maildir);
+    if let Some(path) = pythonpath {
+        command.env("PYTHONPATH", path);
+    }
+    let server = command
+        .kill_on_drop(true)
+        .spawn()
+        .expect("aiosmtpd is installed by infra/test.sh (apt-get install python3-aiosmtpd)");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        assert!(Instant::now() < deadline, "aiosmtpd did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    (port, server)
+}
+
+/// New tickets' acknowledgements are stored with their ticket and go out in one batch across
+/// organisations: what the relay took is marked sent, what it refused for good is marked failed
+/// with an event on its ticket, and what it deferred stays queued with the reason, its job
+/// retried later. The batch functions act only for the worker holding the jobs.
+#[tokio::test]
+async fn stored_acknowledgements_go_out_in_batches_and_each_failure_is_recorded() {
+    let dir = std::env::temp_dir().join(format!("fd-picky-{}", uuid::Uuid::now_v7().simple()));
+    let (port, mut server) = picky_relay(&dir).await;
+    let relay = Transport::from_config(Some(&format!("smtp://127.0.0.1:{port}")), &dir).unwrap();
+    let h = MailHarness::start_paused((relay, Arc::new(Mutex::new(Vec::new())))).await;
+    h.app.sign_up("acme").await;
+    h.app.sign_up("beta").await;
+    for (from, to) in [
+        ("ann@example.com", "acme"),
+        ("bob@example.com", "beta"),
+        ("bounce@example.com", "acme"),
+        ("later@example.com", "beta"),
+    ] {
+        let raw = message(from, &format!("{to}@{DOMAIN}"), &format!("Help {from}"), None, "", "Please help.");
+        h.send(from, &format!("{to}@{DOMAIN}"), &raw).await.unwrap();
+    }
+    let mut admin = h.app.db.admin_conn().await;
+    let stored: Vec<(String, String)> =
+        sqlx::query_as("select recipients[1], status from outbound_messages order by recipients[1]")
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+    assert_eq!(stored.len(), 4, "each acknowledgement is stored with its ticket, before any job runs");
+    assert!(stored.iter().all(|(_, status)| status == "queued"), "{stored:?}");
+
+    let runner = h.runner.as_ref().unwrap();
+    assert_eq!(runner.run_once().await.unwrap(), 4, "one claim takes the whole batch");
+    let outcome: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "select recipients[1], status, last_error from outbound_messages order by recipients[1]",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(outcome[0].0, "ann@example.com");
+    assert_eq!(outcome[0].1, "sent");
+    assert_eq!(outcome[1].0, "bob@example.com");
+    assert_eq!(outcome[1].1, "sent");
+    assert_eq!(outcome[2].0, "bounce@example.com");
+    assert_eq!(outcome[2].1, "failed");
+    assert!(outcome[2].2.as_deref().unwrap_or_default().contains("no such mailbox"), "{outcome:?}");
+    assert_eq!(outcome[3].0, "later@example.com");
+    assert_eq!(outcome[3].1, "queued");
+    assert!(outcome[3].2.as_deref().unwrap_or_default().contains("try again later"), "{outcome:?}");
+    let delivered = std::fs::read_dir(dir.join("maildir").join("new")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(delivered, 2, "the relay holds the two it accepted");
+    let failure: Value = sqlx::query_scalar(
+        "select e.changes from events e join tickets t on t.org_id = e.org_id and t.id = e.subject_id
+         join users u on u.id = t.requester_id
+         where e.action = 'ticket.delivery_failed' and u.email = 'bounce@example.com'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(failure["recipients"], json!(["bounce@example.com"]));
+    let jobs: Vec<(String, i32, bool)> = sqlx::query_as("select status, attempts, run_at > now() from jobs")
+        .fetch_all(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(jobs, vec![("queued".to_owned(), 1, true)], "only the deferred one is left, retried later");
+
+    // The batch functions, as the runtime role: nothing for a worker that does not hold the job.
+    let mut app = sqlx::PgConnection::connect(&h.app.db.app_url).await.unwrap();
+    sqlx::query("update jobs set run_at = now()").execute(&mut admin).await.unwrap();
+    let claimed: Vec<uuid::Uuid> = sqlx::query_scalar("select id from fd_claim_jobs('w1', 10, '1 minute')")
+        .fetch_all(&mut app)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    let other: i64 = sqlx::query_scalar("select count(*) from fd_stored_notices('w2', $1)")
+        .bind(&claimed)
+        .fetch_one(&mut app)
+        .await
+        .unwrap();
+    assert_eq!(other, 0);
+    let done: Vec<uuid::Uuid> = sqlx::query_scalar("select * from fd_notices_sent('w2', $1)")
+        .bind(&claimed)
+        .fetch_all(&mut app)
+        .await
+        .unwrap();
+    assert!(done.is_empty(), "another worker's jobs are not completed");
+    let notices: Vec<(String,)> = sqlx::query_as("select recipients[1] from fd_stored_notices('w1', $1)")
+        .bind(&claimed)
+        .fetch_all(&mut app)
+        .await
+        .unwrap();
+    assert_eq!(notices, vec![("later@example.com".to_owned(),)], "the holder sees its job's message only");
+    let done: Vec<uuid::Uuid> = sqlx::query_scalar("select * from fd_notices_sent('w1', $1)")
+        .bind(&claimed)
+        .fetch_all(&mut app)
+        .await
+        .unwrap();
+    assert_eq!(done, claimed);
+    let (status, sent_at): (String, bool) = sqlx::query_as(
+        "select status, sent_at is not null from outbound_messages where recipients[1] = 'later@example.com'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!((status.as_str(), sent_at), ("sent", true));
+    let left: i64 = sqlx::query_scalar("select count(*) from jobs").fetch_one(&mut admin).await.unwrap();
+    assert_eq!(left, 0);
+    let _ = server.kill().await;
     let _ = std::fs::remove_dir_all(dir);
 }
