@@ -76,6 +76,14 @@ struct Sent<'a> {
     mail: &'a OutboundMail,
 }
 
+/// One stored message of a batch (job `index`), and how handing it to the transport went.
+struct Attempt {
+    index: usize,
+    notice: repo::StoredNotice,
+    mail: Result<OutboundMail, String>,
+    result: Result<(), MailError>,
+}
+
 /// What a notice about a ticket says besides the ticket: who it goes to and, for an agent's
 /// reply, its author and text.
 struct TicketNotice {
@@ -363,7 +371,7 @@ impl MailService {
         let acknowledge = settings.acknowledge
             && mail.class.may_acknowledge()
             && !row.mail_from.is_empty()
-            && self.may_acknowledge(tx, &email).await?;
+            && self.may_acknowledge(tx, email.as_str()).await?;
         if acknowledge && !settings.is_demo {
             queue(tx, Notice::Acknowledgement, Some(ticket_id), row.id).await?;
         }
@@ -391,33 +399,46 @@ impl MailService {
         )
         .await?;
         if acknowledge {
-            self.store_acknowledgement(tx, &settings, ticket_id, row.id).await?;
+            self.store_acknowledgement(tx, &settings, &ticket, mail.message_id.clone(), row.id).await?;
         }
         Ok((outcome, Some(TicketChange::of(&ticket, ChangeKind::Created))))
     }
 
     /// Whether the per-sender limit allows one more acknowledgement to `email` this hour. Takes a
     /// lock on the address to the end of the transaction, so that two workers cannot both pass.
-    async fn may_acknowledge(&self, tx: &mut TenantTx, email: &Email) -> Result<bool, AppError> {
+    async fn may_acknowledge(&self, tx: &mut TenantTx, email: &str) -> Result<bool, DbError> {
         let since = Utc::now() - Duration::hours(1);
-        if repo::acknowledgements_since(tx, email.as_str(), since).await? < self.ack_limit_per_hour {
+        if repo::acknowledgements_since(tx, email, since).await? < self.ack_limit_per_hour {
             return Ok(true);
         }
-        tracing::info!(to = %email.as_str(), "acknowledgement suppressed by the per-sender limit");
+        tracing::info!(to = %email, "acknowledgement suppressed by the per-sender limit");
         Ok(false)
     }
 
     /// Composes and stores a new ticket's acknowledgement in the transaction that creates the
-    /// ticket, `queued` for the sender (a demo tenant's straight into its outbox as `sent`).
+    /// ticket, `queued` for the sender (a demo tenant's straight into its outbox as `sent`). The
+    /// created row says everything the notice needs but the reply token, a column default.
     async fn store_acknowledgement(
         &self,
         tx: &mut TenantTx,
         settings: &repo::MailSettings,
-        ticket_id: TicketId,
+        created: &ferrodesk_db::tickets::TicketRow,
+        source_message_id: Option<String>,
         inbound_id: Uuid,
     ) -> Result<(), AppError> {
-        let Some(ticket) = repo::notice_ticket(tx, ticket_id).await? else { return Ok(()) };
-        let Some(requester) = ticket.requester_email.clone() else { return Ok(()) };
+        let Some(requester) = created.requester_email.clone() else { return Ok(()) };
+        let ticket_id = TicketId::from_uuid(created.id);
+        let ticket = repo::NoticeTicket {
+            kind: created.kind.clone(),
+            number: created.number,
+            subject: created.subject.clone(),
+            status: created.status.clone(),
+            response_due_at: created.sla.response_due_at,
+            requester_name: created.requester_name.clone(),
+            requester_email: Some(requester.clone()),
+            reply_token: repo::reply_token(tx, ticket_id).await?,
+            source_message_id,
+        };
         let notice = TicketNotice {
             notice: Notice::Acknowledgement,
             source_id: inbound_id,
@@ -692,11 +713,7 @@ impl MailService {
     }
 
     /// Hands a stored message to the transport, unless it already went out or failed for good.
-    async fn send_stored(
-        &self,
-        i: usize,
-        notice: repo::StoredNotice,
-    ) -> (usize, repo::StoredNotice, Result<OutboundMail, String>, Result<(), MailError>) {
+    async fn send_stored(&self, index: usize, notice: repo::StoredNotice) -> Attempt {
         let mail = serde_json::from_value::<OutboundMail>(notice.mail.clone())
             .map_err(|e| format!("the stored message cannot be read: {e}"));
         let result = match (&mail, notice.status.as_str()) {
@@ -705,7 +722,7 @@ impl MailService {
             (Ok(mail), _) => self.transport.send(mail).await,
             (Err(e), _) => Err(MailError::Compose(e.clone())),
         };
-        (i, notice, mail, result)
+        Attempt { index, notice, mail, result }
     }
 
     /// Composes and sends job `i` of a batch on its own.
@@ -746,26 +763,28 @@ impl MailService {
             .collect::<Vec<_>>()
             .await;
         let mut outcomes: Vec<Option<anyhow::Result<()>>> = jobs.iter().map(|_| None).collect();
-        let went_out: Vec<Uuid> = sends.iter().filter(|s| s.3.is_ok()).map(|s| jobs[s.0].id).collect();
-        match repo::notices_sent(&self.db, worker, &went_out).await {
+        let (went_out, refused): (Vec<Attempt>, Vec<Attempt>) =
+            sends.into_iter().partition(|a| a.result.is_ok());
+        let ids: Vec<Uuid> = went_out.iter().map(|a| jobs[a.index].id).collect();
+        match repo::notices_sent(&self.db, worker, &ids).await {
             Ok(done) => {
-                for (i, ..) in sends.iter().filter(|s| s.3.is_ok()) {
-                    if done.contains(&jobs[*i].id) {
-                        jobs[*i].mark_completed();
+                for a in &went_out {
+                    if done.contains(&jobs[a.index].id) {
+                        jobs[a.index].mark_completed();
                     }
-                    outcomes[*i] = Some(Ok(()));
+                    outcomes[a.index] = Some(Ok(()));
                 }
             }
             Err(error) => {
                 // Sent, but not recorded: the retry sends the same bytes with the same Message-ID.
-                for (i, ..) in sends.iter().filter(|s| s.3.is_ok()) {
-                    outcomes[*i] = Some(Err(anyhow::anyhow!("recording sent notices: {error}")));
+                for a in &went_out {
+                    outcomes[a.index] = Some(Err(anyhow::anyhow!("recording sent notices: {error}")));
                 }
             }
         }
-        for (i, notice, mail, result) in sends {
+        for Attempt { index, notice, mail, result } in refused {
             let Err(error) = result else { continue };
-            outcomes[i] = Some(match &mail {
+            outcomes[index] = Some(match &mail {
                 Ok(mail) => {
                     let sent = Sent {
                         org: notice.org_id,
@@ -774,7 +793,7 @@ impl MailService {
                         recipients: &notice.recipients,
                         mail,
                     };
-                    self.record_send(sent, &jobs[i], Err(error)).await
+                    self.record_send(sent, &jobs[index], Err(error)).await
                 }
                 // Unreadable as stored: retried, then parked as a dead job for an operator.
                 Err(_) => Err(anyhow::anyhow!("{error}")),
@@ -800,8 +819,7 @@ impl MailService {
         settings: &repo::MailSettings,
     ) -> anyhow::Result<Option<OutboundMail>> {
         let domain = &self.inbound_domain;
-        let from_address = format!("{}@{domain}", settings.slug);
-        let from_name = settings.from_name.clone().unwrap_or_else(|| format!("{} Support", settings.name));
+        let (from_address, from_name) = self.sender_of(settings);
         let message_id = notice_message_id(payload.notice, payload.source_id, domain);
         let loop_tag = tx.org_id().to_string();
         if matches!(payload.notice, Notice::TrialEnding | Notice::PaymentFailed) {
@@ -841,10 +859,7 @@ impl MailService {
         let mut body = String::new();
         match payload.notice {
             Notice::Acknowledgement => {
-                let since = Utc::now() - Duration::hours(1);
-                if repo::acknowledgements_since(tx, &requester_email, since).await? >= self.ack_limit_per_hour
-                {
-                    tracing::info!(to = %requester_email, "acknowledgement suppressed by the per-sender limit");
+                if !self.may_acknowledge(tx, &requester_email).await? {
                     return Ok(None);
                 }
             }
@@ -882,6 +897,13 @@ impl MailService {
         Ok(Some(self.render_ticket_notice(tx.org_id(), settings, &ticket, notice)?))
     }
 
+    /// The organisation's sending address and name.
+    fn sender_of(&self, settings: &repo::MailSettings) -> (String, String) {
+        let address = format!("{}@{}", settings.slug, self.inbound_domain);
+        let name = settings.from_name.clone().unwrap_or_else(|| format!("{} Support", settings.name));
+        (address, name)
+    }
+
     /// A notice about a ticket, rendered from what it says and how it threads. Needs no
     /// database: the acknowledgement is rendered inside the transaction that creates its ticket.
     fn render_ticket_notice(
@@ -892,8 +914,7 @@ impl MailService {
         n: TicketNotice,
     ) -> anyhow::Result<OutboundMail> {
         let domain = &self.inbound_domain;
-        let from_address = format!("{}@{domain}", settings.slug);
-        let from_name = settings.from_name.clone().unwrap_or_else(|| format!("{} Support", settings.name));
+        let (from_address, from_name) = self.sender_of(settings);
         let message_id = notice_message_id(n.notice, n.source_id, domain);
         let kind = ticket.kind.parse().unwrap_or(TicketKind::Incident);
         let number = ferrodesk_domain::TicketNumber { kind, number: ticket.number }.to_string();

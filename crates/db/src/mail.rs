@@ -237,6 +237,19 @@ pub async fn ticket_by_reply_token(tx: &mut TenantTx, token: &str) -> Result<Opt
     Ok(id.map(TicketId::from_uuid))
 }
 
+/// A ticket's reply token: the one thing about a ticket just created that its creation does not
+/// return (it is the column's default), read by primary key.
+pub async fn reply_token(tx: &mut TenantTx, ticket_id: TicketId) -> Result<String, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_scalar!(
+        "select reply_token from tickets where org_id = $1 and id = $2",
+        org_id.as_uuid(),
+        ticket_id.as_uuid()
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
 /// What a notification about a ticket says and how it threads, in one read: the ticket's number,
 /// subject, status and response target, its requester, its reply token (every ticket has one
 /// from its creation) and the Message-ID of the email that created it, if it came by email. Not
