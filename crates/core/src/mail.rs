@@ -5,13 +5,13 @@
 use chrono::{Duration, Utc};
 use ferrodesk_db::mail::{self as repo, InboundOutcome, InboundRaw, NewInbound};
 use ferrodesk_db::tickets::{self as tickets_repo, MessageEmail};
-use ferrodesk_db::{Actor, Db, DbError, TenantTx, accounts, events};
+use ferrodesk_db::{Actor, Db, DbError, TenantTx, events};
 use ferrodesk_domain::{Channel, Email, OrgId, Role, TicketId, TicketKind, TicketStatus, UserId};
 use ferrodesk_jobs::Job;
 use ferrodesk_mail::inbound::{self, normalize_subject};
 use ferrodesk_mail::outbound::{MailError, OutboundMail, Template, Templates, Transport};
 use ferrodesk_mail::store::LocalStore;
-use ferrodesk_mail::{InboundAddress, InboundMail, MailClass};
+use ferrodesk_mail::{InboundAddress, InboundMail, MailClass, Mailbox};
 use futures::StreamExt;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -178,11 +178,10 @@ impl MailService {
         Ok(repo::route(&self.db, address, &self.inbound_domain).await?.map(|(org, _)| org))
     }
 
-    /// Receives a message: stores it and turns it into a ticket or a reply in one transaction,
-    /// so that when this returns `Ok` the message is durable and already processed, and the SMTP
-    /// reply may be `250`. One transaction and about ten statements per message, where storing
-    /// it for a job took three transactions and twice the statements (docs/ARCHITECTURE.md
-    /// §Email, "The intake path").
+    /// Receives a message: turns it into a ticket or a reply and stores it, with its outcome, in
+    /// one transaction, so that when this returns `Ok` the message is durable and already
+    /// processed, and the SMTP reply may be `250` (docs/ARCHITECTURE.md §Email, "The intake
+    /// path"). The raw row is written once, when its outcome is known.
     ///
     /// An error leaves nothing behind (the transaction rolls back): the caller then keeps the
     /// message with [`Self::store`], for the ingest job to retry.
@@ -195,8 +194,7 @@ impl MailService {
             raw: received.raw.to_vec(),
         };
         let mut tx = self.db.system_in(org).await?;
-        insert_received(&mut tx, row.id, &received).await?;
-        let (outcome, change) = self.ingest_row(&mut tx, &row).await?;
+        let (outcome, change) = self.ingest_row(&mut tx, &row, Some(&received)).await?;
         tx.commit().await?;
         self.announce(org, change);
         Ok((row.id, outcome))
@@ -207,7 +205,7 @@ impl MailService {
     pub async fn store(&self, org: OrgId, received: Received<'_>) -> Result<Uuid, AppError> {
         let id = Uuid::now_v7();
         let mut tx = self.db.system_in(org).await?;
-        insert_received(&mut tx, id, &received).await?;
+        record(&mut tx, id, Some(&received), InboundOutcome::RECEIVED).await?;
         ferrodesk_jobs::enqueue(&mut tx, INGEST_JOB, json!({ "id": id }), None).await?;
         tx.commit().await?;
         Ok(id)
@@ -223,36 +221,35 @@ impl MailService {
         if row.status != "received" {
             return Ok(Ingested::Nothing);
         }
-        let (outcome, change) = self.ingest_row(&mut tx, &row).await?;
+        let (outcome, change) = self.ingest_row(&mut tx, &row, None).await?;
         tx.commit().await?;
         self.announce(org, change);
         Ok(outcome)
     }
 
-    /// Parses and processes one stored message in the caller's transaction, and records what
-    /// became of it. Returns the change to announce once the transaction has committed.
+    /// Parses and processes one message in the caller's transaction, and records what became of
+    /// it: on its stored row, or with `unstored` (the intake's first try) as a new row. Returns
+    /// the change to announce once the transaction has committed.
     async fn ingest_row(
         &self,
         tx: &mut TenantTx,
         row: &InboundRaw,
+        unstored: Option<&Received<'_>>,
     ) -> Result<(Ingested, Option<TicketChange>), AppError> {
         let mail = match inbound::parse(&row.raw) {
             Ok(mail) => mail,
             Err(error) => {
                 let reason = format!("unreadable: {error}");
-                repo::finish_inbound(
-                    tx,
-                    row.id,
-                    InboundOutcome { status: "quarantined", reason: Some(&reason), ..Default::default() },
-                )
-                .await?;
+                let outcome =
+                    InboundOutcome { reason: Some(&reason), ..InboundOutcome::status("quarantined") };
+                record(tx, row.id, unstored, outcome).await?;
                 return Ok((Ingested::Quarantined(reason), None));
             }
         };
-        let (outcome, change) = self.process(tx, row, &mail).await?;
+        let (outcome, change) = self.process(tx, row, unstored, &mail).await?;
         if !matches!(outcome, Ingested::NewTicket(_)) {
             // A new ticket's message is finished inside `process`, before the ticket's insert.
-            finish(tx, row.id, &mail, &outcome).await?;
+            finish(tx, row.id, unstored, &mail, &outcome).await?;
         }
         Ok((outcome, change))
     }
@@ -268,33 +265,23 @@ impl MailService {
         &self,
         tx: &mut TenantTx,
         row: &InboundRaw,
+        unstored: Option<&Received<'_>>,
         mail: &InboundMail,
     ) -> Result<(Ingested, Option<TicketChange>), AppError> {
         let done = |o| Ok((o, None));
-        if repo::already_processed(tx, &mail.dedupe_key).await? {
-            return done(Ingested::Duplicate);
-        }
-        if mail.ours {
-            return Ok((self.own_mail_returned(tx, mail).await?, None));
-        }
-        if let MailClass::Bounce(failure) = &mail.class {
-            return Ok((bounce(tx, failure).await?, None));
-        }
-        let Some(from) = &mail.from else {
-            return done(Ingested::Quarantined("the message has no sender address (From)".into()));
+        let (from, email) = match self.sender_address(mail) {
+            Ok(sender) => sender,
+            Err(why) => return done(self.without_sender(tx, mail, why).await?),
         };
-        if from.address.rsplit_once('@').is_some_and(|(_, d)| d == self.inbound_domain) {
-            return done(Ingested::Ignored("sent from our own inbound domain (a mail loop)".into()));
-        }
-        let Ok(email) = Email::parse(&from.address) else {
-            return done(Ingested::Quarantined(format!(
-                "the sender address {:?} is not valid",
-                from.address
-            )));
-        };
-        let sender = self.person(tx, &email, &from.display_name()).await?;
-        let Some(sender) = sender else {
-            return done(Ingested::Quarantined(format!("{} is a deactivated member", email.as_str())));
+        // The duplicate check rides along with the sender's look-up: one round trip for both.
+        let member =
+            repo::mail_person(tx, email.as_str(), &from.display_name(), Some(&mail.dedupe_key)).await?;
+        let sender = match Member::from(member) {
+            Member::Active(actor) => actor,
+            Member::Duplicate => return done(Ingested::Duplicate),
+            Member::Deactivated => {
+                return done(Ingested::Quarantined(format!("{} is a deactivated member", email.as_str())));
+            }
         };
         let found = self.thread(tx, row, mail, sender).await?;
         tx.on_behalf_of(sender);
@@ -376,7 +363,7 @@ impl MailService {
             queue(tx, Notice::Acknowledgement, Some(ticket_id), row.id).await?;
         }
         let outcome = Ingested::NewTicket(ticket_id);
-        finish(tx, row.id, mail, &outcome).await?;
+        finish(tx, row.id, unstored, mail, &outcome).await?;
         let ticket = crate::tickets::create_ticket_with_id(
             tx,
             ticket_id,
@@ -467,25 +454,58 @@ impl MailService {
         Ok(())
     }
 
-    /// The sender as a member: created as a requester the first time they write. `None` when
-    /// their membership is deactivated.
-    async fn person(&self, tx: &mut TenantTx, email: &Email, name: &str) -> Result<Option<Actor>, AppError> {
-        let user_id = accounts::ensure_person(tx, email, name).await?;
-        // Looked up first: most mail comes from members, and an insert that meets the existing
-        // membership costs a speculative heap tuple only to find that out.
-        let member = match accounts::member(tx, user_id).await? {
-            Some(member) => member,
-            None if accounts::insert_membership(tx, user_id, Role::Requester, "active").await? => {
-                return Ok(Some(Actor { user_id, role: Role::Requester }));
-            }
-            // A concurrent message from the same new sender added the membership first.
-            None => accounts::member(tx, user_id).await?.ok_or(AppError::NotFound("member"))?,
-        };
-        if member.status != "active" {
-            return Ok(None);
+    /// The address a message is from, when it is an outside person's.
+    fn sender_address<'m>(&self, mail: &'m InboundMail) -> Result<(&'m Mailbox, Email), NoSender<'m>> {
+        if mail.ours {
+            return Err(NoSender::Ours);
         }
-        let role = member.role.parse::<Role>().unwrap_or(Role::Requester);
-        Ok(Some(Actor { user_id, role }))
+        if let MailClass::Bounce(failure) = &mail.class {
+            return Err(NoSender::Bounce(failure));
+        }
+        let Some(from) = &mail.from else {
+            return Err(NoSender::Settled(Ingested::Quarantined(
+                "the message has no sender address (From)".into(),
+            )));
+        };
+        if from.address.rsplit_once('@').is_some_and(|(_, d)| d == self.inbound_domain) {
+            return Err(NoSender::Settled(Ingested::Ignored(
+                "sent from our own inbound domain (a mail loop)".into(),
+            )));
+        }
+        match Email::parse(&from.address) {
+            Ok(email) => Ok((from, email)),
+            Err(_) => Err(NoSender::Settled(Ingested::Quarantined(format!(
+                "the sender address {:?} is not valid",
+                from.address
+            )))),
+        }
+    }
+
+    /// What becomes of a message with no outside person to attribute it to, unless it is a
+    /// duplicate.
+    async fn without_sender(
+        &self,
+        tx: &mut TenantTx,
+        mail: &InboundMail,
+        why: NoSender<'_>,
+    ) -> Result<Ingested, AppError> {
+        if repo::already_processed(tx, &mail.dedupe_key).await? {
+            return Ok(Ingested::Duplicate);
+        }
+        match why {
+            NoSender::Ours => self.own_mail_returned(tx, mail).await,
+            NoSender::Bounce(failure) => bounce(tx, failure).await,
+            NoSender::Settled(outcome) => Ok(outcome),
+        }
+    }
+
+    /// Someone a message names, as a member: created as a requester the first time they appear.
+    /// `None` when their membership is deactivated.
+    async fn person(&self, tx: &mut TenantTx, email: &Email, name: &str) -> Result<Option<Actor>, AppError> {
+        match Member::from(repo::mail_person(tx, email.as_str(), name, None).await?) {
+            Member::Active(actor) => Ok(Some(actor)),
+            Member::Deactivated | Member::Duplicate => Ok(None),
+        }
     }
 
     /// Which ticket a message continues: our Message-IDs in In-Reply-To/References, then the
@@ -1010,19 +1030,66 @@ impl MailService {
     }
 }
 
-/// Records what processing did with a message.
-async fn insert_received(tx: &mut TenantTx, id: Uuid, received: &Received<'_>) -> Result<(), AppError> {
-    let new = NewInbound {
-        id,
-        mail_from: received.mail_from,
-        rcpt_to: received.recipients,
-        peer: received.peer,
-        raw: received.raw,
-    };
-    Ok(repo::insert_inbound(tx, new).await?)
+/// Why a message has no sender to make a ticket or reply for.
+enum NoSender<'m> {
+    /// Our own outbound mail came back.
+    Ours,
+    /// A delivery report about mail we sent.
+    Bounce(&'m ferrodesk_mail::DeliveryFailure),
+    /// Nothing more to look up: this is what becomes of it.
+    Settled(Ingested),
 }
 
-async fn finish(tx: &mut TenantTx, id: Uuid, mail: &InboundMail, outcome: &Ingested) -> Result<(), AppError> {
+/// A person a message names, as the organisation knows them (or the message as a duplicate).
+enum Member {
+    Active(Actor),
+    Deactivated,
+    Duplicate,
+}
+
+impl From<repo::MailPerson> for Member {
+    fn from(person: repo::MailPerson) -> Self {
+        match person {
+            repo::MailPerson::Duplicate => Self::Duplicate,
+            repo::MailPerson::Member { status, .. } if status != "active" => Self::Deactivated,
+            repo::MailPerson::Member { user_id, role, .. } => {
+                Self::Active(Actor { user_id, role: role.parse::<Role>().unwrap_or(Role::Requester) })
+            }
+        }
+    }
+}
+
+/// Writes what is known of a message: on its stored row, or as a new row with its bytes when it
+/// is `unstored`.
+async fn record(
+    tx: &mut TenantTx,
+    id: Uuid,
+    unstored: Option<&Received<'_>>,
+    outcome: InboundOutcome<'_>,
+) -> Result<(), AppError> {
+    match unstored {
+        Some(received) => {
+            let new = NewInbound {
+                id,
+                mail_from: received.mail_from,
+                rcpt_to: received.recipients,
+                peer: received.peer,
+                raw: received.raw,
+            };
+            Ok(repo::insert_inbound(tx, new, outcome).await?)
+        }
+        None => Ok(repo::finish_inbound(tx, id, outcome).await?),
+    }
+}
+
+/// Records what processing did with a message.
+async fn finish(
+    tx: &mut TenantTx,
+    id: Uuid,
+    unstored: Option<&Received<'_>>,
+    mail: &InboundMail,
+    outcome: &Ingested,
+) -> Result<(), AppError> {
     let (status, reason, ticket_id) = match outcome {
         Ingested::NewTicket(t) | Ingested::Reply(t) => ("processed", None, Some(*t)),
         Ingested::Duplicate => ("duplicate", Some("the same message was already processed"), None),
@@ -1030,21 +1097,16 @@ async fn finish(tx: &mut TenantTx, id: Uuid, mail: &InboundMail, outcome: &Inges
         Ingested::Quarantined(reason) => ("quarantined", Some(reason.as_str()), None),
         Ingested::Nothing => ("processed", None, None),
     };
-    repo::finish_inbound(
-        tx,
-        id,
-        InboundOutcome {
-            status,
-            reason,
-            dedupe_key: Some(&mail.dedupe_key),
-            message_id: mail.message_id.as_deref(),
-            from_address: mail.from.as_ref().map(|f| f.address.as_str()),
-            subject: Some(&mail.subject),
-            ticket_id,
-        },
-    )
-    .await?;
-    Ok(())
+    let outcome = InboundOutcome {
+        status,
+        reason,
+        dedupe_key: Some(&mail.dedupe_key),
+        message_id: mail.message_id.as_deref(),
+        from_address: mail.from.as_ref().map(|f| f.address.as_str()),
+        subject: Some(&mail.subject),
+        ticket_id,
+    };
+    record(tx, id, unstored, outcome).await
 }
 
 fn status_label(status: TicketStatus) -> &'static str {

@@ -31,19 +31,36 @@ pub struct NewInbound<'a> {
     pub raw: &'a [u8],
 }
 
-pub async fn insert_inbound(tx: &mut TenantTx, m: NewInbound<'_>) -> Result<(), DbError> {
+/// Stores a raw message with what is known of it so far: `received` for a job to process it, or
+/// already its outcome when it was processed before it was stored (the intake's first try, which
+/// writes the row once instead of inserting it and then updating it). Processed in the transaction
+/// that received it, its `processed_at` equals its `received_at`; a retried message's is later.
+pub async fn insert_inbound(
+    tx: &mut TenantTx,
+    m: NewInbound<'_>,
+    o: InboundOutcome<'_>,
+) -> Result<(), DbError> {
     let org_id = tx.org_id();
     let size = i32::try_from(m.raw.len()).unwrap_or(i32::MAX);
     sqlx::query!(
-        "insert into inbound_messages (org_id, id, mail_from, rcpt_to, peer, size_bytes, raw)
-         values ($1, $2, $3, $4, $5, $6, $7)",
+        "insert into inbound_messages (org_id, id, mail_from, rcpt_to, peer, size_bytes, raw, status, reason,
+                                       dedupe_key, message_id, from_address, subject, ticket_id, processed_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+                 case when $8 <> 'received' then now() end)",
         org_id.as_uuid(),
         m.id,
         m.mail_from,
         m.rcpt_to,
         m.peer,
         size,
-        m.raw
+        m.raw,
+        o.status,
+        o.reason,
+        o.dedupe_key,
+        o.message_id,
+        o.from_address,
+        o.subject,
+        o.ticket_id.map(TicketId::into_uuid)
     )
     .execute(&mut **tx)
     .await?;
@@ -73,7 +90,6 @@ pub async fn lock_inbound(tx: &mut TenantTx, id: Uuid) -> Result<Option<InboundR
 }
 
 /// What processing learnt about an inbound message.
-#[derive(Default)]
 pub struct InboundOutcome<'a> {
     pub status: &'a str,
     pub reason: Option<&'a str>,
@@ -82,6 +98,24 @@ pub struct InboundOutcome<'a> {
     pub from_address: Option<&'a str>,
     pub subject: Option<&'a str>,
     pub ticket_id: Option<TicketId>,
+}
+
+impl<'a> InboundOutcome<'a> {
+    /// Stored, not processed yet.
+    pub const RECEIVED: InboundOutcome<'static> = InboundOutcome::status("received");
+
+    /// An outcome that learnt nothing more about the message than its status.
+    pub const fn status(status: &'a str) -> Self {
+        Self {
+            status,
+            reason: None,
+            dedupe_key: None,
+            message_id: None,
+            from_address: None,
+            subject: None,
+            ticket_id: None,
+        }
+    }
 }
 
 pub async fn finish_inbound(tx: &mut TenantTx, id: Uuid, o: InboundOutcome<'_>) -> Result<(), DbError> {
@@ -118,6 +152,51 @@ pub async fn already_processed(tx: &mut TenantTx, dedupe_key: &str) -> Result<bo
     )
     .fetch_one(&mut **tx)
     .await?)
+}
+
+/// A mail's sender or Cc'd person as a member of the organisation, or that the message was
+/// already processed.
+pub enum MailPerson {
+    /// A message with the same dedupe key was already turned into a ticket or reply.
+    Duplicate,
+    Member {
+        user_id: UserId,
+        role: String,
+        status: String,
+    },
+}
+
+/// Finds or creates the person for an address and their membership (an active requester on
+/// first contact), after checking, when given a dedupe key, that no message with that key was
+/// processed yet: one round trip (`fd_mail_person`).
+pub async fn mail_person(
+    tx: &mut TenantTx,
+    email: &str,
+    name: &str,
+    dedupe_key: Option<&str>,
+) -> Result<MailPerson, DbError> {
+    let org_id = tx.org_id();
+    // The id a new person gets; unused when the address is known.
+    let new_user_id = UserId::generate();
+    let row = sqlx::query!(
+        r#"select duplicate as "duplicate!", user_id, role, status
+           from fd_mail_person($1, $2, $3::text::citext, $4, $5)"#,
+        org_id.as_uuid(),
+        new_user_id.as_uuid(),
+        email,
+        name,
+        dedupe_key
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    match (row.duplicate, row.user_id, row.role, row.status) {
+        (true, ..) => Ok(MailPerson::Duplicate),
+        (false, Some(user_id), Some(role), Some(status)) => {
+            Ok(MailPerson::Member { user_id: UserId::from_uuid(user_id), role, status })
+        }
+        // The membership was just found or made: only row security hiding it could get here.
+        _ => Err(DbError::Sqlx(sqlx::Error::RowNotFound)),
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -657,16 +736,8 @@ pub async fn acknowledgements_since(
     since: DateTime<Utc>,
 ) -> Result<i64, DbError> {
     let org_id = tx.org_id();
-    sqlx::query!(
-        "select pg_advisory_xact_lock(hashtextextended($1::text || $2, 0))",
-        org_id.to_string(),
-        address
-    )
-    .fetch_one(&mut **tx)
-    .await?;
     Ok(sqlx::query_scalar!(
-        r#"select count(*) as "n!" from outbound_messages
-           where org_id = $1 and kind = 'acknowledgement' and recipients[1] = $2 and created_at >= $3"#,
+        r#"select fd_acknowledgements_since($1, $2, $3) as "n!""#,
         org_id.as_uuid(),
         address,
         since

@@ -978,3 +978,137 @@ async fn stored_acknowledgements_go_out_in_batches_and_each_failure_is_recorded(
     let _ = server.kill().await;
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn a_sender_is_known_deduplicated_and_limited_only_within_their_organisation() {
+    let h = MailHarness::start().await;
+    h.app.sign_up("acme").await;
+    h.app.sign_up("globex").await;
+    let mut admin = h.app.db.admin_conn().await;
+    let org = |slug: &'static str| {
+        sqlx::query_scalar::<_, uuid::Uuid>("select id from organizations where slug = $1").bind(slug)
+    };
+    let acme_id = org("acme").fetch_one(&mut admin).await.unwrap();
+    let globex_id = org("globex").fetch_one(&mut admin).await.unwrap();
+    let to_acme = format!("acme@{DOMAIN}");
+    let to_globex = format!("globex@{DOMAIN}");
+    let raw = message("Ann <ann@example.com>", &to_acme, "VPN", Some("vpn-1@example.com"), "", "It drops.");
+    h.send("ann@example.com", &to_acme, &raw).await.unwrap();
+    h.settle().await;
+    // Written once, with its outcome: processed at or after it was received, with its ticket.
+    let (status, processed, ticket): (String, bool, bool) = sqlx::query_as(
+        "select status, processed_at >= received_at, ticket_id is not null from inbound_messages",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!((status.as_str(), processed, ticket), ("processed", true, true));
+    let member: (String, String) = sqlx::query_as(
+        "select m.role, m.status from memberships m join users u on u.id = m.user_id
+         where m.org_id = $1 and u.email = 'ann@example.com'",
+    )
+    .bind(acme_id)
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(member, ("requester".to_owned(), "active".to_owned()), "a first mail makes a requester");
+
+    // The same message to Globex is Globex's first (dedupe keys are per organisation); to Acme
+    // again it is a duplicate.
+    h.send("ann@example.com", &to_globex, &raw).await.unwrap();
+    h.send("ann@example.com", &to_acme, &raw).await.unwrap();
+    h.settle().await;
+    let outcomes: Vec<(String, String)> = sqlx::query_as(
+        "select o.slug, i.status from inbound_messages i join organizations o on o.id = i.org_id
+         order by i.received_at, i.id",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    let outcomes: Vec<(&str, &str)> = outcomes.iter().map(|(o, s)| (o.as_str(), s.as_str())).collect();
+    assert_eq!(outcomes, [("acme", "processed"), ("globex", "processed"), ("acme", "duplicate")]);
+
+    // Deactivated in Acme: Ann's mail there is quarantined, while Globex still takes it.
+    sqlx::query(
+        "update memberships set status = 'disabled' where org_id = $1
+         and user_id = (select id from users where email = 'ann@example.com')",
+    )
+    .bind(acme_id)
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let again = message("ann@example.com", &to_acme, "VPN again", Some("vpn-2@example.com"), "", "Still.");
+    h.send("ann@example.com", &to_acme, &again).await.unwrap();
+    h.send("ann@example.com", &to_globex, &again).await.unwrap();
+    h.settle().await;
+    let last: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "select o.slug, i.status, i.reason from inbound_messages i join organizations o on o.id = i.org_id
+         where i.message_id = 'vpn-2@example.com' order by o.slug",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(last[0].0, "acme");
+    assert_eq!(last[0].1, "quarantined");
+    assert!(last[0].2.as_deref().unwrap_or_default().contains("deactivated member"), "{last:?}");
+    assert_eq!((last[1].0.as_str(), last[1].1.as_str()), ("globex", "processed"));
+
+    // The look-ups themselves, as the runtime role in Acme's tenant, aimed at Globex: Globex's
+    // processed message is not a duplicate here, its acknowledgements to Ann count nothing, and
+    // a membership in Globex cannot be written.
+    let globex_acks: i64 = sqlx::query_scalar(
+        "select count(*) from outbound_messages where org_id = $1 and kind = 'acknowledgement'",
+    )
+    .bind(globex_id)
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(globex_acks, 2);
+    let dedupe_key: String = sqlx::query_scalar(
+        "select dedupe_key from inbound_messages where org_id = $1 and status = 'processed' limit 1",
+    )
+    .bind(globex_id)
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    let mut conn = sqlx::PgConnection::connect(&h.app.db.app_url).await.unwrap();
+    let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
+    sqlx::query("select set_config('app.org_id', $1, true), set_config('app.role', 'system', true)")
+        .bind(acme_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let counted: i64 = sqlx::query_scalar(
+        "select fd_acknowledgements_since($1, 'ann@example.com', now() - interval '1 hour')",
+    )
+    .bind(globex_id)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(counted, 0);
+    let own: i64 = sqlx::query_scalar(
+        "select fd_acknowledgements_since($1, 'ann@example.com', now() - interval '1 hour')",
+    )
+    .bind(acme_id)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(own, 1, "Acme acknowledged Ann's first mail only");
+    let err =
+        sqlx::query("select * from fd_mail_person($1, gen_random_uuid(), 'zed@example.com', 'Zed', $2)")
+            .bind(globex_id)
+            .bind(&dedupe_key)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap_err();
+    let code = err.as_database_error().and_then(|e| e.code()).map(|c| c.into_owned());
+    assert_eq!(code.as_deref(), Some("42501"), "row security refuses the membership: {err}");
+    drop(tx);
+    let zed: i64 = sqlx::query_scalar(
+        "select count(*) from memberships m join users u on u.id = m.user_id where u.email = 'zed@example.com'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(zed, 0);
+}
