@@ -295,6 +295,9 @@ impl MailService {
             inbound_id: row.id,
         };
         let settings = repo::settings(tx).await?;
+        if let Some(version) = settings.config_version {
+            self.db.read_config_at(tx, version);
+        }
         let mut follow_up_of = None;
         if let Some(ticket_id) = found {
             let state = tickets_repo::lock(tx, ticket_id).await?.ok_or(AppError::NotFound("ticket"))?;
@@ -364,6 +367,7 @@ impl MailService {
         }
         let outcome = Ingested::NewTicket(ticket_id);
         finish(tx, row.id, unstored, mail, &outcome).await?;
+        let reply_token = new_reply_token();
         let ticket = crate::tickets::create_ticket_with_id(
             tx,
             ticket_id,
@@ -383,10 +387,12 @@ impl MailService {
                 source_inbound_id: Some(row.id),
                 follow_up_of,
             },
+            Some(&reply_token),
         )
         .await?;
         if acknowledge {
-            self.store_acknowledgement(tx, &settings, &ticket, mail.message_id.clone(), row.id).await?;
+            let source = (mail.message_id.clone(), row.id);
+            self.store_acknowledgement(tx, &settings, &ticket, reply_token, source).await?;
         }
         Ok((outcome, Some(TicketChange::of(&ticket, ChangeKind::Created))))
     }
@@ -403,15 +409,16 @@ impl MailService {
     }
 
     /// Composes and stores a new ticket's acknowledgement in the transaction that creates the
-    /// ticket, `queued` for the sender (a demo tenant's straight into its outbox as `sent`). The
-    /// created row says everything the notice needs but the reply token, a column default.
+    /// ticket, `queued` for the sender (a demo tenant's straight into its outbox as `sent`), from
+    /// the created row, the reply token it was created with, and the mail it answers (its
+    /// Message-ID and inbound id): nothing is read back.
     async fn store_acknowledgement(
         &self,
         tx: &mut TenantTx,
         settings: &repo::MailSettings,
         created: &ferrodesk_db::tickets::TicketRow,
-        source_message_id: Option<String>,
-        inbound_id: Uuid,
+        reply_token: String,
+        (source_message_id, inbound_id): (Option<String>, Uuid),
     ) -> Result<(), AppError> {
         let Some(requester) = created.requester_email.clone() else { return Ok(()) };
         let ticket_id = TicketId::from_uuid(created.id);
@@ -423,7 +430,7 @@ impl MailService {
             response_due_at: created.sla.response_due_at,
             requester_name: created.requester_name.clone(),
             requester_email: Some(requester.clone()),
-            reply_token: repo::reply_token(tx, ticket_id).await?,
+            reply_token,
             source_message_id,
         };
         let notice = TicketNotice {
@@ -1028,6 +1035,14 @@ impl MailService {
             html,
         }))
     }
+}
+
+/// A new ticket's reply token, made here rather than by the database's default so that the
+/// acknowledgement needs no read-back: 16 characters from the alphabet of `fd_new_reply_token`
+/// (no 0/o, 1/l), 80 bits from the thread's cryptographic generator.
+fn new_reply_token() -> String {
+    let mut rng = rand::rng();
+    (0..16).map(|_| char::from(b"abcdefghijkmnpqrstuvwxyz23456789"[rng.random_range(0..32)])).collect()
 }
 
 /// Why a message has no sender to make a ticket or reply for.

@@ -96,15 +96,17 @@ async fn create_in_one_statement(
 }
 
 pub async fn create_ticket(tx: &mut TenantTx, input: CreateTicket) -> Result<TicketRow, AppError> {
-    create_ticket_with_id(tx, TicketId::generate(), input).await
+    create_ticket_with_id(tx, TicketId::generate(), input, None).await
 }
 
 /// Creates a ticket whose id the caller chose, so that rows pointing at it (deferred foreign
-/// keys) can be written before it: the insert is then the last statement before commit.
+/// keys) can be written before it: the insert is then the last statement before commit. With a
+/// `reply_token`, the ticket gets that one (the caller needs it before anyone could read it).
 pub async fn create_ticket_with_id(
     tx: &mut TenantTx,
     id: TicketId,
     input: CreateTicket,
+    reply_token: Option<&str>,
 ) -> Result<TicketRow, AppError> {
     let actor = tx.actor().ok_or(AppError::Unauthenticated)?;
     let checked = Checked::of(&input)?;
@@ -132,7 +134,7 @@ pub async fn create_ticket_with_id(
         None => None,
     };
     let sla = SlaSetup::load(tx, department).await?;
-    let new = plan(actor, requester_id, id, &input, &checked, &sla);
+    let new = NewTicket { reply_token, ..plan(actor, requester_id, id, &input, &checked, &sla) };
     Ok(repo::insert(tx, new).await?)
 }
 
@@ -231,6 +233,7 @@ fn plan<'a>(
         sla: clock,
         source_inbound_id: input.source_inbound_id,
         follow_up_of: input.follow_up_of,
+        reply_token: None,
     }
 }
 

@@ -316,19 +316,6 @@ pub async fn ticket_by_reply_token(tx: &mut TenantTx, token: &str) -> Result<Opt
     Ok(id.map(TicketId::from_uuid))
 }
 
-/// A ticket's reply token: the one thing about a ticket just created that its creation does not
-/// return (it is the column's default), read by primary key.
-pub async fn reply_token(tx: &mut TenantTx, ticket_id: TicketId) -> Result<String, DbError> {
-    let org_id = tx.org_id();
-    Ok(sqlx::query_scalar!(
-        "select reply_token from tickets where org_id = $1 and id = $2",
-        org_id.as_uuid(),
-        ticket_id.as_uuid()
-    )
-    .fetch_one(&mut **tx)
-    .await?)
-}
-
 /// What a notification about a ticket says and how it threads, in one read: the ticket's number,
 /// subject, status and response target, its requester, its reply token (every ticket has one
 /// from its creation) and the Message-ID of the email that created it, if it came by email. Not
@@ -755,6 +742,9 @@ pub struct MailSettings {
     pub signature: Option<String>,
     pub closed_reply: String,
     pub acknowledge: bool,
+    /// The organisation's configuration version as this read saw it (`None` before its first
+    /// configuration change): lets a system transaction use the configuration cache.
+    pub config_version: Option<i64>,
 }
 
 pub async fn settings(tx: &mut TenantTx) -> Result<MailSettings, DbError> {
@@ -762,8 +752,9 @@ pub async fn settings(tx: &mut TenantTx) -> Result<MailSettings, DbError> {
     Ok(sqlx::query_as!(
         MailSettings,
         r#"select slug, name, is_demo, mail_from_name as from_name, mail_signature as signature,
-                  mail_closed_reply as closed_reply, mail_acknowledge as acknowledge
-           from organizations where id = $1"#,
+                  mail_closed_reply as closed_reply, mail_acknowledge as acknowledge,
+                  (select v.version from config_versions v where v.org_id = o.id) as config_version
+           from organizations o where o.id = $1"#,
         org_id.as_uuid()
     )
     .fetch_one(&mut **tx)

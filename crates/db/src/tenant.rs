@@ -157,6 +157,13 @@ impl Db {
         Ok(TenantTx { tx: Tx::Own(tx), org_id, actor: None, db_role: "system", config: None })
     }
 
+    /// Lets a system transaction that has read its organisation's configuration version use the
+    /// configuration cache under that version, as members' transactions do from `fd_enter`'s:
+    /// the intake then takes a new ticket's SLA setup from the cache instead of a statement.
+    pub fn read_config_at(&self, tx: &mut TenantTx, version: i64) {
+        tx.config = Some(ConfigSeen { version, cache: self.config.clone() });
+    }
+
     /// A transaction with no tenant set: only the `fd_*` system functions do anything in it
     /// (every tenant table shows zero rows).
     ///
@@ -203,7 +210,8 @@ pub struct TenantTx {
     actor: Option<Actor>,
     /// The `app.role` the database applies (the actor's, or `system` for the worker).
     db_role: &'static str,
-    /// Set for members' transactions; system work reads configuration afresh.
+    /// Set for members' transactions; system work reads configuration afresh unless it read the
+    /// version itself ([`Db::read_config_at`]).
     config: Option<ConfigSeen>,
 }
 

@@ -276,6 +276,9 @@ pub struct NewTicket<'a> {
     /// The raw email that created the ticket, and the closed ticket it follows up.
     pub source_inbound_id: Option<Uuid>,
     pub follow_up_of: Option<TicketId>,
+    /// The reply token, when the caller needs it in the creating transaction (a mailed-in
+    /// ticket's acknowledgement); `None`: the database makes one. Only [`insert`] takes it.
+    pub reply_token: Option<&'a str>,
 }
 
 /// Creates a ticket in one statement (one round trip): takes the organisation's next number for
@@ -286,10 +289,10 @@ pub struct NewTicket<'a> {
 pub async fn insert(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<TicketRow, DbError> {
     let query = sqlx::query_as::<_, TicketRow>(
         "select * from fd_insert_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
+         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
     );
-    let (org_id, created_by) = (tx.org_id(), tx.actor_id());
-    Ok(bind_new_ticket(query, org_id, created_by, t).fetch_one(&mut **tx).await?)
+    let (org_id, created_by, reply_token) = (tx.org_id(), tx.actor_id(), t.reply_token);
+    Ok(bind_new_ticket(query, org_id, created_by, t).bind(reply_token).fetch_one(&mut **tx).await?)
 }
 
 /// What a member's ticket is decided from, as this process last saw it: the member's role, and

@@ -54,6 +54,7 @@ fn ticket(department: DepartmentId, requester: Uuid) -> NewTicket<'static> {
         sla: Default::default(),
         source_inbound_id: None,
         follow_up_of: None,
+        reply_token: None,
     }
 }
 

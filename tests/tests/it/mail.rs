@@ -1112,3 +1112,66 @@ async fn a_sender_is_known_deduplicated_and_limited_only_within_their_organisati
     .unwrap();
     assert_eq!(zed, 0);
 }
+
+#[tokio::test]
+async fn mailed_tickets_start_their_clock_from_the_sla_policy_in_force() {
+    let h = MailHarness::start().await;
+    h.app.sign_up("acme").await;
+    let to = format!("acme@{DOMAIN}");
+    let mut admin = h.app.db.admin_conn().await;
+    let due = |number: i32| {
+        sqlx::query_as::<_, (Option<chrono::DateTime<chrono::Utc>>, Option<chrono::DateTime<chrono::Utc>>)>(
+            "select response_due_at, resolution_due_at from tickets where number = $1",
+        )
+        .bind(number)
+    };
+    // Two tickets under the sign-up's policies: the second takes them from the intake's cache.
+    for n in 1..=2 {
+        let raw = message("ann@example.com", &to, &format!("Issue {n}"), None, "", "Help.");
+        h.send("ann@example.com", &to, &raw).await.unwrap();
+        h.settle().await;
+        let (response, resolution) = due(n).fetch_one(&mut admin).await.unwrap();
+        assert!(response.is_some() && resolution.is_some(), "ticket {n} has SLA targets");
+    }
+    // An admin drops the targets: the next mailed ticket's clock has none, not the cached ones.
+    sqlx::query("update sla_policies set first_response_minutes = null, resolution_minutes = null")
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let raw = message("ann@example.com", &to, "Issue 3", None, "", "Help.");
+    h.send("ann@example.com", &to, &raw).await.unwrap();
+    h.settle().await;
+    assert_eq!(due(3).fetch_one(&mut admin).await.unwrap(), (None, None));
+}
+
+#[tokio::test]
+async fn every_ticket_has_a_reply_token_whoever_makes_it() {
+    let h = MailHarness::start().await;
+    let owner = h.app.sign_up("acme").await;
+    // Twice from the app (the second through the one-statement path), once by mail.
+    for subject in ["From the app", "Again from the app"] {
+        h.app.create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": subject })).await;
+    }
+    let to = format!("acme@{DOMAIN}");
+    let raw = message("ann@example.com", &to, "By mail", None, "", "Help.");
+    h.send("ann@example.com", &to, &raw).await.unwrap();
+    h.settle().await;
+    let mut admin = h.app.db.admin_conn().await;
+    let tokens: Vec<(String, String)> =
+        sqlx::query_as("select subject, reply_token from tickets order by number")
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+    assert_eq!(tokens.len(), 3);
+    for (subject, token) in &tokens {
+        assert!(
+            token.len() == 16 && token.bytes().all(|b| b"abcdefghijkmnpqrstuvwxyz23456789".contains(&b)),
+            "{subject}: {token:?}"
+        );
+    }
+    let distinct: std::collections::HashSet<_> = tokens.iter().map(|(_, t)| t).collect();
+    assert_eq!(distinct.len(), 3);
+    // The mailed ticket's acknowledgement carries the token the ticket was created with.
+    let reply_to = h.sent()[0].mail.reply_to.clone().unwrap();
+    assert_eq!(reply_to, format!("acme+{}@{DOMAIN}", tokens[2].1));
+}
