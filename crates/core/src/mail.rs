@@ -391,8 +391,9 @@ impl MailService {
         )
         .await?;
         if acknowledge {
-            let source = (mail.message_id.clone(), row.id);
-            self.store_acknowledgement(tx, &settings, &ticket, reply_token, source).await?;
+            let source_message_id = mail.message_id.clone();
+            self.store_acknowledgement(tx, &settings, &ticket, reply_token, source_message_id, row.id)
+                .await?;
         }
         Ok((outcome, Some(TicketChange::of(&ticket, ChangeKind::Created))))
     }
@@ -418,7 +419,8 @@ impl MailService {
         settings: &repo::MailSettings,
         created: &ferrodesk_db::tickets::TicketRow,
         reply_token: String,
-        (source_message_id, inbound_id): (Option<String>, Uuid),
+        source_message_id: Option<String>,
+        inbound_id: Uuid,
     ) -> Result<(), AppError> {
         let Some(requester) = created.requester_email.clone() else { return Ok(()) };
         let ticket_id = TicketId::from_uuid(created.id);
