@@ -186,18 +186,12 @@ impl MailService {
     /// An error leaves nothing behind (the transaction rolls back): the caller then keeps the
     /// message with [`Self::store`], for the ingest job to retry.
     pub async fn receive(&self, org: OrgId, received: Received<'_>) -> Result<(Uuid, Ingested), AppError> {
-        let row = InboundRaw {
-            id: Uuid::now_v7(),
-            status: "received".into(),
-            mail_from: received.mail_from.to_owned(),
-            rcpt_to: received.recipients.to_vec(),
-            raw: received.raw.to_vec(),
-        };
+        let id = Uuid::now_v7();
         let mut tx = self.db.system_in(org).await?;
-        let (outcome, change) = self.ingest_row(&mut tx, &row, Some(&received)).await?;
+        let (outcome, change) = self.ingest_row(&mut tx, &Inbound::Received(id, &received)).await?;
         tx.commit().await?;
         self.announce(org, change);
-        Ok((row.id, outcome))
+        Ok((id, outcome))
     }
 
     /// Stores a message and queues its processing, in one transaction. When this returns `Ok`,
@@ -205,7 +199,7 @@ impl MailService {
     pub async fn store(&self, org: OrgId, received: Received<'_>) -> Result<Uuid, AppError> {
         let id = Uuid::now_v7();
         let mut tx = self.db.system_in(org).await?;
-        record(&mut tx, id, Some(&received), InboundOutcome::RECEIVED).await?;
+        record(&mut tx, &Inbound::Received(id, &received), InboundOutcome::RECEIVED).await?;
         ferrodesk_jobs::enqueue(&mut tx, INGEST_JOB, json!({ "id": id }), None).await?;
         tx.commit().await?;
         Ok(id)
@@ -221,35 +215,34 @@ impl MailService {
         if row.status != "received" {
             return Ok(Ingested::Nothing);
         }
-        let (outcome, change) = self.ingest_row(&mut tx, &row, None).await?;
+        let (outcome, change) = self.ingest_row(&mut tx, &Inbound::Stored(&row)).await?;
         tx.commit().await?;
         self.announce(org, change);
         Ok(outcome)
     }
 
     /// Parses and processes one message in the caller's transaction, and records what became of
-    /// it: on its stored row, or with `unstored` (the intake's first try) as a new row. Returns
-    /// the change to announce once the transaction has committed.
+    /// it: on its stored row, or as a new row when it was only received. Returns the change to
+    /// announce once the transaction has committed.
     async fn ingest_row(
         &self,
         tx: &mut TenantTx,
-        row: &InboundRaw,
-        unstored: Option<&Received<'_>>,
+        row: &Inbound<'_>,
     ) -> Result<(Ingested, Option<TicketChange>), AppError> {
-        let mail = match inbound::parse(&row.raw) {
+        let mail = match inbound::parse(row.raw()) {
             Ok(mail) => mail,
             Err(error) => {
                 let reason = format!("unreadable: {error}");
                 let outcome =
                     InboundOutcome { reason: Some(&reason), ..InboundOutcome::status("quarantined") };
-                record(tx, row.id, unstored, outcome).await?;
+                record(tx, row, outcome).await?;
                 return Ok((Ingested::Quarantined(reason), None));
             }
         };
-        let (outcome, change) = self.process(tx, row, unstored, &mail).await?;
+        let (outcome, change) = self.process(tx, row, &mail).await?;
         if !matches!(outcome, Ingested::NewTicket(_)) {
             // A new ticket's message is finished inside `process`, before the ticket's insert.
-            finish(tx, row.id, unstored, &mail, &outcome).await?;
+            finish(tx, row, &mail, &outcome).await?;
         }
         Ok((outcome, change))
     }
@@ -264,8 +257,7 @@ impl MailService {
     async fn process(
         &self,
         tx: &mut TenantTx,
-        row: &InboundRaw,
-        unstored: Option<&Received<'_>>,
+        row: &Inbound<'_>,
         mail: &InboundMail,
     ) -> Result<(Ingested, Option<TicketChange>), AppError> {
         let done = |o| Ok((o, None));
@@ -292,7 +284,7 @@ impl MailService {
             cc: mail.cc.iter().map(|m| m.address.clone()).collect(),
             html: mail.html.clone(),
             original_body: mail.full_text.clone(),
-            inbound_id: row.id,
+            inbound_id: row.id(),
         };
         let settings = repo::settings(tx).await?;
         if let Some(version) = settings.config_version {
@@ -360,13 +352,13 @@ impl MailService {
         // stored right after it, composed, in this transaction: the sender then only sends it.
         let acknowledge = settings.acknowledge
             && mail.class.may_acknowledge()
-            && !row.mail_from.is_empty()
+            && !row.mail_from().is_empty()
             && self.may_acknowledge(tx, email.as_str()).await?;
         if acknowledge && !settings.is_demo {
-            queue(tx, Notice::Acknowledgement, Some(ticket_id), row.id).await?;
+            queue(tx, Notice::Acknowledgement, Some(ticket_id), row.id()).await?;
         }
         let outcome = Ingested::NewTicket(ticket_id);
-        finish(tx, row.id, unstored, mail, &outcome).await?;
+        finish(tx, row, mail, &outcome).await?;
         let reply_token = new_reply_token();
         let ticket = crate::tickets::create_ticket_with_id(
             tx,
@@ -384,7 +376,7 @@ impl MailService {
                 assignee_id: None,
                 tags: Vec::new(),
                 channel: Channel::Email,
-                source_inbound_id: Some(row.id),
+                source_inbound_id: Some(row.id()),
                 follow_up_of,
             },
             Some(&reply_token),
@@ -392,7 +384,7 @@ impl MailService {
         .await?;
         if acknowledge {
             let source_message_id = mail.message_id.clone();
-            self.store_acknowledgement(tx, &settings, &ticket, reply_token, source_message_id, row.id)
+            self.store_acknowledgement(tx, &settings, &ticket, reply_token, source_message_id, row.id())
                 .await?;
         }
         Ok((outcome, Some(TicketChange::of(&ticket, ChangeKind::Created))))
@@ -523,14 +515,14 @@ impl MailService {
     async fn thread(
         &self,
         tx: &mut TenantTx,
-        row: &InboundRaw,
+        row: &Inbound<'_>,
         mail: &InboundMail,
         sender: Actor,
     ) -> Result<Option<TicketId>, AppError> {
         if let Some(ticket) = repo::ticket_by_mail_ids(tx, &mail.thread_ids).await? {
             return Ok(Some(ticket));
         }
-        for rcpt in &row.rcpt_to {
+        for rcpt in row.rcpt_to() {
             if let Some(tag) = InboundAddress::parse(rcpt, &self.inbound_domain).and_then(|a| a.tag)
                 && let Some(ticket) = repo::ticket_by_reply_token(tx, &tag).await?
             {
@@ -1040,11 +1032,10 @@ impl MailService {
 }
 
 /// A new ticket's reply token, made here rather than by the database's default so that the
-/// acknowledgement needs no read-back: 16 characters from the alphabet of `fd_new_reply_token`
-/// (no 0/o, 1/l), 80 bits from the thread's cryptographic generator.
+/// acknowledgement needs no read-back: 80 bits from the thread's cryptographic generator.
 fn new_reply_token() -> String {
     let mut rng = rand::rng();
-    (0..16).map(|_| char::from(b"abcdefghijkmnpqrstuvwxyz23456789"[rng.random_range(0..32)])).collect()
+    ferrodesk_mail::reply_token(|| rng.random_range(0..32))
 }
 
 /// Why a message has no sender to make a ticket or reply for.
@@ -1076,18 +1067,53 @@ impl From<repo::MailPerson> for Member {
     }
 }
 
-/// Writes what is known of a message: on its stored row, or as a new row with its bytes when it
-/// is `unstored`.
+/// A message being processed: stored already (the ingest job's retry), or only received, by
+/// the intake's first try, whose row is written once, with its outcome.
+enum Inbound<'a> {
+    Stored(&'a InboundRaw),
+    Received(Uuid, &'a Received<'a>),
+}
+
+impl Inbound<'_> {
+    fn id(&self) -> Uuid {
+        match self {
+            Self::Stored(row) => row.id,
+            Self::Received(id, _) => *id,
+        }
+    }
+
+    fn raw(&self) -> &[u8] {
+        match self {
+            Self::Stored(row) => &row.raw,
+            Self::Received(_, received) => received.raw,
+        }
+    }
+
+    fn mail_from(&self) -> &str {
+        match self {
+            Self::Stored(row) => &row.mail_from,
+            Self::Received(_, received) => received.mail_from,
+        }
+    }
+
+    fn rcpt_to(&self) -> &[String] {
+        match self {
+            Self::Stored(row) => &row.rcpt_to,
+            Self::Received(_, received) => received.recipients,
+        }
+    }
+}
+
+/// Writes what is known of a message: on its stored row, or as a new row with its bytes.
 async fn record(
     tx: &mut TenantTx,
-    id: Uuid,
-    unstored: Option<&Received<'_>>,
+    inbound: &Inbound<'_>,
     outcome: InboundOutcome<'_>,
 ) -> Result<(), AppError> {
-    match unstored {
-        Some(received) => {
+    match inbound {
+        Inbound::Received(id, received) => {
             let new = NewInbound {
-                id,
+                id: *id,
                 mail_from: received.mail_from,
                 rcpt_to: received.recipients,
                 peer: received.peer,
@@ -1095,15 +1121,14 @@ async fn record(
             };
             Ok(repo::insert_inbound(tx, new, outcome).await?)
         }
-        None => Ok(repo::finish_inbound(tx, id, outcome).await?),
+        Inbound::Stored(row) => Ok(repo::finish_inbound(tx, row.id, outcome).await?),
     }
 }
 
 /// Records what processing did with a message.
 async fn finish(
     tx: &mut TenantTx,
-    id: Uuid,
-    unstored: Option<&Received<'_>>,
+    inbound: &Inbound<'_>,
     mail: &InboundMail,
     outcome: &Ingested,
 ) -> Result<(), AppError> {
@@ -1123,7 +1148,7 @@ async fn finish(
         subject: Some(&mail.subject),
         ticket_id,
     };
-    record(tx, id, unstored, outcome).await
+    record(tx, inbound, outcome).await
 }
 
 fn status_label(status: TicketStatus) -> &'static str {

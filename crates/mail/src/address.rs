@@ -49,6 +49,13 @@ impl InboundAddress {
     }
 }
 
+/// A ticket's reply token: 16 characters of `fd_new_reply_token`'s alphabet (no 0/o, 1/l), each
+/// picked by `draw`, which returns a number below 32.
+pub fn reply_token(mut draw: impl FnMut() -> usize) -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    (0..16).map(|_| char::from(ALPHABET[draw() % 32])).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

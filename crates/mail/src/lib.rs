@@ -10,6 +10,6 @@ pub mod smtp;
 pub mod store;
 mod trim;
 
-pub use address::{InboundAddress, normalize_address};
+pub use address::{InboundAddress, normalize_address, reply_token};
 pub use inbound::{Attachment, DeliveryFailure, InboundMail, MailClass, Mailbox, ParseError};
 pub use trim::trim_reply;

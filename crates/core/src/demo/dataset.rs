@@ -380,9 +380,7 @@ pub fn stories(as_of: DateTime<Utc>, cast: &Cast, catalog: &Catalog) -> Vec<Stor
     // Reply tokens from their own sequence, so they leave every other draw as it was.
     let mut tokens = Rng::new(0xD3E0_0004);
     for story in &mut stories {
-        story.ticket.reply_token = (0..16)
-            .map(|_| char::from(b"abcdefghijkmnpqrstuvwxyz23456789"[tokens.below(32) as usize]))
-            .collect();
+        story.ticket.reply_token = ferrodesk_mail::reply_token(|| tokens.below(32) as usize);
     }
     stories
 }
