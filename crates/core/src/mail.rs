@@ -3,7 +3,9 @@
 //! agent replies, status changes) exactly as rendered.
 
 use chrono::{Duration, Utc};
-use ferrodesk_db::mail::{self as repo, InboundOutcome, InboundRaw, NewInbound};
+use ferrodesk_db::mail::{
+    self as repo, AckCheck, AckJob, InboundOutcome, InboundRaw, MailFiling, NewAttachment, NewInbound,
+};
 use ferrodesk_db::tickets::{self as tickets_repo, MessageEmail};
 use ferrodesk_db::{Actor, Db, DbError, TenantTx, events};
 use ferrodesk_domain::{Channel, Email, OrgId, Role, TicketId, TicketKind, TicketStatus, UserId};
@@ -132,11 +134,20 @@ async fn queue(
     ticket_id: Option<TicketId>,
     source_id: Uuid,
 ) -> Result<(), AppError> {
-    let payload = NotifyPayload { notice, ticket_id: ticket_id.map(TicketId::into_uuid), source_id };
-    let key = format!("{}:{source_id}", notice.as_str());
-    let payload = serde_json::to_value(&payload).map_err(|e| AppError::Internal(e.into()))?;
+    let (payload, key) = notify_job(notice, ticket_id, source_id)?;
     ferrodesk_jobs::enqueue(tx, NOTIFY_JOB, payload, Some(&key)).await?;
     Ok(())
+}
+
+/// A `mail.notify` job's payload and its dedupe key: one job per notice and cause.
+fn notify_job(
+    notice: Notice,
+    ticket_id: Option<TicketId>,
+    source_id: Uuid,
+) -> Result<(serde_json::Value, String), AppError> {
+    let payload = NotifyPayload { notice, ticket_id: ticket_id.map(TicketId::into_uuid), source_id };
+    let payload = serde_json::to_value(&payload).map_err(|e| AppError::Internal(e.into()))?;
+    Ok((payload, format!("{}:{source_id}", notice.as_str())))
 }
 
 /// What the intake was told about a message, besides its bytes.
@@ -240,8 +251,9 @@ impl MailService {
             }
         };
         let (outcome, change) = self.process(tx, row, &mail).await?;
-        if !matches!(outcome, Ingested::NewTicket(_)) {
-            // A new ticket's message is finished inside `process`, before the ticket's insert.
+        if change.is_none() {
+            // A message that made a ticket or a reply (a change to announce) was filed with it
+            // inside `process`; anything else is recorded here.
             finish(tx, row, &mail, &outcome).await?;
         }
         Ok((outcome, change))
@@ -265,10 +277,10 @@ impl MailService {
             Ok(sender) => sender,
             Err(why) => return done(self.without_sender(tx, mail, why).await?),
         };
-        // The duplicate check rides along with the sender's look-up: one round trip for both.
-        let member =
-            repo::mail_person(tx, email.as_str(), &from.display_name(), Some(&mail.dedupe_key)).await?;
-        let sender = match Member::from(member) {
+        // The duplicate check and the settings ride along with the sender's look-up: one round
+        // trip for all three.
+        let known = repo::mail_sender(tx, email.as_str(), &from.display_name(), &mail.dedupe_key).await?;
+        let sender = match Member::from(known.person) {
             Member::Active(actor) => actor,
             Member::Duplicate => return done(Ingested::Duplicate),
             Member::Deactivated => {
@@ -276,6 +288,7 @@ impl MailService {
             }
         };
         let found = self.thread(tx, row, mail, sender).await?;
+        let settings = known.settings;
         tx.on_behalf_of(sender);
         let email_meta = MessageEmail {
             message_id: mail.message_id.clone(),
@@ -286,7 +299,6 @@ impl MailService {
             original_body: mail.full_text.clone(),
             inbound_id: row.id(),
         };
-        let settings = repo::settings(tx).await?;
         if let Some(version) = settings.config_version {
             self.db.read_config_at(tx, version);
         }
@@ -316,14 +328,9 @@ impl MailService {
                 )
                 .await?;
                 self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
-                self.attachments(tx, ticket_id, Some(message.id), mail).await?;
-                if let Some(mid) = &mail.message_id {
-                    repo::add_mail_id(tx, mid, ticket_id).await?;
-                }
-                return Ok((
-                    Ingested::Reply(ticket_id),
-                    Some(TicketChange::of(&ticket, ChangeKind::Message)),
-                ));
+                let outcome = Ingested::Reply(ticket_id);
+                self.file(tx, row, mail, (ticket_id, &outcome), Some(message.id), None).await?;
+                return Ok((outcome, Some(TicketChange::of(&ticket, ChangeKind::Message))));
             }
             follow_up_of = Some(ticket_id);
         }
@@ -344,21 +351,26 @@ impl MailService {
             .await?;
         }
         self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
-        self.attachments(tx, ticket_id, None, mail).await?;
-        if let Some(mid) = &mail.message_id {
-            repo::add_mail_id(tx, mid, ticket_id).await?;
-        }
         // The acknowledgement is decided before the ticket (the per-sender limit takes a lock) and
         // stored right after it, composed, in this transaction: the sender then only sends it.
-        let acknowledge = settings.acknowledge
-            && mail.class.may_acknowledge()
-            && !row.mail_from().is_empty()
-            && self.may_acknowledge(tx, email.as_str()).await?;
-        if acknowledge && !settings.is_demo {
-            queue(tx, Notice::Acknowledgement, Some(ticket_id), row.id()).await?;
-        }
         let outcome = Ingested::NewTicket(ticket_id);
-        finish(tx, row, mail, &outcome).await?;
+        let job = notify_job(Notice::Acknowledgement, Some(ticket_id), row.id())?;
+        let check = (settings.acknowledge && mail.class.may_acknowledge() && !row.mail_from().is_empty())
+            .then(|| AckCheck {
+                address: email.as_str(),
+                since: Utc::now() - Duration::hours(1),
+                limit: self.ack_limit_per_hour,
+                job: (!settings.is_demo).then(|| AckJob {
+                    kind: NOTIFY_JOB,
+                    payload: job.0,
+                    dedupe_key: &job.1,
+                }),
+            });
+        let checked = check.is_some();
+        let acknowledge = self.file(tx, row, mail, (ticket_id, &outcome), None, check).await?;
+        if checked && !acknowledge {
+            tracing::info!(to = %email.as_str(), "acknowledgement suppressed by the per-sender limit");
+        }
         let reply_token = new_reply_token();
         let ticket = crate::tickets::create_ticket_with_id(
             tx,
@@ -390,8 +402,10 @@ impl MailService {
         Ok((outcome, Some(TicketChange::of(&ticket, ChangeKind::Created))))
     }
 
-    /// Whether the per-sender limit allows one more acknowledgement to `email` this hour. Takes a
-    /// lock on the address to the end of the transaction, so that two workers cannot both pass.
+    /// Whether the per-sender limit allows one more acknowledgement to `email` this hour, for an
+    /// acknowledgement composed by its job (the intake checks the limit in `repo::file_mail`).
+    /// Takes a lock on the address to the end of the transaction, so that two workers cannot both
+    /// pass.
     async fn may_acknowledge(&self, tx: &mut TenantTx, email: &str) -> Result<bool, DbError> {
         let since = Utc::now() - Duration::hours(1);
         if repo::acknowledgements_since(tx, email, since).await? < self.ack_limit_per_hour {
@@ -503,7 +517,7 @@ impl MailService {
     /// Someone a message names, as a member: created as a requester the first time they appear.
     /// `None` when their membership is deactivated.
     async fn person(&self, tx: &mut TenantTx, email: &Email, name: &str) -> Result<Option<Actor>, AppError> {
-        match Member::from(repo::mail_person(tx, email.as_str(), name, None).await?) {
+        match Member::from(repo::mail_person(tx, email.as_str(), name).await?) {
             Member::Active(actor) => Ok(Some(actor)),
             Member::Deactivated | Member::Duplicate => Ok(None),
         }
@@ -579,31 +593,54 @@ impl MailService {
         Ok(())
     }
 
-    async fn attachments(
+    /// Files what a message that made a ticket or reply leaves behind: its attachments (stored
+    /// by content first), its Message-ID under the ticket, its raw row with the outcome, and for
+    /// a new ticket the acknowledgement's limit and job, in one statement (`repo::file_mail`).
+    /// Returns whether the acknowledgement may go.
+    async fn file(
         &self,
         tx: &mut TenantTx,
-        ticket_id: TicketId,
-        message_id: Option<Uuid>,
+        row: &Inbound<'_>,
         mail: &InboundMail,
-    ) -> Result<(), AppError> {
+        (ticket_id, outcome): (TicketId, &Ingested),
+        message_id: Option<Uuid>,
+        acknowledge: Option<AckCheck<'_>>,
+    ) -> Result<bool, AppError> {
+        let mut keys = Vec::with_capacity(mail.attachments.len());
         for attachment in &mail.attachments {
-            let key = self.store.put(&attachment.bytes).await.map_err(|e| AppError::Internal(e.into()))?;
-            repo::insert_attachment(
-                tx,
-                repo::NewAttachment {
-                    ticket_id,
-                    message_id,
-                    filename: &attachment.filename,
-                    content_type: &attachment.content_type,
-                    size_bytes: i64::try_from(attachment.bytes.len()).unwrap_or(i64::MAX),
-                    sha256: &key,
-                    content_id: attachment.content_id.as_deref(),
-                    inline: attachment.inline,
-                },
-            )
-            .await?;
+            keys.push(self.store.put(&attachment.bytes).await.map_err(|e| AppError::Internal(e.into()))?);
         }
-        Ok(())
+        let attachments: Vec<NewAttachment> = mail
+            .attachments
+            .iter()
+            .zip(&keys)
+            .map(|(attachment, key)| NewAttachment {
+                ticket_id,
+                message_id,
+                filename: &attachment.filename,
+                content_type: &attachment.content_type,
+                size_bytes: i64::try_from(attachment.bytes.len()).unwrap_or(i64::MAX),
+                sha256: key,
+                content_id: attachment.content_id.as_deref(),
+                inline: attachment.inline,
+            })
+            .collect();
+        let recorded = outcome_of(mail, outcome);
+        let inbound = match row {
+            Inbound::Received(id, received) => Some((new_inbound(*id, received), recorded)),
+            Inbound::Stored(stored) => {
+                repo::finish_inbound(tx, stored.id, recorded).await?;
+                None
+            }
+        };
+        let filing = MailFiling {
+            inbound,
+            ticket_id: Some(ticket_id),
+            mail_id: mail.message_id.as_deref(),
+            attachments: &attachments,
+            acknowledge,
+        };
+        Ok(repo::file_mail(tx, filing).await?)
     }
 
     /// Our own mail came back. Either it is an alias verification that went round the customer's
@@ -1112,16 +1149,22 @@ async fn record(
 ) -> Result<(), AppError> {
     match inbound {
         Inbound::Received(id, received) => {
-            let new = NewInbound {
-                id: *id,
-                mail_from: received.mail_from,
-                rcpt_to: received.recipients,
-                peer: received.peer,
-                raw: received.raw,
-            };
-            Ok(repo::insert_inbound(tx, new, outcome).await?)
+            let filing =
+                MailFiling { inbound: Some((new_inbound(*id, received), outcome)), ..MailFiling::default() };
+            repo::file_mail(tx, filing).await?;
+            Ok(())
         }
         Inbound::Stored(row) => Ok(repo::finish_inbound(tx, row.id, outcome).await?),
+    }
+}
+
+fn new_inbound<'a>(id: Uuid, received: &Received<'a>) -> NewInbound<'a> {
+    NewInbound {
+        id,
+        mail_from: received.mail_from,
+        rcpt_to: received.recipients,
+        peer: received.peer,
+        raw: received.raw,
     }
 }
 
@@ -1132,6 +1175,11 @@ async fn finish(
     mail: &InboundMail,
     outcome: &Ingested,
 ) -> Result<(), AppError> {
+    record(tx, inbound, outcome_of(mail, outcome)).await
+}
+
+/// What the message's row records of its processing.
+fn outcome_of<'m>(mail: &'m InboundMail, outcome: &'m Ingested) -> InboundOutcome<'m> {
     let (status, reason, ticket_id) = match outcome {
         Ingested::NewTicket(t) | Ingested::Reply(t) => ("processed", None, Some(*t)),
         Ingested::Duplicate => ("duplicate", Some("the same message was already processed"), None),
@@ -1139,7 +1187,7 @@ async fn finish(
         Ingested::Quarantined(reason) => ("quarantined", Some(reason.as_str()), None),
         Ingested::Nothing => ("processed", None, None),
     };
-    let outcome = InboundOutcome {
+    InboundOutcome {
         status,
         reason,
         dedupe_key: Some(&mail.dedupe_key),
@@ -1147,8 +1195,7 @@ async fn finish(
         from_address: mail.from.as_ref().map(|f| f.address.as_str()),
         subject: Some(&mail.subject),
         ticket_id,
-    };
-    record(tx, inbound, outcome).await
+    }
 }
 
 fn status_label(status: TicketStatus) -> &'static str {

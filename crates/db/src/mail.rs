@@ -31,40 +31,122 @@ pub struct NewInbound<'a> {
     pub raw: &'a [u8],
 }
 
-/// Stores a raw message with what is known of it so far: `received` for a job to process it, or
-/// already its outcome when it was processed before it was stored (the intake's first try, which
-/// writes the row once instead of inserting it and then updating it). Processed in the transaction
-/// that received it, its `processed_at` equals its `received_at`; a retried message's is later.
-pub async fn insert_inbound(
-    tx: &mut TenantTx,
-    m: NewInbound<'_>,
-    o: InboundOutcome<'_>,
-) -> Result<(), DbError> {
+/// What a message leaves behind besides its ticket or reply, written in one statement
+/// ([`file_mail`]): where each part is `None` or empty, that part writes nothing.
+#[derive(Default)]
+pub struct MailFiling<'a> {
+    /// The raw message, inserted once with its outcome (the intake's first try), or `None` when
+    /// the row is stored already (the retry job updates it with [`finish_inbound`]).
+    pub inbound: Option<(NewInbound<'a>, InboundOutcome<'a>)>,
+    /// The ticket its Message-ID and attachments belong to.
+    pub ticket_id: Option<TicketId>,
+    /// The mail's Message-ID, filed under the ticket so that answers to it thread.
+    pub mail_id: Option<&'a str>,
+    /// Its attachments, already in the store (their `ticket_id` is the ticket's).
+    pub attachments: &'a [NewAttachment<'a>],
+    /// A new ticket's acknowledgement, if the per-sender limit allows it.
+    pub acknowledge: Option<AckCheck<'a>>,
+}
+
+/// The per-sender acknowledgement limit (`fd_acknowledgements_since`, which locks the address to
+/// the end of the transaction so that two workers cannot both pass), and the job that sends the
+/// acknowledgement when it passes (`None`: nothing to send, the demo's outbox).
+pub struct AckCheck<'a> {
+    pub address: &'a str,
+    pub since: DateTime<Utc>,
+    pub limit: i64,
+    pub job: Option<AckJob<'a>>,
+}
+
+/// A job row as `ferrodesk_jobs::enqueue` writes it (`on conflict do nothing` on its dedupe key).
+pub struct AckJob<'a> {
+    pub kind: &'a str,
+    pub payload: Value,
+    pub dedupe_key: &'a str,
+}
+
+/// Writes a processed message's raw row with its outcome, its Message-ID and attachments under
+/// its ticket, and decides and queues its acknowledgement, in one round trip where these took
+/// four or more (docs/ARCHITECTURE.md §Email, "One statement for the mail's rows"). Returns
+/// whether the acknowledgement may go (false when none was asked for). As an ordinary statement
+/// under the tenant's row security, it can write only the tenant's own rows. A raw row processed
+/// in the transaction that received it gets `processed_at = received_at`; a retried one's is later.
+pub async fn file_mail(tx: &mut TenantTx, f: MailFiling<'_>) -> Result<bool, DbError> {
     let org_id = tx.org_id();
-    let size = i32::try_from(m.raw.len()).unwrap_or(i32::MAX);
-    sqlx::query!(
-        "insert into inbound_messages (org_id, id, mail_from, rcpt_to, peer, size_bytes, raw, status, reason,
-                                       dedupe_key, message_id, from_address, subject, ticket_id, processed_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-                 case when $8 <> 'received' then now() end)",
+    let (inbound, outcome) = match f.inbound {
+        Some((m, o)) => (Some(m), Some(o)),
+        None => (None, None),
+    };
+    let size = inbound.as_ref().map(|m| i32::try_from(m.raw.len()).unwrap_or(i32::MAX));
+    let ack = f.acknowledge.as_ref();
+    let job = ack.and_then(|a| a.job.as_ref());
+    let files = f.attachments;
+    // Columns of the attachments, one array each; `as _` where the macro would want owned
+    // strings or non-null elements (these are borrowed, and a ticket's own have no message).
+    let acknowledge = sqlx::query_scalar!(
+        r#"with ack as (
+               select fd_acknowledgements_since($1, $2, $3) < $4 as ok where $2::text is not null
+           ), job as (
+               insert into jobs (id, org_id, kind, payload, dedupe_key)
+               select $5, $1, $6, $7, $8 from ack where ack.ok and $6::text is not null
+               on conflict do nothing
+           ), mail_id as (
+               insert into ticket_mail_ids (org_id, message_id, ticket_id)
+               select $1, $9, $10 where $9::text is not null and $10::uuid is not null
+               on conflict do nothing
+           ), files as (
+               insert into attachments (org_id, id, ticket_id, message_id, filename, content_type, size_bytes,
+                                        sha256, content_id, inline)
+               select $1, a.id, a.ticket_id, a.message_id, a.filename, a.content_type, a.size_bytes, a.sha256,
+                      a.content_id, a.inline
+               from unnest($11::uuid[], $12::uuid[], $13::uuid[], $14::text[], $15::text[], $16::int8[],
+                           $17::text[], $18::text[], $19::bool[])
+                    as a(id, ticket_id, message_id, filename, content_type, size_bytes, sha256, content_id, inline)
+           ), inbound as (
+               insert into inbound_messages (org_id, id, mail_from, rcpt_to, peer, size_bytes, raw, status,
+                                             reason, dedupe_key, message_id, from_address, subject, ticket_id,
+                                             processed_at)
+               select $1, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32,
+                      case when $26 <> 'received' then now() end
+               where $20::uuid is not null
+           )
+           select coalesce((select ok from ack), false) as "acknowledge!""#,
         org_id.as_uuid(),
-        m.id,
-        m.mail_from,
-        m.rcpt_to,
-        m.peer,
+        ack.map(|a| a.address),
+        ack.map(|a| a.since),
+        ack.map(|a| a.limit),
+        Uuid::now_v7(),
+        job.map(|j| j.kind),
+        job.map(|j| &j.payload),
+        job.map(|j| j.dedupe_key),
+        f.mail_id,
+        f.ticket_id.map(TicketId::into_uuid),
+        &files.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>(),
+        &files.iter().map(|a| a.ticket_id.into_uuid()).collect::<Vec<_>>(),
+        &files.iter().map(|a| a.message_id).collect::<Vec<_>>() as _,
+        &files.iter().map(|a| a.filename).collect::<Vec<_>>() as _,
+        &files.iter().map(|a| a.content_type).collect::<Vec<_>>() as _,
+        &files.iter().map(|a| a.size_bytes).collect::<Vec<_>>(),
+        &files.iter().map(|a| a.sha256).collect::<Vec<_>>() as _,
+        &files.iter().map(|a| a.content_id).collect::<Vec<_>>() as _,
+        &files.iter().map(|a| a.inline).collect::<Vec<_>>(),
+        inbound.as_ref().map(|m| m.id),
+        inbound.as_ref().map(|m| m.mail_from),
+        inbound.as_ref().map(|m| m.rcpt_to),
+        inbound.as_ref().map(|m| m.peer),
         size,
-        m.raw,
-        o.status,
-        o.reason,
-        o.dedupe_key,
-        o.message_id,
-        o.from_address,
-        o.subject,
-        o.ticket_id.map(TicketId::into_uuid)
+        inbound.as_ref().map(|m| m.raw),
+        outcome.as_ref().map(|o| o.status),
+        outcome.as_ref().and_then(|o| o.reason),
+        outcome.as_ref().and_then(|o| o.dedupe_key),
+        outcome.as_ref().and_then(|o| o.message_id),
+        outcome.as_ref().and_then(|o| o.from_address),
+        outcome.as_ref().and_then(|o| o.subject),
+        outcome.as_ref().and_then(|o| o.ticket_id).map(TicketId::into_uuid)
     )
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    Ok(())
+    Ok(acknowledge)
 }
 
 pub struct InboundRaw {
@@ -166,21 +248,72 @@ pub enum MailPerson {
     },
 }
 
-/// Finds or creates the person for an address and their membership (an active requester on
-/// first contact), after checking, when given a dedupe key, that no message with that key was
-/// processed yet: one round trip (`fd_mail_person`).
-pub async fn mail_person(
-    tx: &mut TenantTx,
-    email: &str,
-    name: &str,
-    dedupe_key: Option<&str>,
-) -> Result<MailPerson, DbError> {
+/// Finds or creates a Cc'd person and their membership (an active requester on first contact):
+/// one round trip (`fd_mail_person`).
+pub async fn mail_person(tx: &mut TenantTx, email: &str, name: &str) -> Result<MailPerson, DbError> {
     let org_id = tx.org_id();
     // The id a new person gets; unused when the address is known.
     let new_user_id = UserId::generate();
     let row = sqlx::query!(
         r#"select duplicate as "duplicate!", user_id, role, status
-           from fd_mail_person($1, $2, $3::text::citext, $4, $5)"#,
+           from fd_mail_person($1, $2, $3::text::citext, $4, null)"#,
+        org_id.as_uuid(),
+        new_user_id.as_uuid(),
+        email,
+        name
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    MailPerson::of(row.duplicate, row.user_id, row.role, row.status)
+}
+
+impl MailPerson {
+    fn of(
+        duplicate: bool,
+        user_id: Option<Uuid>,
+        role: Option<String>,
+        status: Option<String>,
+    ) -> Result<Self, DbError> {
+        match (duplicate, user_id, role, status) {
+            (true, ..) => Ok(Self::Duplicate),
+            (false, Some(user_id), Some(role), Some(status)) => {
+                Ok(Self::Member { user_id: UserId::from_uuid(user_id), role, status })
+            }
+            // The membership was just found or made: only row security hiding it could get here.
+            _ => Err(DbError::Sqlx(sqlx::Error::RowNotFound)),
+        }
+    }
+}
+
+/// What the intake needs to know before it decides what a message becomes.
+pub struct MailSender {
+    /// The sender as a member, or that the message was already processed.
+    pub person: MailPerson,
+    pub settings: MailSettings,
+}
+
+/// The message's sender (`fd_mail_person`: whether a message with this dedupe key was processed
+/// already, else the person found or created with their membership), the organisation's mail
+/// settings with its configuration version: one round trip where these took two. (The Message-ID
+/// probe of threading stays a statement of its own: with the message's list of IDs in this one,
+/// PostgreSQL would plan it again on every call, its custom plan for each list looking cheaper
+/// than the generic one.)
+pub async fn mail_sender(
+    tx: &mut TenantTx,
+    email: &str,
+    name: &str,
+    dedupe_key: &str,
+) -> Result<MailSender, DbError> {
+    let org_id = tx.org_id();
+    let new_user_id = UserId::generate();
+    let row = sqlx::query!(
+        r#"select p.duplicate as "duplicate!", p.user_id, p.role, p.status,
+                  o.slug, o.name, o.is_demo, o.mail_from_name as from_name, o.mail_signature as signature,
+                  o.mail_closed_reply as closed_reply, o.mail_acknowledge as acknowledge,
+                  (select v.version from config_versions v where v.org_id = o.id) as config_version
+           from fd_mail_person($1, $2, $3::text::citext, $4, $5) p
+           cross join organizations o
+           where o.id = $1"#,
         org_id.as_uuid(),
         new_user_id.as_uuid(),
         email,
@@ -189,14 +322,19 @@ pub async fn mail_person(
     )
     .fetch_one(&mut **tx)
     .await?;
-    match (row.duplicate, row.user_id, row.role, row.status) {
-        (true, ..) => Ok(MailPerson::Duplicate),
-        (false, Some(user_id), Some(role), Some(status)) => {
-            Ok(MailPerson::Member { user_id: UserId::from_uuid(user_id), role, status })
-        }
-        // The membership was just found or made: only row security hiding it could get here.
-        _ => Err(DbError::Sqlx(sqlx::Error::RowNotFound)),
-    }
+    Ok(MailSender {
+        person: MailPerson::of(row.duplicate, row.user_id, row.role, row.status)?,
+        settings: MailSettings {
+            slug: row.slug,
+            name: row.name,
+            is_demo: row.is_demo,
+            from_name: row.from_name,
+            signature: row.signature,
+            closed_reply: row.closed_reply,
+            acknowledge: row.acknowledge,
+            config_version: row.config_version,
+        },
+    })
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -289,19 +427,6 @@ pub async fn ticket_by_mail_ids(tx: &mut TenantTx, ids: &[String]) -> Result<Opt
     .fetch_optional(&mut **tx)
     .await?;
     Ok(id.map(TicketId::from_uuid))
-}
-
-pub async fn add_mail_id(tx: &mut TenantTx, message_id: &str, ticket_id: TicketId) -> Result<(), DbError> {
-    let org_id = tx.org_id();
-    sqlx::query!(
-        "insert into ticket_mail_ids (org_id, message_id, ticket_id) values ($1, $2, $3) on conflict do nothing",
-        org_id.as_uuid(),
-        message_id,
-        ticket_id.as_uuid()
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 pub async fn ticket_by_reply_token(tx: &mut TenantTx, token: &str) -> Result<Option<TicketId>, DbError> {

@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ferrodesk_core::live::LivePublisher;
-use ferrodesk_core::mail::MailService;
+use ferrodesk_core::mail::{MailService, Received};
 use ferrodesk_db::Db;
+use ferrodesk_domain::OrgId;
 use ferrodesk_mail::outbound::{Sent, Templates, Transport};
 use ferrodesk_mail::smtp::{self, ServerConfig};
 use ferrodesk_mail::store::LocalStore;
@@ -27,6 +28,8 @@ pub struct MailHarness {
     pub sent: Arc<Mutex<Vec<Sent>>>,
     /// The job runner, when the test runs it by hand ([`Self::start_paused`]).
     pub runner: Option<ferrodesk_jobs::Runner>,
+    /// The mail use cases the intake and the runner call.
+    pub service: Arc<MailService>,
     _stop: watch::Sender<bool>,
 }
 
@@ -70,7 +73,7 @@ impl MailHarness {
         let (stop_tx, stop) = watch::channel(false);
         let runner =
             ferrodesk_worker::runner(db, 8, service.clone()).with_poll_interval(Duration::from_millis(50));
-        let intake = Arc::new(ferrodesk_worker::intake::MailIntake::new(service, runner.waker()));
+        let intake = Arc::new(ferrodesk_worker::intake::MailIntake::new(service.clone(), runner.waker()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let smtp_addr = listener.local_addr().unwrap();
         let mut config = ServerConfig::new(DOMAIN);
@@ -82,7 +85,7 @@ impl MailHarness {
         } else {
             Some(runner)
         };
-        Self { app, smtp_addr, sent, runner, _stop: stop_tx }
+        Self { app, smtp_addr, sent, runner, service, _stop: stop_tx }
     }
 
     pub fn client(&self) -> AsyncSmtpTransport<Tokio1Executor> {
@@ -1174,4 +1177,93 @@ async fn every_ticket_has_a_reply_token_whoever_makes_it() {
     // The mailed ticket's acknowledgement carries the token the ticket was created with.
     let reply_to = h.sent()[0].mail.reply_to.clone().unwrap();
     assert_eq!(reply_to, format!("acme+{}@{DOMAIN}", tokens[2].1));
+}
+
+/// A message with a PDF attached.
+fn with_attachment(from: &str, subject: &str, message_id: &str, extra_headers: &str, pdf: &str) -> String {
+    format!(
+        "From: {from}\r\nTo: acme@{DOMAIN}\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\n{extra_headers}\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee attached.\r\n\
+         --b\r\nContent-Type: application/pdf; name=\"{message_id}.pdf\"\r\n\
+         Content-Disposition: attachment; filename=\"{message_id}.pdf\"\r\n\r\n\
+         {pdf}\r\n--b--\r\n"
+    )
+}
+
+#[tokio::test]
+async fn a_mails_attachments_message_id_and_acknowledgement_are_filed_on_every_path() {
+    let h = MailHarness::start().await;
+    let owner = h.app.sign_up("acme").await;
+    let mut admin = h.app.db.admin_conn().await;
+    let acme = OrgId::from_uuid(
+        sqlx::query_scalar("select id from organizations where slug = 'acme'")
+            .fetch_one(&mut admin)
+            .await
+            .unwrap(),
+    );
+    let to = format!("acme@{DOMAIN}");
+    // Where each message's attachments went (the ticket, or one of its messages), and whether its
+    // Message-ID threads to that ticket.
+    let filed = |message_id: &'static str| {
+        sqlx::query_as::<_, (String, i32, Option<uuid::Uuid>, bool, String, bool)>(
+            "select a.filename, t.number, a.message_id,
+                    exists (select 1 from ticket_mail_ids m where m.message_id = $1 and m.ticket_id = t.id),
+                    i.status, i.processed_at > i.received_at
+             from inbound_messages i join tickets t on t.id = i.ticket_id
+             join attachments a on a.ticket_id = t.id and a.filename = $1 || '.pdf'
+             where i.message_id = $1",
+        )
+        .bind(message_id)
+    };
+
+    // A new ticket: its attachment on the ticket, its Message-ID filed, acknowledged.
+    let first = with_attachment("Ann <ann@example.com>", "Printer", "p-1@example.com", "", "%PDF-1.4 first");
+    h.send("ann@example.com", &to, &first).await.unwrap();
+    h.settle().await;
+    let row = filed("p-1@example.com").fetch_one(&mut admin).await.unwrap();
+    assert_eq!(row, ("p-1@example.com.pdf".into(), 1, None, true, "processed".into(), false));
+    assert_eq!(h.sent().len(), 1, "acknowledged");
+
+    // A reply threaded by In-Reply-To (found in the sender's look-up): its attachment on the
+    // reply's message, its Message-ID filed under the same ticket, no acknowledgement.
+    let reply = with_attachment(
+        "Ann <ann@example.com>",
+        "Re: Printer",
+        "p-2@example.com",
+        "In-Reply-To: <p-1@example.com>\r\n",
+        "%PDF-1.4 second",
+    );
+    h.send("ann@example.com", &to, &reply).await.unwrap();
+    h.settle().await;
+    let row = filed("p-2@example.com").fetch_one(&mut admin).await.unwrap();
+    let message: uuid::Uuid = sqlx::query_scalar(
+        "select m.id from ticket_messages m join tickets t on t.id = m.ticket_id
+         where t.number = 1 and m.body = 'See attached.'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(row, ("p-2@example.com.pdf".into(), 1, Some(message), true, "processed".into(), false));
+    assert_eq!(h.sent().len(), 1, "a reply is not acknowledged");
+
+    // Stored first and processed by the retry job (as after a failed first try): the same rows,
+    // on the stored row, processed after it was received.
+    let third = with_attachment("Ann <ann@example.com>", "Scanner", "p-3@example.com", "", "%PDF-1.4 third");
+    let recipients = vec![to.clone()];
+    let received = Received {
+        mail_from: "ann@example.com",
+        recipients: &recipients,
+        peer: "127.0.0.1",
+        raw: third.as_bytes(),
+    };
+    h.service.store(acme, received).await.unwrap();
+    h.settle().await;
+    let row = filed("p-3@example.com").fetch_one(&mut admin).await.unwrap();
+    assert_eq!(row, ("p-3@example.com.pdf".into(), 2, None, true, "processed".into(), true));
+    let sent = h.sent();
+    assert_eq!(sent.len(), 2, "the retried ticket is acknowledged too");
+    assert!(sent[1].mail.subject.contains("INC-0002"), "{}", sent[1].mail.subject);
+    let ticket = h.ticket(&owner, "INC-2").await;
+    assert_eq!(ticket["attachments"][0]["filename"], "p-3@example.com.pdf");
 }
