@@ -328,9 +328,9 @@ impl MailService {
                 )
                 .await?;
                 self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
-                let outcome = Ingested::Reply(ticket_id);
-                self.file(tx, row, mail, (ticket_id, &outcome), Some(message.id), None).await?;
-                return Ok((outcome, Some(TicketChange::of(&ticket, ChangeKind::Message))));
+                let made = Made::Reply { ticket_id, message_id: message.id };
+                self.file(tx, row, mail, made, None).await?;
+                return Ok((made.outcome(), Some(TicketChange::of(&ticket, ChangeKind::Message))));
             }
             follow_up_of = Some(ticket_id);
         }
@@ -353,7 +353,6 @@ impl MailService {
         self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
         // The acknowledgement is decided before the ticket (the per-sender limit takes a lock) and
         // stored right after it, composed, in this transaction: the sender then only sends it.
-        let outcome = Ingested::NewTicket(ticket_id);
         let job = notify_job(Notice::Acknowledgement, Some(ticket_id), row.id())?;
         let check = (settings.acknowledge && mail.class.may_acknowledge() && !row.mail_from().is_empty())
             .then(|| AckCheck {
@@ -367,7 +366,8 @@ impl MailService {
                 }),
             });
         let checked = check.is_some();
-        let acknowledge = self.file(tx, row, mail, (ticket_id, &outcome), None, check).await?;
+        let made = Made::Ticket(ticket_id);
+        let acknowledge = self.file(tx, row, mail, made, check).await?;
         if checked && !acknowledge {
             tracing::info!(to = %email.as_str(), "acknowledgement suppressed by the per-sender limit");
         }
@@ -399,7 +399,7 @@ impl MailService {
             self.store_acknowledgement(tx, &settings, &ticket, reply_token, source_message_id, row.id())
                 .await?;
         }
-        Ok((outcome, Some(TicketChange::of(&ticket, ChangeKind::Created))))
+        Ok((made.outcome(), Some(TicketChange::of(&ticket, ChangeKind::Created))))
     }
 
     /// Whether the per-sender limit allows one more acknowledgement to `email` this hour, for an
@@ -602,10 +602,13 @@ impl MailService {
         tx: &mut TenantTx,
         row: &Inbound<'_>,
         mail: &InboundMail,
-        (ticket_id, outcome): (TicketId, &Ingested),
-        message_id: Option<Uuid>,
+        made: Made,
         acknowledge: Option<AckCheck<'_>>,
     ) -> Result<bool, AppError> {
+        let (ticket_id, message_id) = match made {
+            Made::Ticket(ticket_id) => (ticket_id, None),
+            Made::Reply { ticket_id, message_id } => (ticket_id, Some(message_id)),
+        };
         let mut keys = Vec::with_capacity(mail.attachments.len());
         for attachment in &mail.attachments {
             keys.push(self.store.put(&attachment.bytes).await.map_err(|e| AppError::Internal(e.into()))?);
@@ -625,7 +628,8 @@ impl MailService {
                 inline: attachment.inline,
             })
             .collect();
-        let recorded = outcome_of(mail, outcome);
+        let outcome = made.outcome();
+        let recorded = outcome_of(mail, &outcome);
         let inbound = match row {
             Inbound::Received(id, received) => Some((new_inbound(*id, received), recorded)),
             Inbound::Stored(stored) => {
@@ -1083,6 +1087,26 @@ enum NoSender<'m> {
     Bounce(&'m ferrodesk_mail::DeliveryFailure),
     /// Nothing more to look up: this is what becomes of it.
     Settled(Ingested),
+}
+
+/// What a message made, filed with it (`MailService::file`).
+#[derive(Clone, Copy)]
+enum Made {
+    Ticket(TicketId),
+    /// A message on a ticket (the row in `ticket_messages`).
+    Reply {
+        ticket_id: TicketId,
+        message_id: Uuid,
+    },
+}
+
+impl Made {
+    fn outcome(self) -> Ingested {
+        match self {
+            Self::Ticket(ticket_id) => Ingested::NewTicket(ticket_id),
+            Self::Reply { ticket_id, .. } => Ingested::Reply(ticket_id),
+        }
+    }
 }
 
 /// A person a message names, as the organisation knows them (or the message as a duplicate).
