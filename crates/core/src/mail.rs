@@ -376,20 +376,9 @@ impl MailService {
             tx,
             ticket_id,
             CreateTicket {
-                kind: TicketKind::Incident,
-                subject: mail.subject.clone(),
-                description: mail.full_text.clone(),
-                priority: None,
-                impact: None,
-                urgency: None,
-                category_id: None,
-                requester_email: None,
-                requester_name: None,
-                assignee_id: None,
-                tags: Vec::new(),
-                channel: Channel::Email,
                 source_inbound_id: Some(row.id()),
                 follow_up_of,
+                ..CreateTicket::incident(mail.subject.clone(), mail.full_text.clone(), Channel::Email)
             },
             Some(&reply_token),
         )

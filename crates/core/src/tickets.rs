@@ -31,6 +31,29 @@ pub struct CreateTicket {
     pub follow_up_of: Option<TicketId>,
 }
 
+impl CreateTicket {
+    /// An incident described by its subject and text alone, as a requester's mail gives it:
+    /// everything else is left to the defaults and the SLA policy.
+    pub fn incident(subject: String, description: String, channel: Channel) -> Self {
+        Self {
+            kind: TicketKind::Incident,
+            subject,
+            description,
+            priority: None,
+            impact: None,
+            urgency: None,
+            category_id: None,
+            requester_email: None,
+            requester_name: None,
+            assignee_id: None,
+            tags: Vec::new(),
+            channel,
+            source_inbound_id: None,
+            follow_up_of: None,
+        }
+    }
+}
+
 fn check_body(field: &'static str, body: &str, allow_empty: bool) -> Result<(), AppError> {
     if !allow_empty && body.trim().is_empty() {
         return Err(AppError::bad_input(field, "write a message first"));

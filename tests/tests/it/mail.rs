@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 
 use ferrodesk_core::live::LivePublisher;
 use ferrodesk_core::mail::{MailService, Received};
-use ferrodesk_db::Db;
-use ferrodesk_domain::OrgId;
+use ferrodesk_core::tickets::{self, CreateTicket};
+use ferrodesk_db::mail::MailPerson;
+use ferrodesk_db::{Actor, Db};
+use ferrodesk_domain::{Channel, OrgId, Role, UserId};
 use ferrodesk_mail::outbound::{Sent, Templates, Transport};
 use ferrodesk_mail::smtp::{self, ServerConfig};
 use ferrodesk_mail::store::LocalStore;
@@ -1266,4 +1268,71 @@ async fn a_mails_attachments_message_id_and_acknowledgement_are_filed_on_every_p
     assert!(sent[1].mail.subject.contains("INC-0002"), "{}", sent[1].mail.subject);
     let ticket = h.ticket(&owner, "INC-2").await;
     assert_eq!(ticket["attachments"][0]["filename"], "p-3@example.com.pdf");
+}
+
+/// A new sender's first mail adds a membership (taking the organisation's page version) before
+/// its ticket takes the number counter; a known sender's ticket took the counter first and the
+/// page version when its statement ended. Side by side in one organisation they deadlocked, and
+/// PostgreSQL broke the tie only after a second. Now every ticket takes the page version first.
+#[tokio::test]
+async fn a_new_and_a_known_sender_create_tickets_side_by_side_without_deadlock() {
+    let app = TestApp::spawn().await;
+    app.sign_up("acme").await;
+    let mut admin = app.db.admin_conn().await;
+    let (org, owner): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "select o.id, m.user_id from organizations o join memberships m on m.org_id = o.id where o.slug = 'acme'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    let org = OrgId::from_uuid(org);
+    let db = Db::connect(&app.db.app_url.clone().into(), 4).await.unwrap();
+    let ticket =
+        |subject: &str| CreateTicket::incident(subject.to_owned(), "It jams.".to_owned(), Channel::Email);
+
+    // The new sender's transaction: their membership is added first.
+    let mut new_sender = db.system_in(org).await.unwrap();
+    let MailPerson::Member { user_id: zed, .. } =
+        ferrodesk_db::mail::mail_person(&mut new_sender, "zed@example.com", "Zed").await.unwrap()
+    else {
+        panic!("a first mail makes a member");
+    };
+    // The known sender's ticket meanwhile, until it waits for a lock.
+    let (pid_tx, pid) = tokio::sync::oneshot::channel::<i32>();
+    let known = {
+        let (db, input) = (db.clone(), ticket("Printer"));
+        let owner = Actor { user_id: UserId::from_uuid(owner), role: Role::Owner };
+        tokio::spawn(async move {
+            let mut tx = db.system_in(org).await?;
+            let _ =
+                pid_tx.send(sqlx::query_scalar("select pg_backend_pid()").fetch_one(&mut *tx).await.unwrap());
+            tx.on_behalf_of(owner);
+            let created = tickets::create_ticket(&mut tx, input).await?;
+            tx.commit().await?;
+            Ok::<_, ferrodesk_core::AppError>(created.number)
+        })
+    };
+    let pid = pid.await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let waiting: bool = sqlx::query_scalar("select cardinality(pg_blocking_pids($1)) > 0")
+            .bind(pid)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+        if waiting {
+            break;
+        }
+        assert!(!known.is_finished(), "the known sender's ticket did not wait: {:?}", known.await);
+        assert!(Instant::now() < deadline, "the known sender's ticket never waited");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The new sender's ticket goes ahead: the other transaction waits holding nothing it needs.
+    let started = Instant::now();
+    new_sender.on_behalf_of(Actor { user_id: zed, role: Role::Requester });
+    let first = tickets::create_ticket(&mut new_sender, ticket("Scanner")).await.expect("no deadlock");
+    new_sender.commit().await.unwrap();
+    let second = known.await.unwrap().expect("no deadlock");
+    assert_eq!((first.number, second), (1, 2));
+    assert!(started.elapsed() < Duration::from_millis(900), "nobody waited for deadlock detection");
 }
