@@ -62,7 +62,7 @@ function start(name: string, tool: string, args: string[], env: NodeJS.ProcessEn
 }
 
 beforeAll(async () => {
-  const [port, stripePort, smtpPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, stripePort] = [await freePort(), await freePort()];
   base = `http://127.0.0.1:${port}`;
   const env = {
     ...process.env,
@@ -76,7 +76,7 @@ beforeAll(async () => {
     PUBLIC_URL: base,
     WEB_DIR: join(web, 'dist'),
     GRAPHIQL: 'false',
-    INTAKE_SMTP_ADDR: `127.0.0.1:${smtpPort}`,
+    INTAKE_SMTP_ADDR: '127.0.0.1:0',
     OUTBOX_DIR: join(web, 'test-results', 'billing-outbox'),
     BILLING: 'stripe',
     STRIPE_SECRET_KEY: 'sk_test_e2e',
@@ -91,9 +91,11 @@ beforeAll(async () => {
   execFileSync(join(bin, 'ferrodesk'), ['migrate'], { env, cwd: repo, stdio: 'inherit' });
   start('fake-stripe', 'ferrodesk', ['fake-stripe', '--addr', `127.0.0.1:${stripePort}`, '--webhook-url', `${base}/webhooks/stripe`], env);
   start('gateway', 'ferrodesk-gateway', [], env);
-  start('worker', 'ferrodesk-worker', [], env);
   await waitFor(`http://127.0.0.1:${stripePort}/_fake/events`, 'the fake Stripe');
   await waitFor(`${base}/readyz`, 'the gateway');
+  // Once both listen: the worker's connections take ephemeral ports, one of which could
+  // otherwise be a port just reserved for them.
+  start('worker', 'ferrodesk-worker', [], env);
   browser = await launchChromium();
   ({ page } = await newPage(browser));
 });

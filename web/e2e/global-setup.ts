@@ -61,6 +61,31 @@ async function waitUntilReady(url: string, gateway: ChildProcess, log: string) {
   throw new Error(`the gateway did not become ready; see ${log}`);
 }
 
+/**
+ * Starts the gateway on a free port. A port found free can be taken by another process's
+ * outgoing connection before the gateway binds it, so a gateway that exits while starting is
+ * tried again on a new port (three times at most).
+ */
+async function startGateway(env: NodeJS.ProcessEnv, log: string) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const out = openSync(log, 'w');
+    const gateway = spawn(join(bin, 'ferrodesk-gateway'), [], {
+      env: { ...env, HTTP_ADDR: `127.0.0.1:${port}`, PUBLIC_URL: url },
+      cwd: repo,
+      stdio: ['ignore', out, out],
+    });
+    try {
+      await waitUntilReady(url, gateway, log);
+      return { gateway, url };
+    } catch (error) {
+      if (gateway.exitCode === null || attempt === 3) throw error;
+      console.warn(`e2e: the gateway could not start on port ${port} (attempt ${attempt}); trying another`);
+    }
+  }
+}
+
 export default async function setup(project: TestProject) {
   for (const tool of ['ferrodesk', 'ferrodesk-gateway']) {
     if (!existsSync(join(bin, tool))) throw new Error(`${join(bin, tool)} is missing: cargo build -p ferrodesk-gateway -p ferrodesk-ctl`);
@@ -69,8 +94,6 @@ export default async function setup(project: TestProject) {
 
   dropStaleDatabases();
   const database = `fdweb_${process.pid}_${Date.now().toString(36)}`;
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const env = {
     ...process.env,
     DATABASE_URL: `postgres://ferrodesk_app:ferrodesk_app@${pgHost}/${database}`,
@@ -79,8 +102,6 @@ export default async function setup(project: TestProject) {
     DATABASE_MAX_CONNECTIONS: '10',
     REDIS_URL: redis,
     REDIS_KEY_PREFIX: `${database}:`,
-    HTTP_ADDR: `127.0.0.1:${port}`,
-    PUBLIC_URL: url,
     WEB_DIR: join(web, 'dist'),
     GRAPHIQL: 'false',
     DEMO: 'on',
@@ -96,12 +117,12 @@ export default async function setup(project: TestProject) {
   rmSync(join(web, 'test-results', 'screenshots'), { recursive: true, force: true });
   mkdirSync(join(web, 'test-results'), { recursive: true });
   const log = join(web, 'test-results', 'gateway.log');
-  const out = openSync(log, 'w');
-  const gateway = spawn(join(bin, 'ferrodesk-gateway'), [], { env, cwd: repo, stdio: ['ignore', out, out] });
+  const { gateway, url } = await startGateway(env, log);
+  // Started once the gateway listens: its own connections take ephemeral ports, one of which
+  // could otherwise be the port just reserved for the gateway.
   const workerLog = join(web, 'test-results', 'worker.log');
   const workerOut = openSync(workerLog, 'w');
-  const worker = spawn(join(bin, 'ferrodesk-worker'), [], { env, cwd: repo, stdio: ['ignore', workerOut, workerOut] });
-  await waitUntilReady(url, gateway, log);
+  const worker = spawn(join(bin, 'ferrodesk-worker'), [], { env: { ...env, PUBLIC_URL: url }, cwd: repo, stdio: ['ignore', workerOut, workerOut] });
   project.provide('baseUrl', url);
   console.log(`e2e: gateway ${url}, database ${database}`);
 
