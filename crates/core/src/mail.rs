@@ -353,18 +353,17 @@ impl MailService {
         self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
         // The acknowledgement is decided before the ticket (the per-sender limit takes a lock) and
         // stored right after it, composed, in this transaction: the sender then only sends it.
-        let job = notify_job(Notice::Acknowledgement, Some(ticket_id), row.id())?;
-        let check = (settings.acknowledge && mail.class.may_acknowledge() && !row.mail_from().is_empty())
-            .then(|| AckCheck {
-                address: email.as_str(),
-                since: Utc::now() - Duration::hours(1),
-                limit: self.ack_limit_per_hour,
-                job: (!settings.is_demo).then(|| AckJob {
-                    kind: NOTIFY_JOB,
-                    payload: job.0,
-                    dedupe_key: &job.1,
-                }),
-            });
+        let wanted = settings.acknowledge && mail.class.may_acknowledge() && !row.mail_from().is_empty();
+        // The demo's outbox needs no job: its acknowledgement is stored as sent.
+        let job = (wanted && !settings.is_demo)
+            .then(|| notify_job(Notice::Acknowledgement, Some(ticket_id), row.id()))
+            .transpose()?;
+        let check = wanted.then(|| AckCheck {
+            address: email.as_str(),
+            since: Utc::now() - Duration::hours(1),
+            limit: self.ack_limit_per_hour,
+            job: job.as_ref().map(|(payload, key)| AckJob { kind: NOTIFY_JOB, payload, dedupe_key: key }),
+        });
         let checked = check.is_some();
         let made = Made::Ticket(ticket_id);
         let acknowledge = self.file(tx, row, mail, made, check).await?;
@@ -618,14 +617,7 @@ impl MailService {
             })
             .collect();
         let outcome = made.outcome();
-        let recorded = outcome_of(mail, &outcome);
-        let inbound = match row {
-            Inbound::Received(id, received) => Some((new_inbound(*id, received), recorded)),
-            Inbound::Stored(stored) => {
-                repo::finish_inbound(tx, stored.id, recorded).await?;
-                None
-            }
-        };
+        let inbound = row.settle(tx, outcome_of(mail, &outcome)).await?;
         let filing = MailFiling {
             inbound,
             ticket_id: Some(ticket_id),
@@ -1124,7 +1116,7 @@ enum Inbound<'a> {
     Received(Uuid, &'a Received<'a>),
 }
 
-impl Inbound<'_> {
+impl<'a> Inbound<'a> {
     fn id(&self) -> Uuid {
         match self {
             Self::Stored(row) => row.id,
@@ -1152,6 +1144,31 @@ impl Inbound<'_> {
             Self::Received(_, received) => received.recipients,
         }
     }
+
+    /// Writes the outcome on a stored row here; for a message only received, returns the row to
+    /// insert with whatever else is filed in the same statement (`repo::file_mail`).
+    async fn settle<'o>(
+        &self,
+        tx: &mut TenantTx,
+        outcome: InboundOutcome<'o>,
+    ) -> Result<Option<(NewInbound<'a>, InboundOutcome<'o>)>, DbError> {
+        match *self {
+            Self::Stored(row) => {
+                repo::finish_inbound(tx, row.id, outcome).await?;
+                Ok(None)
+            }
+            Self::Received(id, received) => {
+                let new = NewInbound {
+                    id,
+                    mail_from: received.mail_from,
+                    rcpt_to: received.recipients,
+                    peer: received.peer,
+                    raw: received.raw,
+                };
+                Ok(Some((new, outcome)))
+            }
+        }
+    }
 }
 
 /// Writes what is known of a message: on its stored row, or as a new row with its bytes.
@@ -1160,25 +1177,10 @@ async fn record(
     inbound: &Inbound<'_>,
     outcome: InboundOutcome<'_>,
 ) -> Result<(), AppError> {
-    match inbound {
-        Inbound::Received(id, received) => {
-            let filing =
-                MailFiling { inbound: Some((new_inbound(*id, received), outcome)), ..MailFiling::default() };
-            repo::file_mail(tx, filing).await?;
-            Ok(())
-        }
-        Inbound::Stored(row) => Ok(repo::finish_inbound(tx, row.id, outcome).await?),
+    if let Some(new) = inbound.settle(tx, outcome).await? {
+        repo::file_mail(tx, MailFiling { inbound: Some(new), ..MailFiling::default() }).await?;
     }
-}
-
-fn new_inbound<'a>(id: Uuid, received: &Received<'a>) -> NewInbound<'a> {
-    NewInbound {
-        id,
-        mail_from: received.mail_from,
-        rcpt_to: received.recipients,
-        peer: received.peer,
-        raw: received.raw,
-    }
+    Ok(())
 }
 
 /// Records what processing did with a message.

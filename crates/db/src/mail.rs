@@ -61,7 +61,7 @@ pub struct AckCheck<'a> {
 /// A job row as `ferrodesk_jobs::enqueue` writes it (`on conflict do nothing` on its dedupe key).
 pub struct AckJob<'a> {
     pub kind: &'a str,
-    pub payload: Value,
+    pub payload: &'a Value,
     pub dedupe_key: &'a str,
 }
 
@@ -117,7 +117,7 @@ pub async fn file_mail(tx: &mut TenantTx, f: MailFiling<'_>) -> Result<bool, DbE
         ack.map(|a| a.limit),
         Uuid::now_v7(),
         job.map(|j| j.kind),
-        job.map(|j| &j.payload),
+        job.map(|j| j.payload),
         job.map(|j| j.dedupe_key),
         f.mail_id,
         f.ticket_id.map(TicketId::into_uuid),

@@ -17,20 +17,9 @@ use uuid::Uuid;
 
 fn input(subject: &str) -> CreateTicket {
     CreateTicket {
-        kind: TicketKind::Incident,
-        subject: subject.to_owned(),
-        description: "It jams on every page.".to_owned(),
-        priority: None,
         impact: Some(Impact::Medium),
         urgency: Some(Urgency::High),
-        category_id: None,
-        requester_email: None,
-        requester_name: None,
-        assignee_id: None,
-        tags: vec![],
-        channel: Channel::Api,
-        source_inbound_id: None,
-        follow_up_of: None,
+        ..CreateTicket::incident(subject.to_owned(), "It jams on every page.".to_owned(), Channel::Api)
     }
 }
 
