@@ -350,9 +350,12 @@ impl MailService {
             )
             .await?;
         }
-        self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
         // The acknowledgement is decided before the ticket (the per-sender limit takes a lock) and
         // stored right after it, composed, in this transaction: the sender then only sends it.
+        // The limit's lock is taken before the Cc'd people are added: a newcomer's membership takes
+        // the organisation's page version, which every ticket takes too, so locks go in one order
+        // (sender's limit, page version, number counter) and two mails from one sender cannot
+        // deadlock (ARCHITECTURE §Email, "One organisation's burst").
         let wanted = settings.acknowledge && mail.class.may_acknowledge() && !row.mail_from().is_empty();
         // The demo's outbox needs no job: its acknowledgement is stored as sent.
         let job = (wanted && !settings.is_demo)
@@ -370,6 +373,7 @@ impl MailService {
         if checked && !acknowledge {
             tracing::info!(to = %email.as_str(), "acknowledgement suppressed by the per-sender limit");
         }
+        self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
         let reply_token = new_reply_token();
         let ticket = crate::tickets::create_ticket_with_id(
             tx,

@@ -1313,20 +1313,8 @@ async fn a_new_and_a_known_sender_create_tickets_side_by_side_without_deadlock()
         })
     };
     let pid = pid.await.unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let waiting: bool = sqlx::query_scalar("select cardinality(pg_blocking_pids($1)) > 0")
-            .bind(pid)
-            .fetch_one(&mut admin)
-            .await
-            .unwrap();
-        if waiting {
-            break;
-        }
-        assert!(!known.is_finished(), "the known sender's ticket did not wait: {:?}", known.await);
-        assert!(Instant::now() < deadline, "the known sender's ticket never waited");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let blocked = "select cardinality(pg_blocking_pids($1)) > 0";
+    wait_until_blocked(&mut admin, blocked, Some(pid), &known, "the known sender's ticket").await;
     // The new sender's ticket goes ahead: the other transaction waits holding nothing it needs.
     let started = Instant::now();
     new_sender.on_behalf_of(Actor { user_id: zed, role: Role::Requester });
@@ -1335,4 +1323,103 @@ async fn a_new_and_a_known_sender_create_tickets_side_by_side_without_deadlock()
     let second = known.await.unwrap().expect("no deadlock");
     assert_eq!((first.number, second), (1, 2));
     assert!(started.elapsed() < Duration::from_millis(900), "nobody waited for deadlock detection");
+}
+
+/// Two mails from one sender at once, one Cc'ing a newcomer: the newcomer's membership takes the
+/// organisation's page version, and the acknowledgement's limit takes a lock on the sender. The
+/// Cc'ing mail used to add the newcomer first and then wait for the sender's lock, while the other
+/// mail held that lock and waited for the page version with its ticket: PostgreSQL broke the cycle
+/// after a second. Now a mail takes the sender's lock before it adds anyone.
+#[tokio::test]
+async fn two_mails_from_one_sender_one_ccing_a_newcomer_do_not_deadlock() {
+    let h = MailHarness::start().await;
+    let owner = h.app.sign_up("acme").await;
+    let mut admin = h.app.db.admin_conn().await;
+    let (org, owner_id): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "select o.id, m.user_id from organizations o join memberships m on m.org_id = o.id where o.slug = 'acme'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    let acme = OrgId::from_uuid(org);
+    let to = format!("acme@{DOMAIN}");
+    let mail = |cc: &str, subject: &str| {
+        format!(
+            "From: Ann <ann@example.com>\r\nTo: {to}\r\n{cc}Subject: {subject}\r\n\
+             Message-ID: <{subject}@example.com>\r\n\r\nIt jams.\r\n"
+        )
+    };
+    // Ann is a known sender from her first mail on.
+    h.send("ann@example.com", &to, &mail("", "first")).await.unwrap();
+    h.settle().await;
+
+    // The other mail's transaction holds Ann's acknowledgement lock (it passed the limit) ...
+    let mut other = h.service.db.system_in(acme).await.unwrap();
+    let since = chrono::Utc::now() - chrono::Duration::hours(1);
+    assert_eq!(
+        ferrodesk_db::mail::acknowledgements_since(&mut other, "ann@example.com", since).await.unwrap(),
+        1
+    );
+    // ... when her mail Cc'ing Zed, who is new, arrives and waits for that lock.
+    let ccing = {
+        let (service, raw, to) =
+            (h.service.clone(), mail("Cc: Zed <zed@example.com>\r\n", "second"), to.clone());
+        tokio::spawn(async move {
+            let recipients = vec![to];
+            let received = Received {
+                mail_from: "ann@example.com",
+                recipients: &recipients,
+                peer: "127.0.0.1",
+                raw: raw.as_bytes(),
+            };
+            service.receive(acme, received).await
+        })
+    };
+    let waits = "select exists (select 1 from pg_locks where locktype = 'advisory' and not granted)";
+    wait_until_blocked(&mut admin, waits, None, &ccing, "the Cc'ing mail").await;
+    // The other mail's ticket goes ahead: the waiting one holds neither the page version nor the
+    // number counter.
+    let started = Instant::now();
+    other.on_behalf_of(Actor { user_id: UserId::from_uuid(owner_id), role: Role::Owner });
+    let input = CreateTicket::incident("third".to_owned(), "It jams.".to_owned(), Channel::Email);
+    let created = tickets::create_ticket(&mut other, input).await.expect("no deadlock");
+    other.commit().await.unwrap();
+    let (_, outcome) = ccing.await.unwrap().expect("no deadlock");
+    assert!(started.elapsed() < Duration::from_millis(900), "nobody waited for deadlock detection");
+    assert_eq!(created.number, 2);
+    assert!(matches!(outcome, ferrodesk_core::mail::Ingested::NewTicket(_)), "{outcome:?}");
+    let ticket = h.ticket(&owner, "INC-3").await;
+    assert_eq!(ticket["subject"], "second");
+    let participants: Vec<String> = sqlx::query_scalar(
+        "select u.email::text from ticket_participants p join users u on u.id = p.user_id
+         join tickets t on t.id = p.ticket_id where t.number = 3",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(participants, ["zed@example.com"]);
+}
+
+/// Waits until `query` (with `$1` the backend's pid, when given) says a transaction waits for a
+/// lock, failing if the task doing it finished instead, or never got there.
+async fn wait_until_blocked<T>(
+    admin: &mut sqlx::PgConnection,
+    query: &'static str,
+    pid: Option<i32>,
+    task: &tokio::task::JoinHandle<T>,
+    what: &str,
+) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut waiting = sqlx::query_scalar::<_, bool>(query);
+        if let Some(pid) = pid {
+            waiting = waiting.bind(pid);
+        }
+        if waiting.fetch_one(&mut *admin).await.unwrap() {
+            return;
+        }
+        assert!(!task.is_finished(), "{what} finished without waiting");
+        assert!(Instant::now() < deadline, "{what} never waited");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
