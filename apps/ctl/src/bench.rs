@@ -435,6 +435,80 @@ pub(crate) fn machine_cpu_since(before: Option<Duration>) -> Option<Duration> {
     machine_cpu().zip(before).map(|(after, before)| after.saturating_sub(before))
 }
 
+/// Where the machine's CPU went during a run: PostgreSQL's processes, this one (in `bench-mail`,
+/// the worker and the senders together), and the rest (the kernel's loopback networking and
+/// interrupts, Redis, anything else running).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CpuSplit {
+    pub machine: Duration,
+    pub postgres: Duration,
+    pub this_process: Duration,
+}
+
+impl CpuSplit {
+    /// A reading now; `None` off Linux.
+    pub(crate) fn now() -> Option<Self> {
+        Some(Self { machine: machine_cpu()?, postgres: processes_cpu("postgres")?, this_process: own_cpu()? })
+    }
+
+    /// What was used since `before`. A PostgreSQL process that exited during the run takes its
+    /// time with it, which then shows as "rest" (the pool's connections live through a run).
+    pub(crate) fn since(before: Option<Self>) -> Option<Self> {
+        let (after, before) = (Self::now()?, before?);
+        Some(Self {
+            machine: after.machine.saturating_sub(before.machine),
+            postgres: after.postgres.saturating_sub(before.postgres),
+            this_process: after.this_process.saturating_sub(before.this_process),
+        })
+    }
+
+    /// `"PostgreSQL a µs, this process b µs, rest c µs"` a message.
+    pub(crate) fn per(&self, count: usize) -> String {
+        let us = |d: Duration| d.as_secs_f64() * 1e6 / count.max(1) as f64;
+        let rest = self.machine.saturating_sub(self.postgres + self.this_process);
+        format!(
+            "PostgreSQL {:.0} µs, this process {:.0} µs, rest {:.0} µs",
+            us(self.postgres),
+            us(self.this_process),
+            us(rest)
+        )
+    }
+}
+
+/// User and system time of one `/proc/<pid>/stat` line, and the process's name.
+fn proc_cpu(stat: &str) -> Option<(&str, Duration)> {
+    const TICKS_PER_SECOND: u64 = 100;
+    // The name is in parentheses and may contain spaces; the fields after it are fixed.
+    let (head, tail) = stat.rsplit_once(')')?;
+    let name = head.split_once('(')?.1;
+    let mut fields = tail.split_whitespace().skip(11);
+    let (user, system): (u64, u64) = (fields.next()?.parse().ok()?, fields.next()?.parse().ok()?);
+    Some((name, Duration::from_millis((user + system) * 1000 / TICKS_PER_SECOND)))
+}
+
+/// CPU time used so far by every live process called `name`.
+fn processes_cpu(name: &str) -> Option<Duration> {
+    let mut total = Duration::ZERO;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        if !entry.file_name().to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        // A process may exit between the listing and the read.
+        if let Ok(stat) = std::fs::read_to_string(entry.path().join("stat"))
+            && let Some((comm, cpu)) = proc_cpu(&stat)
+            && comm == name
+        {
+            total += cpu;
+        }
+    }
+    Some(total)
+}
+
+/// CPU time used so far by this process, all its threads.
+fn own_cpu() -> Option<Duration> {
+    proc_cpu(&std::fs::read_to_string("/proc/self/stat").ok()?).map(|(_, cpu)| cpu)
+}
+
 /// Machine CPU per operation: steadier than throughput on a machine whose disk and neighbours
 /// vary from minute to minute, and what throughput is once the cores are saturated.
 fn cpu_per_op(cpu: Option<Duration>, ops: usize) -> String {
@@ -1043,4 +1117,31 @@ async fn load_sla(admin_url: &str, args: &SlaBenchArgs) -> anyhow::Result<OrgId>
     sqlx::raw_sql("analyze organizations, memberships, tickets, events").execute(&mut conn).await?;
     let big = tenants.last().map(|t| t.0).context("no tenants")?;
     Ok(OrgId::from_uuid(big))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proc_stat_line_gives_its_name_and_user_plus_system_time() {
+        // A name with a space and a parenthesis, as the kernel writes it; utime 250, stime 130.
+        let line = "4242 (tokio-rt (x) 1) S 1 4242 4242 0 -1 4194560 9113 0 0 0 250 130 0 0 20 0 9 0 \
+                    1234 567 89 18446744073709551615";
+        assert_eq!(proc_cpu(line), Some(("tokio-rt (x) 1", Duration::from_millis(3_800))));
+        assert_eq!(proc_cpu("4242 no parentheses"), None);
+    }
+
+    #[test]
+    fn this_process_and_the_machine_have_used_some_cpu() {
+        let split = CpuSplit::now().expect("Linux /proc");
+        assert!(split.machine >= split.this_process, "{split:?}");
+        // Spin until the kernel has charged this process a tick (10 ms), or give up after 5 s.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while own_cpu() == Some(split.this_process) && std::time::Instant::now() < deadline {
+            std::hint::black_box(std::time::Instant::now());
+        }
+        let since = CpuSplit::since(Some(split)).unwrap();
+        assert!(since.this_process > Duration::ZERO, "{since:?}");
+    }
 }

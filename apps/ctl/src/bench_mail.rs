@@ -23,7 +23,7 @@ use sqlx::Connection;
 use sqlx::PgConnection;
 use tokio::sync::watch;
 
-use crate::bench::{BenchCluster, machine_cpu, machine_cpu_since, out, percentile};
+use crate::bench::{BenchCluster, CpuSplit, out, percentile};
 
 const DATABASE: &str = "ferrodesk_bench_mail";
 const DOMAIN: &str = "inbound.bench";
@@ -198,7 +198,7 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
         let total_bytes: usize = messages.iter().map(|m| m.2.len()).sum();
         let queue = Arc::new(std::sync::Mutex::new(messages));
         let started = Instant::now();
-        let cpu_before = machine_cpu();
+        let cpu_before = CpuSplit::now();
         let mut tasks = Vec::new();
         for _ in 0..senders.max(1) {
             let queue = queue.clone();
@@ -257,7 +257,7 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         // Everything a message costs, acknowledgement sent included (and the cheap polling).
-        let cpu = machine_cpu_since(cpu_before);
+        let cpu = CpuSplit::since(cpu_before);
         let acks_done: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
             "select max(sent_at) from outbound_messages where kind = 'acknowledgement' and created_at >= $1",
         )
@@ -268,7 +268,7 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
         out(&format!(
             "  {senders:>2} senders: {:>5.0} messages/s to ticket + acknowledgement queued ({} in {:.2} s, {:.1} MB; \
              {retried} by the retry job) | SMTP 250 (= committed) p50 {:.1} ms p99 {:.1} ms | \
-             {:>5.0} messages/s with every acknowledgement also sent ({:.2} s) | {:.0} µs CPU per message (whole machine)",
+             {:>5.0} messages/s with every acknowledgement also sent ({:.2} s) | {:.0} µs CPU per message (whole machine: {})",
             args.messages as f64 / elapsed.as_secs_f64(),
             args.messages,
             elapsed.as_secs_f64(),
@@ -277,7 +277,8 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
             percentile(&smtp_ms, 0.99),
             args.messages as f64 / with_acks.as_secs_f64(),
             with_acks.as_secs_f64(),
-            cpu.map_or(f64::NAN, |c| c.as_secs_f64() * 1e6 / args.messages as f64),
+            cpu.map_or(f64::NAN, |c| c.machine.as_secs_f64() * 1e6 / args.messages as f64),
+            cpu.map_or_else(|| "n/a".to_owned(), |c| c.per(args.messages)),
         ));
     }
     let tickets: i64 = sqlx::query_scalar("select count(*) from tickets").fetch_one(&mut admin).await?;
