@@ -290,15 +290,6 @@ impl MailService {
         let found = self.thread(tx, row, mail, sender).await?;
         let settings = known.settings;
         tx.on_behalf_of(sender);
-        let email_meta = MessageEmail {
-            message_id: mail.message_id.clone(),
-            from: from.address.clone(),
-            to: mail.to.iter().map(|m| m.address.clone()).collect(),
-            cc: mail.cc.iter().map(|m| m.address.clone()).collect(),
-            html: mail.html.clone(),
-            original_body: mail.full_text.clone(),
-            inbound_id: row.id(),
-        };
         if let Some(version) = settings.config_version {
             self.db.read_config_at(tx, version);
         }
@@ -315,6 +306,15 @@ impl MailService {
                     repo::add_participant(tx, ticket_id, sender.user_id).await?;
                 }
                 let body = display_body(mail);
+                let email_meta = MessageEmail {
+                    message_id: mail.message_id.clone(),
+                    from: from.address.clone(),
+                    to: mail.to.iter().map(|m| m.address.clone()).collect(),
+                    cc: mail.cc.iter().map(|m| m.address.clone()).collect(),
+                    html: mail.html(),
+                    original_body: mail.full_text.clone(),
+                    inbound_id: row.id(),
+                };
                 let (ticket, message) = crate::tickets::add_message(
                     tx,
                     AddMessage {

@@ -1423,3 +1423,40 @@ async fn wait_until_blocked<T>(
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
+
+/// A reply keeps its HTML, sanitised; a new ticket keeps only its text (so reading a new ticket's
+/// mail does not sanitise its HTML at all).
+#[tokio::test]
+async fn a_replys_html_is_kept_sanitised() {
+    let h = MailHarness::start().await;
+    h.app.sign_up("acme").await;
+    let to = format!("acme@{DOMAIN}");
+    let html_mail = |subject: &str, message_id: &str, extra: &str| {
+        format!(
+            "From: Ann <ann@example.com>\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\n{extra}\
+             MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"b\"\r\n\r\n\
+             --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nStill jammed.\r\n\
+             --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+             <p onclick=\"steal()\">Still <b>jammed</b>.<script>alert(1)</script></p>\r\n--b--\r\n"
+        )
+    };
+    h.send("ann@example.com", &to, &html_mail("Printer", "h-1@example.com", "")).await.unwrap();
+    h.send(
+        "ann@example.com",
+        &to,
+        &html_mail("Re: Printer", "h-2@example.com", "In-Reply-To: <h-1@example.com>\r\n"),
+    )
+    .await
+    .unwrap();
+    h.settle().await;
+    let mut admin = h.app.db.admin_conn().await;
+    let kept: Vec<Option<String>> =
+        sqlx::query_scalar("select body_html from ticket_messages order by created_at")
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+    assert_eq!(kept.len(), 1, "the reply is the ticket's one message: {kept:?}");
+    let html = kept[0].as_deref().expect("the reply's HTML is kept");
+    assert!(html.contains("<p>Still <b>jammed</b>.</p>"), "{html}");
+    assert!(!html.contains("script") && !html.contains("onclick"), "{html}");
+}

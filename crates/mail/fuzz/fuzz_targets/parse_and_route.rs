@@ -12,6 +12,8 @@ fuzz_target!(|data: &[u8]| {
             let _ = ferrodesk_mail::InboundAddress::parse(&rcpt.address, "inbound.localhost");
         }
         let _ = mail.class.may_acknowledge();
+        // Sanitised on demand (for replies), so asked for here.
+        let _ = mail.html();
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = ferrodesk_mail::normalize_address(text);
