@@ -418,11 +418,12 @@ struct Stats {
     cpu: Option<Duration>,
 }
 
+/// `/proc`'s unit of CPU time: Linux reports in USER_HZ, which its ABI fixes at 100 per second.
+const TICKS_PER_SECOND: u64 = 100;
+
 /// The machine's busy CPU time so far (user, nice, system, irq and softirq; not idle, I/O wait or
 /// time stolen by a hypervisor), from `/proc/stat` on Linux.
 pub(crate) fn machine_cpu() -> Option<Duration> {
-    // Linux reports in USER_HZ, which its ABI fixes at 100 per second.
-    const TICKS_PER_SECOND: u64 = 100;
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
     let fields: Vec<u64> =
         stat.lines().next()?.split_whitespace().skip(1).map(str::parse).collect::<Result<_, _>>().ok()?;
@@ -477,7 +478,6 @@ impl CpuSplit {
 
 /// User and system time of one `/proc/<pid>/stat` line, and the process's name.
 fn proc_cpu(stat: &str) -> Option<(&str, Duration)> {
-    const TICKS_PER_SECOND: u64 = 100;
     // The name is in parentheses and may contain spaces; the fields after it are fixed.
     let (head, tail) = stat.rsplit_once(')')?;
     let name = head.split_once('(')?.1;
