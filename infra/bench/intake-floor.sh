@@ -11,8 +11,7 @@
 # Env: ROUNDS (3), SECONDS_EACH (10), CLIENTS (2), DATABASE (ferrodesk_bench_mail), PGHOST, PGUSER.
 set -euo pipefail
 cd "$(dirname "$0")"
-sizes=("${@:-1 32 64}")
-read -r -a sizes <<<"${sizes[*]}"
+read -r -a sizes <<<"${*:-1 32 64}"
 rounds="${ROUNDS:-3}" seconds="${SECONDS_EACH:-10}" clients="${CLIENTS:-2}"
 db="${DATABASE:-ferrodesk_bench_mail}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGUSER="${PGUSER:-postgres}"

@@ -367,10 +367,9 @@ impl MailService {
             limit: self.ack_limit_per_hour,
             job: job.as_ref().map(|(payload, key)| AckJob { kind: NOTIFY_JOB, payload, dedupe_key: key }),
         });
-        let checked = check.is_some();
         let made = Made::Ticket(ticket_id);
         let acknowledge = self.file(tx, row, mail, made, check).await?;
-        if checked && !acknowledge {
+        if wanted && !acknowledge {
             tracing::info!(to = %email.as_str(), "acknowledgement suppressed by the per-sender limit");
         }
         self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;

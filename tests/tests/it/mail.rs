@@ -1279,13 +1279,7 @@ async fn a_new_and_a_known_sender_create_tickets_side_by_side_without_deadlock()
     let app = TestApp::spawn().await;
     app.sign_up("acme").await;
     let mut admin = app.db.admin_conn().await;
-    let (org, owner): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
-        "select o.id, m.user_id from organizations o join memberships m on m.org_id = o.id where o.slug = 'acme'",
-    )
-    .fetch_one(&mut admin)
-    .await
-    .unwrap();
-    let org = OrgId::from_uuid(org);
+    let (org, owner) = org_and_owner(&mut admin, "acme").await;
     let db = Db::connect(&app.db.app_url.clone().into(), 4).await.unwrap();
     let ticket =
         |subject: &str| CreateTicket::incident(subject.to_owned(), "It jams.".to_owned(), Channel::Email);
@@ -1301,7 +1295,7 @@ async fn a_new_and_a_known_sender_create_tickets_side_by_side_without_deadlock()
     let (pid_tx, pid) = tokio::sync::oneshot::channel::<i32>();
     let known = {
         let (db, input) = (db.clone(), ticket("Printer"));
-        let owner = Actor { user_id: UserId::from_uuid(owner), role: Role::Owner };
+        let owner = Actor { user_id: owner, role: Role::Owner };
         tokio::spawn(async move {
             let mut tx = db.system_in(org).await?;
             let _ =
@@ -1335,13 +1329,7 @@ async fn two_mails_from_one_sender_one_ccing_a_newcomer_do_not_deadlock() {
     let h = MailHarness::start().await;
     let owner = h.app.sign_up("acme").await;
     let mut admin = h.app.db.admin_conn().await;
-    let (org, owner_id): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
-        "select o.id, m.user_id from organizations o join memberships m on m.org_id = o.id where o.slug = 'acme'",
-    )
-    .fetch_one(&mut admin)
-    .await
-    .unwrap();
-    let acme = OrgId::from_uuid(org);
+    let (acme, owner_id) = org_and_owner(&mut admin, "acme").await;
     let to = format!("acme@{DOMAIN}");
     let mail = |cc: &str, subject: &str| {
         format!(
@@ -1380,7 +1368,7 @@ async fn two_mails_from_one_sender_one_ccing_a_newcomer_do_not_deadlock() {
     // The other mail's ticket goes ahead: the waiting one holds neither the page version nor the
     // number counter.
     let started = Instant::now();
-    other.on_behalf_of(Actor { user_id: UserId::from_uuid(owner_id), role: Role::Owner });
+    other.on_behalf_of(Actor { user_id: owner_id, role: Role::Owner });
     let input = CreateTicket::incident("third".to_owned(), "It jams.".to_owned(), Channel::Email);
     let created = tickets::create_ticket(&mut other, input).await.expect("no deadlock");
     other.commit().await.unwrap();
@@ -1459,4 +1447,16 @@ async fn a_replys_html_is_kept_sanitised() {
     let html = kept[0].as_deref().expect("the reply's HTML is kept");
     assert!(html.contains("<p>Still <b>jammed</b>.</p>"), "{html}");
     assert!(!html.contains("script") && !html.contains("onclick"), "{html}");
+}
+
+/// A signed-up organisation's id and its owner's (its only member).
+async fn org_and_owner(admin: &mut sqlx::PgConnection, slug: &str) -> (OrgId, UserId) {
+    let (org, owner): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "select o.id, m.user_id from organizations o join memberships m on m.org_id = o.id where o.slug = $1",
+    )
+    .bind(slug)
+    .fetch_one(admin)
+    .await
+    .unwrap();
+    (OrgId::from_uuid(org), UserId::from_uuid(owner))
 }
