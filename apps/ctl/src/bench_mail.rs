@@ -44,8 +44,8 @@ pub struct MailBenchArgs {
     /// Jobs the in-process worker runs at once (`WORKER_CONCURRENCY`).
     #[arg(long, default_value_t = 8)]
     worker_concurrency: usize,
-    /// Messages the intake processes at once (`INTAKE_CONCURRENCY`).
-    #[arg(long, default_value_t = 8)]
+    /// Batches the intake has at the database at once (`INTAKE_CONCURRENCY`).
+    #[arg(long, default_value_t = 2)]
     intake_concurrency: usize,
     /// Which messages to send.
     #[arg(long, value_enum, default_value_t = Mix::Realistic)]

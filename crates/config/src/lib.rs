@@ -111,7 +111,8 @@ pub struct MailConfig {
     pub intake_tls_cert: Option<String>,
     pub intake_tls_key: Option<String>,
     pub max_message_bytes: usize,
-    /// Messages the intake processes at once; further sessions wait for a turn.
+    /// Batches the intake has at the database at once; messages arriving meanwhile wait for a
+    /// turn and go together in the next batch.
     pub intake_concurrency: usize,
     pub smtp_relay_url: Option<SecretString>,
     /// Where outbound mail is written as .eml files when there is no relay.
@@ -134,7 +135,7 @@ impl Default for MailConfig {
             intake_tls_cert: None,
             intake_tls_key: None,
             max_message_bytes: 25 * 1024 * 1024,
-            intake_concurrency: 8,
+            intake_concurrency: 2,
             smtp_relay_url: None,
             outbox_dir: "var/outbox".into(),
             attachments_dir: "var/attachments".into(),
@@ -155,7 +156,7 @@ impl MailConfig {
             intake_tls_cert: var("INTAKE_TLS_CERT"),
             intake_tls_key: var("INTAKE_TLS_KEY"),
             max_message_bytes: parse_var("INTAKE_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)?,
-            intake_concurrency: parse_var("INTAKE_CONCURRENCY", 8)?,
+            intake_concurrency: parse_var("INTAKE_CONCURRENCY", 2)?,
             smtp_relay_url: var("SMTP_RELAY_URL").map(Into::into),
             outbox_dir: var("OUTBOX_DIR").unwrap_or_else(|| "var/outbox".into()),
             attachments_dir: var("ATTACHMENTS_DIR").unwrap_or_else(|| "var/attachments".into()),

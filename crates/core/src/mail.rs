@@ -24,6 +24,10 @@ use crate::AppError;
 use crate::live::{ChangeKind, LivePublisher, TicketChange};
 use crate::tickets::{AddMessage, CreateTicket};
 
+mod batch;
+
+pub use batch::Incoming;
+
 /// Processes one stored inbound message.
 pub const INGEST_JOB: &str = "mail.ingest";
 /// Renders (once) and sends one outbound message.
@@ -407,9 +411,7 @@ impl MailService {
     }
 
     /// Composes and stores a new ticket's acknowledgement in the transaction that creates the
-    /// ticket, `queued` for the sender (a demo tenant's straight into its outbox as `sent`), from
-    /// the created row, the reply token it was created with, and the mail it answers (its
-    /// Message-ID and inbound id): nothing is read back.
+    /// ticket, `queued` for the sender (a demo tenant's straight into its outbox as `sent`).
     async fn store_acknowledgement(
         &self,
         tx: &mut TenantTx,
@@ -419,8 +421,43 @@ impl MailService {
         source_message_id: Option<String>,
         inbound_id: Uuid,
     ) -> Result<(), AppError> {
-        let Some(requester) = created.requester_email.clone() else { return Ok(()) };
-        let ticket_id = TicketId::from_uuid(created.id);
+        let org = tx.org_id();
+        let Some(mail) =
+            self.acknowledgement(org, settings, created, reply_token, source_message_id, inbound_id)?
+        else {
+            return Ok(());
+        };
+        let recipients: Vec<String> = mail.recipients().cloned().collect();
+        repo::insert_outbound(
+            tx,
+            repo::NewOutbound {
+                ticket_id: Some(TicketId::from_uuid(created.id)),
+                kind: Notice::Acknowledgement.as_str(),
+                source_id: inbound_id,
+                message_id: &mail.message_id,
+                recipients: &recipients,
+                mail: serde_json::to_value(&mail).map_err(|e| AppError::Internal(e.into()))?,
+                status: if settings.is_demo { "sent" } else { "queued" },
+                note: settings.is_demo.then_some(DEMO_OUTBOX),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// A new ticket's acknowledgement, composed from the created row, the reply token it was
+    /// created with, and the mail it answers (its Message-ID and inbound id): nothing is read
+    /// back. `None` when the ticket has no requester address to send it to.
+    fn acknowledgement(
+        &self,
+        org: OrgId,
+        settings: &repo::MailSettings,
+        created: &ferrodesk_db::tickets::TicketRow,
+        reply_token: String,
+        source_message_id: Option<String>,
+        inbound_id: Uuid,
+    ) -> Result<Option<OutboundMail>, AppError> {
+        let Some(requester) = created.requester_email.clone() else { return Ok(None) };
         let ticket = repo::NoticeTicket {
             kind: created.kind.clone(),
             number: created.number,
@@ -440,24 +477,7 @@ impl MailService {
             author_name: String::new(),
             body: String::new(),
         };
-        let mail =
-            self.render_ticket_notice(tx.org_id(), settings, &ticket, notice).map_err(AppError::Internal)?;
-        let recipients: Vec<String> = mail.recipients().cloned().collect();
-        repo::insert_outbound(
-            tx,
-            repo::NewOutbound {
-                ticket_id: Some(ticket_id),
-                kind: Notice::Acknowledgement.as_str(),
-                source_id: inbound_id,
-                message_id: &mail.message_id,
-                recipients: &recipients,
-                mail: serde_json::to_value(&mail).map_err(|e| AppError::Internal(e.into()))?,
-                status: if settings.is_demo { "sent" } else { "queued" },
-                note: settings.is_demo.then_some(DEMO_OUTBOX),
-            },
-        )
-        .await?;
-        Ok(())
+        self.render_ticket_notice(org, settings, &ticket, notice).map(Some).map_err(AppError::Internal)
     }
 
     /// The address a message is from, when it is an outside person's.

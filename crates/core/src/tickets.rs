@@ -162,13 +162,13 @@ pub async fn create_ticket_with_id(
 }
 
 /// The parts of a new ticket's input that are checked on their own.
-struct Checked {
+pub(crate) struct Checked {
     subject: Subject,
     tags: Vec<String>,
 }
 
 impl Checked {
-    fn of(input: &CreateTicket) -> Result<Self, AppError> {
+    pub(crate) fn of(input: &CreateTicket) -> Result<Self, AppError> {
         let subject = Subject::parse(&input.subject)?;
         check_body("description", &input.description, true)?;
         let tags = TagName::parse_list(&input.tags)?.iter().map(|t| t.as_str().to_owned()).collect();
@@ -210,7 +210,7 @@ fn requester(actor: Actor, input: &CreateTicket, checked: &Checked) -> Result<Re
 
 /// The ticket to insert: priority from impact × urgency unless set, the SLA clock started, the
 /// channel a requester used, and the details of its creation event. No database access.
-fn plan<'a>(
+pub(crate) fn plan<'a>(
     actor: Actor,
     requester_id: UserId,
     id: TicketId,

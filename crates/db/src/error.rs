@@ -12,6 +12,9 @@ pub enum DbError {
     Check { constraint: String },
     #[error("the person is not an active member of this organisation")]
     NotAMember,
+    /// A statement's result broke what its function promises (a bug, never bad input).
+    #[error("the database broke a promise: {0}")]
+    Invariant(&'static str),
     #[error(transparent)]
     Sqlx(sqlx::Error),
 }

@@ -12,6 +12,7 @@ mod config_cache;
 pub mod demo;
 mod error;
 pub mod events;
+pub mod intake;
 mod lane;
 pub mod mail;
 pub mod notifications;

@@ -1450,7 +1450,7 @@ async fn a_replys_html_is_kept_sanitised() {
 }
 
 /// A signed-up organisation's id and its owner's (its only member).
-async fn org_and_owner(admin: &mut sqlx::PgConnection, slug: &str) -> (OrgId, UserId) {
+pub async fn org_and_owner(admin: &mut sqlx::PgConnection, slug: &str) -> (OrgId, UserId) {
     let (org, owner): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
         "select o.id, m.user_id from organizations o join memberships m on m.org_id = o.id where o.slug = $1",
     )

@@ -12,6 +12,7 @@ mod isolation;
 mod jobs;
 mod live;
 mod mail;
+mod mail_batch;
 mod page_cache;
 mod pool;
 mod reports;
