@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use ferrodesk_core::mail::{Incoming, MailService};
+use ferrodesk_core::mail::{Incoming, MailService, Prepared};
 use ferrodesk_domain::OrgId;
 use ferrodesk_mail::smtp::{Delivery, Envelope, Intake, RcptVerdict};
 use futures::StreamExt;
@@ -34,7 +34,7 @@ struct Inner {
     mail: Arc<MailService>,
     wake: Arc<tokio::sync::Notify>,
     /// Messages waiting for a batch, each with where its answer goes.
-    waiting: Mutex<Vec<(Incoming, oneshot::Sender<Delivery>)>>,
+    waiting: Mutex<Vec<(Prepared, oneshot::Sender<Delivery>)>>,
     /// Batches at the database at once (`INTAKE_CONCURRENCY`). While every turn is taken, new
     /// messages wait, and the next batch takes all that waited (up to [`MAX_BATCH`]): under load
     /// batches grow, and a lone message goes at once.
@@ -139,10 +139,29 @@ impl Intake for MailIntake {
 
 impl Inner {
     /// Hands a message to the next batch and waits for its answer. The session that gets a turn
-    /// first runs the batch of everything waiting, its own message or not (group commit).
+    /// first runs the batch of everything waiting, its own message or not (group commit). With
+    /// nothing waiting and a turn free, the message goes at once, by itself.
     async fn submit(self: Arc<Self>, incoming: Incoming) -> Delivery {
+        if let Ok(turn) = self.turns.try_acquire() {
+            let idle = self.waiting.lock().unwrap_or_else(PoisonError::into_inner).is_empty();
+            if idle {
+                // Its own task, as a batch is: the message is processed to the end either way.
+                let inner = self.clone();
+                let outcome = tokio::spawn(async move {
+                    let outcome = inner.one(&incoming).await;
+                    inner.woken(std::slice::from_ref(&outcome));
+                    outcome
+                })
+                .await
+                .unwrap_or_else(|_| not_stored());
+                drop(turn);
+                return outcome;
+            }
+        }
+        // Read here, while a batch is in the database, rather than by the batch's session.
+        let prepared = self.mail.prepare(incoming);
         let (done, mut answer) = oneshot::channel();
-        self.waiting.lock().unwrap_or_else(PoisonError::into_inner).push((incoming, done));
+        self.waiting.lock().unwrap_or_else(PoisonError::into_inner).push((prepared, done));
         let turn = tokio::select! {
             biased;
             answered = &mut answer => return answered.unwrap_or_else(|_| not_stored()),
@@ -164,29 +183,35 @@ impl Inner {
 
     /// Receives a batch: the plain new tickets together, the rest one at a time after them (so
     /// that a second copy of a message finds the first), and answers each message.
-    async fn run(&self, batch: Vec<(Incoming, oneshot::Sender<Delivery>)>) {
-        let (messages, answers): (Vec<Incoming>, Vec<_>) = batch.into_iter().unzip();
-        let batched = if messages.len() > 1 { self.mail.receive_batch(&messages).await } else { vec![None] };
+    async fn run(&self, batch: Vec<(Prepared, oneshot::Sender<Delivery>)>) {
+        let (messages, answers): (Vec<Prepared>, Vec<_>) = batch.into_iter().unzip();
+        let batched = self.mail.receive_batch(&messages).await;
         // Owned items: a stream of borrowed ones trips the compiler's lifetime inference in a task.
         let outcomes: Vec<Delivery> = futures::stream::iter(messages.into_iter().zip(batched))
             .map(|(message, batched)| async move {
+                let message = &message.incoming;
                 match batched {
                     Some((id, outcome)) => {
                         tracing::debug!(org_id = %message.org, inbound_id = %id, ?outcome, "inbound message processed");
                         Delivery::Stored(id.simple().to_string())
                     }
-                    None => self.one(&message).await,
+                    None => self.one(message).await,
                 }
             })
             .buffered(SINGLES_AT_ONCE)
             .collect()
             .await;
-        // Whatever was stored queued a job: an acknowledgement to send, or the ingest to retry.
-        if outcomes.iter().any(|o| matches!(o, Delivery::Stored(_))) {
-            self.wake.notify_one();
-        }
+        self.woken(&outcomes);
         for (answer, outcome) in answers.into_iter().zip(outcomes) {
             let _ = answer.send(outcome);
+        }
+    }
+
+    /// Whatever was stored queued a job (an acknowledgement to send, or the ingest to retry):
+    /// wakes the job runner.
+    fn woken(&self, outcomes: &[Delivery]) {
+        if outcomes.iter().any(|o| matches!(o, Delivery::Stored(_))) {
+            self.wake.notify_one();
         }
     }
 

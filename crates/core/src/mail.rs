@@ -26,7 +26,7 @@ use crate::tickets::{AddMessage, CreateTicket};
 
 mod batch;
 
-pub use batch::Incoming;
+pub use batch::{Incoming, Prepared};
 
 /// Processes one stored inbound message.
 pub const INGEST_JOB: &str = "mail.ingest";

@@ -44,10 +44,15 @@ impl Incoming {
     }
 }
 
-/// A message that makes a plain new ticket, as far as the message alone tells.
-struct Plain<'b> {
-    index: usize,
-    incoming: &'b Incoming,
+/// A message read once, in the session that received it, ready for a batch: reading it there
+/// spreads the parsing over the cores while the previous batch is in the database.
+pub struct Prepared {
+    pub incoming: Incoming,
+    plain: Option<PlainParts>,
+}
+
+/// What makes a message a plain new ticket, as far as the message alone tells.
+struct PlainParts {
     /// Its raw row's id.
     id: Uuid,
     mail: InboundMail,
@@ -55,6 +60,18 @@ struct Plain<'b> {
     from_name: String,
     input: CreateTicket,
     checked: Checked,
+}
+
+/// A plain message of a batch, at its position.
+struct Plain<'b> {
+    index: usize,
+    incoming: &'b Incoming,
+    id: Uuid,
+    mail: &'b InboundMail,
+    email: &'b Email,
+    from_name: &'b str,
+    input: &'b CreateTicket,
+    checked: &'b Checked,
 }
 
 /// A plain message whose sender and organisation the database confirmed.
@@ -71,14 +88,26 @@ impl MailService {
     /// processed, and `None` for each it left to [`Self::receive`]: anything but a plain new
     /// ticket, a second copy of a message in the batch, and every message when the batch fails
     /// (the caller runs those after this returns, so a second copy then finds the first).
-    pub async fn receive_batch(&self, batch: &[Incoming]) -> Vec<Option<(Uuid, Ingested)>> {
+    pub async fn receive_batch(&self, batch: &[Prepared]) -> Vec<Option<(Uuid, Ingested)>> {
         let mut results = vec![None; batch.len()];
         let mut copies = HashSet::new();
         let plain: Vec<Plain> = batch
             .iter()
             .enumerate()
-            .filter_map(|(index, incoming)| self.plain(index, incoming))
-            .filter(|p| copies.insert((p.incoming.org, p.mail.dedupe_key.clone())))
+            .filter_map(|(index, prepared)| {
+                let parts = prepared.plain.as_ref()?;
+                Some(Plain {
+                    index,
+                    incoming: &prepared.incoming,
+                    id: parts.id,
+                    mail: &parts.mail,
+                    email: &parts.email,
+                    from_name: &parts.from_name,
+                    input: &parts.input,
+                    checked: &parts.checked,
+                })
+            })
+            .filter(|p| copies.insert((p.incoming.org, p.mail.dedupe_key.as_str())))
             .collect();
         if plain.is_empty() {
             return results;
@@ -96,11 +125,17 @@ impl MailService {
         results
     }
 
+    /// Reads a message for a batch (see [`Prepared`]).
+    pub fn prepare(&self, incoming: Incoming) -> Prepared {
+        let plain = self.plain(&incoming);
+        Prepared { incoming, plain }
+    }
+
     /// The message as a plain new ticket: readable, from an outside person, threading onto
     /// nothing (no references, ticket tag, answer subject or tagged address), naming nobody else
     /// (Cc'd people become participants one at a time), not to the demo (its own limits), and a
     /// ticket the form would accept.
-    fn plain<'b>(&self, index: usize, incoming: &'b Incoming) -> Option<Plain<'b>> {
+    fn plain(&self, incoming: &Incoming) -> Option<PlainParts> {
         if crate::demo::is_demo(incoming.org) {
             return None;
         }
@@ -134,7 +169,7 @@ impl MailService {
             ..CreateTicket::incident(mail.subject.clone(), mail.full_text.clone(), Channel::Email)
         };
         let checked = Checked::of(&input).ok()?;
-        Some(Plain { index, incoming, id, mail, email, from_name, input, checked })
+        Some(PlainParts { id, mail, email, from_name, input, checked })
     }
 
     async fn write_batch(&self, plain: &[Plain<'_>]) -> Result<Vec<(usize, Uuid, Ingested)>, AppError> {
@@ -144,7 +179,7 @@ impl MailService {
             .map(|p| SenderIn {
                 org_id: p.incoming.org,
                 email: p.email.as_str(),
-                name: &p.from_name,
+                name: p.from_name,
                 dedupe_key: &p.mail.dedupe_key,
             })
             .collect();
@@ -232,7 +267,7 @@ impl MailService {
             let sla = slas.get(&g.sla).ok_or_else(|| AppError::Internal(anyhow::anyhow!("an SLA setup")))?;
             tickets.push(TicketIn {
                 org_id: p.incoming.org,
-                ticket: plan(g.actor, g.actor.user_id, TicketId::generate(), &p.input, &p.checked, sla),
+                ticket: plan(g.actor, g.actor.user_id, TicketId::generate(), p.input, p.checked, sla),
                 reply_token: token,
                 raw: RawIn {
                     inbound: NewInbound {
