@@ -19,7 +19,7 @@ const ROUTE_TTL: Duration = Duration::from_secs(30);
 /// organisations": 64 cost no less a message than 32 in the floor's measurements).
 const MAX_BATCH: usize = 64;
 
-/// Messages of one batch that take the single-message path at once: with the default two turns,
+/// Messages of one batch that take the single-message path at once: with the default two lanes,
 /// at most eight such transactions, as many as the intake had before batches.
 const SINGLES_AT_ONCE: usize = 4;
 
@@ -33,28 +33,35 @@ pub struct MailIntake {
 struct Inner {
     mail: Arc<MailService>,
     wake: Arc<tokio::sync::Notify>,
-    /// Messages waiting for a batch, each with where its answer goes.
+    /// `INTAKE_CONCURRENCY` lanes; an organisation's mail always takes the same one.
+    lanes: Vec<Lane>,
+}
+
+/// A queue of messages and its turn at the database. While the turn is taken, new messages
+/// wait, and the next batch takes all that waited (up to [`MAX_BATCH`]): under load batches grow,
+/// and a lone message goes at once. Every batch holds its organisations' number counters and page
+/// versions to its commit, so batches that share organisations take turns: with one queue for
+/// all, each batch spanned most organisations and the batches ran one after the other. Lanes
+/// split the organisations, so their batches run side by side.
+struct Lane {
     waiting: Mutex<Vec<(Prepared, oneshot::Sender<Delivery>)>>,
-    /// Batches at the database at once (`INTAKE_CONCURRENCY`). While every turn is taken, new
-    /// messages wait, and the next batch takes all that waited (up to [`MAX_BATCH`]): under load
-    /// batches grow, and a lone message goes at once.
-    turns: Semaphore,
+    turn: Semaphore,
 }
 
 impl MailIntake {
     pub fn new(mail: Arc<MailService>, wake: Arc<tokio::sync::Notify>) -> Self {
-        Self::with_turns(mail, wake, 2)
+        Self::with_lanes(mail, wake, 2)
     }
 
-    /// How many batches are at the database at once (`INTAKE_CONCURRENCY`).
+    /// How many lanes of batches are at the database at once (`INTAKE_CONCURRENCY`).
     pub fn with_concurrency(self, concurrency: usize) -> Self {
-        Self::with_turns(self.inner.mail.clone(), self.inner.wake.clone(), concurrency)
+        Self::with_lanes(self.inner.mail.clone(), self.inner.wake.clone(), concurrency)
     }
 
-    fn with_turns(mail: Arc<MailService>, wake: Arc<tokio::sync::Notify>, turns: usize) -> Self {
-        let inner =
-            Inner { mail, wake, waiting: Mutex::new(Vec::new()), turns: Semaphore::new(turns.max(1)) };
-        Self { routes: Mutex::new(HashMap::new()), inner: Arc::new(inner) }
+    fn with_lanes(mail: Arc<MailService>, wake: Arc<tokio::sync::Notify>, lanes: usize) -> Self {
+        let lanes =
+            (0..lanes.max(1)).map(|_| Lane { waiting: Mutex::default(), turn: Semaphore::new(1) }).collect();
+        Self { routes: Mutex::new(HashMap::new()), inner: Arc::new(Inner { mail, wake, lanes }) }
     }
 
     async fn route(&self, address: &str) -> Result<Option<OrgId>, ()> {
@@ -142,8 +149,10 @@ impl Inner {
     /// first runs the batch of everything waiting, its own message or not (group commit). With
     /// nothing waiting and a turn free, the message goes at once, by itself.
     async fn submit(self: Arc<Self>, incoming: Incoming) -> Delivery {
-        if let Ok(turn) = self.turns.try_acquire() {
-            let idle = self.waiting.lock().unwrap_or_else(PoisonError::into_inner).is_empty();
+        // The low bits of an id are random (UUIDv7), so the organisations spread over the lanes.
+        let lane = &self.lanes[(incoming.org.as_uuid().as_u128() % self.lanes.len() as u128) as usize];
+        if let Ok(turn) = lane.turn.try_acquire() {
+            let idle = lane.waiting.lock().unwrap_or_else(PoisonError::into_inner).is_empty();
             if idle {
                 // Its own task, as a batch is: the message is processed to the end either way.
                 let inner = self.clone();
@@ -161,14 +170,14 @@ impl Inner {
         // Read here, while a batch is in the database, rather than by the batch's session.
         let prepared = self.mail.prepare(incoming);
         let (done, mut answer) = oneshot::channel();
-        self.waiting.lock().unwrap_or_else(PoisonError::into_inner).push((prepared, done));
+        lane.waiting.lock().unwrap_or_else(PoisonError::into_inner).push((prepared, done));
         let turn = tokio::select! {
             biased;
             answered = &mut answer => return answered.unwrap_or_else(|_| not_stored()),
-            turn = self.turns.acquire() => turn,
+            turn = lane.turn.acquire() => turn,
         };
         let batch = {
-            let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut waiting = lane.waiting.lock().unwrap_or_else(PoisonError::into_inner);
             let take = waiting.len().min(MAX_BATCH);
             waiting.drain(..take).collect::<Vec<_>>()
         };

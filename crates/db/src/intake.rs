@@ -3,7 +3,7 @@
 //! §Email, "Batches across organisations").
 //!
 //! A batch spans organisations, so it runs in a transaction with no tenant set
-//! ([`Db::begin_system`]) and only these definer functions write in it. Each row they write
+//! ([`Db::begin_system_hot`]) and only these definer functions write in it. Each row they write
 //! carries the organisation its message's envelope was routed to, given beside the message.
 
 use std::sync::Arc;
@@ -11,7 +11,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use ferrodesk_domain::{OrgId, TicketId, UserId};
 use serde_json::Value;
-use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
 use crate::mail::{MailSettings, NewInbound};
@@ -19,7 +18,7 @@ use crate::sla::SlaSetupRows;
 use crate::tickets::{NewTicket, TicketRow};
 use crate::{Db, DbError};
 
-pub type BatchTx = Transaction<'static, Postgres>;
+pub type BatchTx = crate::SystemTx;
 
 /// One message's sender, as step 1 looks them up.
 pub struct SenderIn<'a> {

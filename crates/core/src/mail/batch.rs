@@ -7,12 +7,12 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
+use ferrodesk_db::Actor;
 use ferrodesk_db::intake::{
     self as batch_repo, AckIn, BatchTx, FileIn, RawIn, SenderIn, SenderOut, TicketIn,
 };
 use ferrodesk_db::mail::NewInbound;
 use ferrodesk_db::tickets::TicketRow;
-use ferrodesk_db::{Actor, DbError};
 use ferrodesk_domain::{Channel, Email, OrgId, Role, TicketId};
 use ferrodesk_mail::{InboundAddress, InboundMail, inbound};
 use uuid::Uuid;
@@ -173,7 +173,7 @@ impl MailService {
     }
 
     async fn write_batch(&self, plain: &[Plain<'_>]) -> Result<Vec<(usize, Uuid, Ingested)>, AppError> {
-        let mut tx = self.db.begin_system().await?;
+        let mut tx = self.db.begin_system_hot().await?;
         let senders: Vec<SenderIn> = plain
             .iter()
             .map(|p| SenderIn {
@@ -190,7 +190,7 @@ impl MailService {
         }
         let rows = self.write_tickets(&mut tx, &going, &slas).await?;
         self.write_acknowledgements(&mut tx, &going, &rows).await?;
-        tx.commit().await.map_err(DbError::from)?;
+        tx.commit().await?;
         let mut done = Vec::with_capacity(going.len());
         for (g, (row, _)) in going.iter().zip(&rows) {
             self.announce(g.plain.incoming.org, Some(TicketChange::of(row, ChangeKind::Created)));
