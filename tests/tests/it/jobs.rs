@@ -5,6 +5,7 @@ use std::time::Duration;
 use ferrodesk_db::Db;
 use ferrodesk_jobs::Runner;
 use serde_json::json;
+use sqlx::Connection;
 
 async fn org_tx(db: &Db, admin: &mut sqlx::PgConnection) -> ferrodesk_db::TenantTx {
     let id: uuid::Uuid = sqlx::query_scalar(
@@ -229,4 +230,74 @@ async fn a_batch_handler_runs_its_jobs_together_with_one_outcome_each() {
         sqlx::query_as("select attempts, last_error from jobs").fetch_all(&mut admin).await.unwrap();
     assert_eq!(failed.len(), 5);
     assert!(failed.iter().all(|(a, e)| *a == 2 && e == "the batch handler panicked"), "{failed:?}");
+}
+
+/// A claim takes jobs whose lease ran out first (so a steady stream of new jobs cannot starve
+/// them), then, with what is left of its limit, due queued jobs, oldest first; never a job not
+/// yet due or one whose lease still runs. Each kind is
+/// found by an ordered scan of its own index (migration `…06000006_claim_jobs_by_index`).
+#[tokio::test]
+async fn a_claim_takes_due_jobs_oldest_first_then_expired_leases() {
+    let test_db = ferrodesk_testkit::test_db().await;
+    let mut admin = test_db.admin_conn().await;
+    let org: uuid::Uuid = sqlx::query_scalar(
+        "insert into organizations (id, slug, name) values (gen_random_uuid(), 'claim-org', 'Claim') returning id",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    // Name, status, run_at (seconds from now), lease end (seconds from now).
+    let jobs = [
+        ("queued-newer", "queued", -10, None),
+        ("queued-older", "queued", -20, None),
+        ("not-yet-due", "queued", 60, None),
+        ("lease-ran-out-late", "running", -30, Some(-1)),
+        ("lease-ran-out-early", "running", -30, Some(-5)),
+        ("lease-still-runs", "running", -30, Some(60)),
+    ];
+    for (name, status, run_in, lease_in) in jobs {
+        sqlx::query(
+            "insert into jobs (id, org_id, kind, payload, status, run_at, locked_by, locked_until)
+             values (gen_random_uuid(), $1, $2, '{}', $3, now() + make_interval(secs => $4),
+                     case when $5::float8 is not null then 'gone' end, now() + make_interval(secs => $5))",
+        )
+        .bind(org)
+        .bind(name)
+        .bind(status)
+        .bind(f64::from(run_in))
+        .bind(lease_in.map(f64::from))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    }
+    let mut runtime = sqlx::PgConnection::connect(&test_db.app_url).await.unwrap();
+    // Sorted: which jobs a claim takes is the point, not the order it returns them in.
+    let mut claim = async |limit: i32| -> Vec<String> {
+        let mut kinds: Vec<String> =
+            sqlx::query_scalar("select kind from fd_claim_jobs('me', $1, '1 minute')")
+                .bind(limit)
+                .fetch_all(&mut runtime)
+                .await
+                .unwrap();
+        kinds.sort();
+        kinds
+    };
+    assert_eq!(claim(3).await, ["lease-ran-out-early", "lease-ran-out-late", "queued-older"]);
+    assert_eq!(claim(3).await, ["queued-newer"]);
+    assert!(claim(3).await.is_empty(), "nothing else is due");
+    let held: Vec<(String, Option<String>, i32)> =
+        sqlx::query_as("select kind, locked_by, attempts from jobs where status = 'running' order by kind")
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+    assert_eq!(
+        held,
+        [
+            ("lease-ran-out-early".into(), Some("me".into()), 1),
+            ("lease-ran-out-late".into(), Some("me".into()), 1),
+            ("lease-still-runs".into(), Some("gone".into()), 0),
+            ("queued-newer".into(), Some("me".into()), 1),
+            ("queued-older".into(), Some("me".into()), 1),
+        ]
+    );
 }
