@@ -44,7 +44,7 @@ pub struct MailBenchArgs {
     /// Jobs the in-process worker runs at once (`WORKER_CONCURRENCY`).
     #[arg(long, default_value_t = 8)]
     worker_concurrency: usize,
-    /// Batches the intake has at the database at once (`INTAKE_CONCURRENCY`).
+    /// The intake's lanes, each with one batch at the database at a time (`INTAKE_CONCURRENCY`).
     #[arg(long, default_value_t = 2)]
     intake_concurrency: usize,
     /// Which messages to send.

@@ -111,8 +111,8 @@ pub struct MailConfig {
     pub intake_tls_cert: Option<String>,
     pub intake_tls_key: Option<String>,
     pub max_message_bytes: usize,
-    /// Batches the intake has at the database at once; messages arriving meanwhile wait for a
-    /// turn and go together in the next batch.
+    /// The intake's lanes: each organisation's mail takes one, and each lane has one batch at
+    /// the database at a time; messages arriving meanwhile go together in its next batch.
     pub intake_concurrency: usize,
     pub smtp_relay_url: Option<SecretString>,
     /// Where outbound mail is written as .eml files when there is no relay.
