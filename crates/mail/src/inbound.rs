@@ -128,7 +128,11 @@ pub fn parse(raw: &[u8]) -> Result<InboundMail, ParseError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(ParseError::Empty);
     }
-    let message = MessageParser::default().parse(raw).ok_or(ParseError::Unreadable)?;
+    // mail-parser 0.11.9 panics on some broken MIME structures ("Invalid part ID, could not find
+    // multipart", found by infra/fuzz.sh; tests/fixtures/mail/parser_panic.eml). Such a message
+    // is unreadable, to quarantine, not a crash of the session that received it.
+    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(raw));
+    let message = parsed.ok().flatten().ok_or(ParseError::Unreadable)?;
     if message.headers().is_empty() {
         return Err(ParseError::Unreadable);
     }
@@ -466,6 +470,12 @@ fn delivery_report(message: &Message<'_>) -> Option<DeliveryFailure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_that_panics_the_parser_is_unreadable() {
+        let raw = include_bytes!("../../../tests/fixtures/mail/parser_panic.eml");
+        assert!(matches!(parse(raw), Err(ParseError::Unreadable)));
+    }
 
     #[test]
     fn reads_a_plain_message() {

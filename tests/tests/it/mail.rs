@@ -547,6 +547,28 @@ async fn unknown_recipients_big_messages_and_quarantine() {
     assert_eq!(ferrodesk_testkit::error_code(&body), Some("FORBIDDEN"));
 }
 
+/// A message that made the MIME parser panic (found by fuzzing) is accepted and quarantined as
+/// unreadable: it neither kills the session nor comes back from the sender for ever.
+#[tokio::test]
+async fn a_message_that_panics_the_parser_is_quarantined_as_unreadable() {
+    let h = MailHarness::start().await;
+    let owner = h.app.sign_up("acme").await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mail");
+    let bytes = std::fs::read(dir.join("parser_panic.eml")).unwrap();
+    let envelope = Envelope::new(
+        Some("grace@example.com".parse().unwrap()),
+        vec!["acme@inbound.localhost".parse().unwrap()],
+    )
+    .unwrap();
+    h.client().send_raw(&envelope, &bytes).await.unwrap();
+    h.settle().await;
+    let body = quarantine(&h, &owner).await;
+    let edges = body["data"]["inboundMessages"]["edges"].as_array().unwrap().clone();
+    assert_eq!(edges.len(), 1, "{body}");
+    assert!(edges[0]["node"]["reason"].as_str().unwrap().starts_with("unreadable"), "{body}");
+    assert_eq!(h.ticket_count().await, 0);
+}
+
 #[tokio::test]
 async fn mail_never_crosses_organisations() {
     let h = MailHarness::start().await;
