@@ -151,13 +151,15 @@ impl Inner {
     async fn submit(self: Arc<Self>, incoming: Incoming) -> Delivery {
         // The low bits of an id are random (UUIDv7), so the organisations spread over the lanes.
         let lane = &self.lanes[(incoming.org.as_uuid().as_u128() % self.lanes.len() as u128) as usize];
+        // Read here, while a batch is in the database, rather than by the batch's session.
+        let prepared = self.mail.prepare(incoming);
         if let Ok(turn) = lane.turn.try_acquire() {
             let idle = lane.waiting.lock().unwrap_or_else(PoisonError::into_inner).is_empty();
             if idle {
                 // Its own task, as a batch is: the message is processed to the end either way.
                 let inner = self.clone();
                 let outcome = tokio::spawn(async move {
-                    let outcome = inner.one(&incoming).await;
+                    let outcome = inner.one(&prepared).await;
                     inner.woken(std::slice::from_ref(&outcome));
                     outcome
                 })
@@ -167,8 +169,6 @@ impl Inner {
                 return outcome;
             }
         }
-        // Read here, while a batch is in the database, rather than by the batch's session.
-        let prepared = self.mail.prepare(incoming);
         let (done, mut answer) = oneshot::channel();
         lane.waiting.lock().unwrap_or_else(PoisonError::into_inner).push((prepared, done));
         let turn = tokio::select! {
@@ -198,13 +198,13 @@ impl Inner {
         // Owned items: a stream of borrowed ones trips the compiler's lifetime inference in a task.
         let outcomes: Vec<Delivery> = futures::stream::iter(messages.into_iter().zip(batched))
             .map(|(message, batched)| async move {
-                let message = &message.incoming;
                 match batched {
                     Some((id, outcome)) => {
-                        tracing::debug!(org_id = %message.org, inbound_id = %id, ?outcome, "inbound message processed");
+                        let org = message.incoming.org;
+                        tracing::debug!(org_id = %org, inbound_id = %id, ?outcome, "inbound message processed");
                         Delivery::Stored(id.simple().to_string())
                     }
-                    None => self.one(message).await,
+                    None => self.one(&message).await,
                 }
             })
             .buffered(SINGLES_AT_ONCE)
@@ -227,8 +227,9 @@ impl Inner {
     /// Receives one message in its own transaction; if that fails for any reason (a conflict
     /// with a copy of the same message, a deadlock, a bug), the message is only stored, and the
     /// ingest job retries it with backoff.
-    async fn one(&self, message: &Incoming) -> Delivery {
-        match self.mail.receive(message.org, message.received()).await {
+    async fn one(&self, prepared: &Prepared) -> Delivery {
+        let message = &prepared.incoming;
+        match self.mail.receive_prepared(prepared).await {
             Ok((id, outcome)) => {
                 tracing::debug!(org_id = %message.org, inbound_id = %id, ?outcome, "inbound message processed");
                 Delivery::Stored(id.simple().to_string())

@@ -10,7 +10,7 @@ use ferrodesk_db::tickets::{self as tickets_repo, MessageEmail};
 use ferrodesk_db::{Actor, Db, DbError, TenantTx, events};
 use ferrodesk_domain::{Channel, Email, OrgId, Role, TicketId, TicketKind, TicketStatus, UserId};
 use ferrodesk_jobs::Job;
-use ferrodesk_mail::inbound::{self, normalize_subject};
+use ferrodesk_mail::inbound::{self, ParseError, normalize_subject};
 use ferrodesk_mail::outbound::{MailError, OutboundMail, Template, Templates, Transport};
 use ferrodesk_mail::store::LocalStore;
 use ferrodesk_mail::{InboundAddress, InboundMail, MailClass, Mailbox};
@@ -201,9 +201,25 @@ impl MailService {
     /// An error leaves nothing behind (the transaction rolls back): the caller then keeps the
     /// message with [`Self::store`], for the ingest job to retry.
     pub async fn receive(&self, org: OrgId, received: Received<'_>) -> Result<(Uuid, Ingested), AppError> {
+        let read = inbound::parse(received.raw);
+        self.receive_read(org, received, read.as_ref().map_err(ParseError::clone)).await
+    }
+
+    /// [`Self::receive`] for a message the intake has read already ([`Self::prepare`]).
+    pub async fn receive_prepared(&self, prepared: &Prepared) -> Result<(Uuid, Ingested), AppError> {
+        let read = prepared.read.as_ref().map_err(ParseError::clone);
+        self.receive_read(prepared.incoming.org, prepared.incoming.received(), read).await
+    }
+
+    async fn receive_read(
+        &self,
+        org: OrgId,
+        received: Received<'_>,
+        read: Result<&InboundMail, ParseError>,
+    ) -> Result<(Uuid, Ingested), AppError> {
         let id = Uuid::now_v7();
         let mut tx = self.db.system_in(org).await?;
-        let (outcome, change) = self.ingest_row(&mut tx, &Inbound::Received(id, &received)).await?;
+        let (outcome, change) = self.ingest_row(&mut tx, &Inbound::Received(id, &received), read).await?;
         tx.commit().await?;
         self.announce(org, change);
         Ok((id, outcome))
@@ -230,21 +246,25 @@ impl MailService {
         if row.status != "received" {
             return Ok(Ingested::Nothing);
         }
-        let (outcome, change) = self.ingest_row(&mut tx, &Inbound::Stored(&row)).await?;
+        let read = inbound::parse(&row.raw);
+        let (outcome, change) = self
+            .ingest_row(&mut tx, &Inbound::Stored(&row), read.as_ref().map_err(ParseError::clone))
+            .await?;
         tx.commit().await?;
         self.announce(org, change);
         Ok(outcome)
     }
 
-    /// Parses and processes one message in the caller's transaction, and records what became of
-    /// it: on its stored row, or as a new row when it was only received. Returns the change to
-    /// announce once the transaction has committed.
+    /// Processes one message, as it was read, in the caller's transaction, and records what
+    /// became of it: on its stored row, or as a new row when it was only received. Returns the
+    /// change to announce once the transaction has committed.
     async fn ingest_row(
         &self,
         tx: &mut TenantTx,
         row: &Inbound<'_>,
+        read: Result<&InboundMail, ParseError>,
     ) -> Result<(Ingested, Option<TicketChange>), AppError> {
-        let mail = match inbound::parse(row.raw()) {
+        let mail = match read {
             Ok(mail) => mail,
             Err(error) => {
                 let reason = format!("unreadable: {error}");
@@ -254,11 +274,11 @@ impl MailService {
                 return Ok((Ingested::Quarantined(reason), None));
             }
         };
-        let (outcome, change) = self.process(tx, row, &mail).await?;
+        let (outcome, change) = self.process(tx, row, mail).await?;
         if change.is_none() {
             // A message that made a ticket or a reply (a change to announce) was filed with it
             // inside `process`; anything else is recorded here.
-            finish(tx, row, &mail, &outcome).await?;
+            finish(tx, row, mail, &outcome).await?;
         }
         Ok((outcome, change))
     }
@@ -1144,13 +1164,6 @@ impl<'a> Inbound<'a> {
         match self {
             Self::Stored(row) => row.id,
             Self::Received(id, _) => *id,
-        }
-    }
-
-    fn raw(&self) -> &[u8] {
-        match self {
-            Self::Stored(row) => &row.raw,
-            Self::Received(_, received) => received.raw,
         }
     }
 

@@ -14,6 +14,7 @@ use ferrodesk_db::intake::{
 use ferrodesk_db::mail::NewInbound;
 use ferrodesk_db::tickets::TicketRow;
 use ferrodesk_domain::{Channel, Email, OrgId, Role, TicketId};
+use ferrodesk_mail::inbound::ParseError;
 use ferrodesk_mail::{InboundAddress, InboundMail, inbound};
 use uuid::Uuid;
 
@@ -45,17 +46,18 @@ impl Incoming {
 }
 
 /// A message read once, in the session that received it, ready for a batch: reading it there
-/// spreads the parsing over the cores while the previous batch is in the database.
+/// spreads the parsing over the cores while the previous batch is in the database. A message the
+/// batch leaves to the single-message path is not parsed again ([`MailService::receive_prepared`]).
 pub struct Prepared {
     pub incoming: Incoming,
+    pub(super) read: Result<InboundMail, ParseError>,
     plain: Option<PlainParts>,
 }
 
-/// What makes a message a plain new ticket, as far as the message alone tells.
+/// What makes a read message a plain new ticket, as far as the message alone tells.
 struct PlainParts {
     /// Its raw row's id.
     id: Uuid,
-    mail: InboundMail,
     email: Email,
     from_name: String,
     input: CreateTicket,
@@ -95,12 +97,12 @@ impl MailService {
             .iter()
             .enumerate()
             .filter_map(|(index, prepared)| {
-                let parts = prepared.plain.as_ref()?;
+                let (Ok(mail), Some(parts)) = (&prepared.read, &prepared.plain) else { return None };
                 Some(Plain {
                     index,
                     incoming: &prepared.incoming,
                     id: parts.id,
-                    mail: &parts.mail,
+                    mail,
                     email: &parts.email,
                     from_name: &parts.from_name,
                     input: &parts.input,
@@ -127,20 +129,20 @@ impl MailService {
 
     /// Reads a message for a batch (see [`Prepared`]).
     pub fn prepare(&self, incoming: Incoming) -> Prepared {
-        let plain = self.plain(&incoming);
-        Prepared { incoming, plain }
+        let read = inbound::parse(&incoming.raw);
+        let plain = read.as_ref().ok().and_then(|mail| self.plain(&incoming, mail));
+        Prepared { incoming, read, plain }
     }
 
     /// The message as a plain new ticket: readable, from an outside person, threading onto
     /// nothing (no references, ticket tag, answer subject or tagged address), naming nobody else
     /// (Cc'd people become participants one at a time), not to the demo (its own limits), and a
     /// ticket the form would accept.
-    fn plain(&self, incoming: &Incoming) -> Option<PlainParts> {
+    fn plain(&self, incoming: &Incoming, mail: &InboundMail) -> Option<PlainParts> {
         if crate::demo::is_demo(incoming.org) {
             return None;
         }
-        let mail = inbound::parse(&incoming.raw).ok()?;
-        let (from, email) = self.sender_address(&mail).ok()?;
+        let (from, email) = self.sender_address(mail).ok()?;
         let from_name = from.display_name();
         if !mail.thread_ids.is_empty()
             || mail.ticket_tag.is_some()
@@ -169,7 +171,7 @@ impl MailService {
             ..CreateTicket::incident(mail.subject.clone(), mail.full_text.clone(), Channel::Email)
         };
         let checked = Checked::of(&input).ok()?;
-        Some(PlainParts { id, mail, email, from_name, input, checked })
+        Some(PlainParts { id, email, from_name, input, checked })
     }
 
     async fn write_batch(&self, plain: &[Plain<'_>]) -> Result<Vec<(usize, Uuid, Ingested)>, AppError> {
