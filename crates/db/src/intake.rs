@@ -13,7 +13,7 @@ use ferrodesk_domain::{OrgId, TicketId, UserId};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::mail::{MailSettings, NewInbound};
+use crate::mail::{MailPerson, MailSettings, NewInbound};
 use crate::sla::SlaSetupRows;
 use crate::tickets::{NewTicket, TicketRow};
 use crate::{Db, DbError};
@@ -31,12 +31,10 @@ pub struct SenderIn<'a> {
 /// What step 1 found for one message.
 #[derive(Debug)]
 pub struct SenderOut {
-    /// A message with this dedupe key was processed already in the organisation.
-    pub duplicate: bool,
-    pub user_id: UserId,
-    /// The membership's role and status (a new sender's is `requester`, `active`).
-    pub role: String,
-    pub status: String,
+    /// The sender as a member (a new sender's is an active requester), or that a message with this
+    /// dedupe key was processed already in the organisation. `None`: no membership to read (one
+    /// that an administrator removed between the insert and the read).
+    pub person: Option<MailPerson>,
     /// Acknowledgements sent to the sender since the time asked about.
     pub acks_sent: i64,
     pub settings: MailSettings,
@@ -87,12 +85,7 @@ struct SenderRow {
 impl SenderRow {
     fn into_out(self) -> SenderOut {
         SenderOut {
-            duplicate: self.duplicate,
-            user_id: UserId::from_uuid(self.user_id),
-            // No membership: one that a concurrent administrator removed between the insert and
-            // the read. Not active, so the message takes the single-message path.
-            role: self.role.unwrap_or_default(),
-            status: self.status.unwrap_or_default(),
+            person: MailPerson::of(self.duplicate, Some(self.user_id), self.role, self.status).ok(),
             acks_sent: self.acks_sent,
             settings: MailSettings {
                 slug: self.slug,

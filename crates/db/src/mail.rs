@@ -238,6 +238,7 @@ pub async fn already_processed(tx: &mut TenantTx, dedupe_key: &str) -> Result<bo
 
 /// A mail's sender or Cc'd person as a member of the organisation, or that the message was
 /// already processed.
+#[derive(Debug)]
 pub enum MailPerson {
     /// A message with the same dedupe key was already turned into a ticket or reply.
     Duplicate,
@@ -268,7 +269,7 @@ pub async fn mail_person(tx: &mut TenantTx, email: &str, name: &str) -> Result<M
 }
 
 impl MailPerson {
-    fn of(
+    pub(crate) fn of(
         duplicate: bool,
         user_id: Option<Uuid>,
         role: Option<String>,

@@ -11,14 +11,14 @@ use ferrodesk_db::Actor;
 use ferrodesk_db::intake::{
     self as batch_repo, AckIn, BatchTx, FileIn, RawIn, SenderIn, SenderOut, TicketIn,
 };
-use ferrodesk_db::mail::NewInbound;
+use ferrodesk_db::mail::{MailSettings, NewInbound};
 use ferrodesk_db::tickets::TicketRow;
-use ferrodesk_domain::{Channel, Email, OrgId, Role, TicketId};
+use ferrodesk_domain::{Channel, Email, OrgId, TicketId};
 use ferrodesk_mail::inbound::ParseError;
 use ferrodesk_mail::{InboundAddress, InboundMail, inbound};
 use uuid::Uuid;
 
-use super::{Ingested, MailService, NOTIFY_JOB, Notice, Received, new_reply_token, notify_job};
+use super::{Ingested, MailService, Member, NOTIFY_JOB, Notice, Received, new_reply_token, notify_job};
 use crate::AppError;
 use crate::live::{ChangeKind, TicketChange};
 use crate::sla::SlaSetup;
@@ -80,7 +80,9 @@ struct Plain<'b> {
 struct Going<'p, 'b> {
     plain: &'p Plain<'b>,
     actor: Actor,
-    sender: SenderOut,
+    settings: MailSettings,
+    /// Acknowledgements sent to the sender in the last hour, before this batch.
+    acks_sent: i64,
     sla: (OrgId, i64),
 }
 
@@ -213,9 +215,7 @@ impl MailService {
         let mut slas: HashMap<(OrgId, i64), Option<SlaSetup>> = HashMap::new();
         let mut going = Vec::with_capacity(plain.len());
         for (p, sender) in plain.iter().zip(found) {
-            if sender.duplicate || sender.status != "active" {
-                continue;
-            }
+            let Some(Member::Active(actor)) = sender.person.map(Member::from) else { continue };
             let Some(version) = sender.settings.config_version else { continue };
             let key = (p.incoming.org, version);
             let sla = slas.entry(key).or_insert_with(|| {
@@ -225,8 +225,13 @@ impl MailService {
             if sla.is_none() {
                 continue;
             }
-            let role = sender.role.parse::<Role>().unwrap_or(Role::Requester);
-            going.push(Going { plain: p, actor: Actor { user_id: sender.user_id, role }, sender, sla: key });
+            going.push(Going {
+                plain: p,
+                actor,
+                settings: sender.settings,
+                acks_sent: sender.acks_sent,
+                sla: key,
+            });
         }
         (going, slas.into_iter().filter_map(|(key, sla)| Some((key, sla?))).collect())
     }
@@ -301,11 +306,11 @@ impl MailService {
         let mut sent: HashMap<(OrgId, &str), i64> = HashMap::new();
         let mut composed = Vec::new();
         for (g, (row, token)) in going.iter().zip(rows) {
-            let (p, settings) = (g.plain, &g.sender.settings);
+            let (p, settings) = (g.plain, &g.settings);
             if !(settings.acknowledge && p.mail.class.may_acknowledge() && !p.incoming.mail_from.is_empty()) {
                 continue;
             }
-            let count = sent.entry((p.incoming.org, p.email.as_str())).or_insert(g.sender.acks_sent);
+            let count = sent.entry((p.incoming.org, p.email.as_str())).or_insert(g.acks_sent);
             if *count >= self.ack_limit_per_hour {
                 tracing::info!(to = %p.email.as_str(), "acknowledgement suppressed by the per-sender limit");
                 continue;
