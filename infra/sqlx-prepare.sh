@@ -13,6 +13,9 @@ do \$\$ begin
   if not exists (select 1 from pg_roles where rolname = 'ferrodesk_runtime') then
     create role ferrodesk_runtime nologin;
   end if;
+  if not exists (select 1 from pg_roles where rolname = 'ferrodesk_worker') then
+    create role ferrodesk_worker nologin;
+  end if;
   if not exists (select 1 from pg_roles where rolname = 'ferrodesk_owner') then
     create role ferrodesk_owner login bypassrls password 'ferrodesk_owner';
   end if;

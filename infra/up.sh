@@ -31,6 +31,11 @@ if [ "${1:-}" = "stop" ]; then
 fi
 
 [ -f .env ] || { cp .env.example .env; log "created .env from .env.example"; }
+# A .env made before the worker had a login of its own gets the example's.
+if ! grep -q '^WORKER_DATABASE_URL=' .env; then
+  grep '^WORKER_DATABASE_URL=' .env.example >>.env
+  log "added WORKER_DATABASE_URL to .env from .env.example"
+fi
 set -a
 # shellcheck disable=SC1091
 source .env

@@ -97,6 +97,7 @@ export default async function setup(project: TestProject) {
   const env = {
     ...process.env,
     DATABASE_URL: `postgres://ferrodesk_app:ferrodesk_app@${pgHost}/${database}`,
+    WORKER_DATABASE_URL: `postgres://ferrodesk_worker_app:ferrodesk_worker_app@${pgHost}/${database}`,
     DATABASE_ADMIN_URL: `postgres://ferrodesk_owner:ferrodesk_owner@${pgHost}/${database}`,
     DATABASE_SUPERUSER_URL: superuser,
     DATABASE_MAX_CONNECTIONS: '10',

@@ -130,6 +130,14 @@ fn url(role: &str, host: &str, db: &str) -> String {
     format!("postgres://{role}:{role}@{host}/{db}?sslmode=disable")
 }
 
+/// A benchmark database's logins, as in production: the owner loads, the gateway's login serves
+/// and the worker's does the worker's work.
+pub(crate) struct Urls {
+    pub(crate) admin: String,
+    pub(crate) app: String,
+    pub(crate) worker: String,
+}
+
 /// Where the benchmarks make their databases. Shared by `bench` and `bench-sla`.
 #[derive(clap::Args, Debug)]
 pub struct BenchCluster {
@@ -144,24 +152,28 @@ pub struct BenchCluster {
 }
 
 impl BenchCluster {
-    /// The owner (loading) and runtime (measuring) URLs of a database.
-    pub(crate) fn urls(&self, database: &str) -> (String, String) {
-        (url("ferrodesk_owner", &self.pg_host, database), url("ferrodesk_app", &self.pg_host, database))
+    /// The owner (loading), gateway and worker URLs of a database.
+    pub(crate) fn urls(&self, database: &str) -> Urls {
+        Urls {
+            admin: url("ferrodesk_owner", &self.pg_host, database),
+            app: url("ferrodesk_app", &self.pg_host, database),
+            worker: url("ferrodesk_worker_app", &self.pg_host, database),
+        }
     }
 
     /// Drops the database if it exists, then creates and migrates it as the product would.
     pub(crate) async fn fresh_database(&self, database: &str) -> anyhow::Result<()> {
-        let (admin_url, app_url) = self.urls(database);
+        let urls = self.urls(database);
         let mut su = PgConnection::connect(&self.superuser_url).await.context("superuser connection")?;
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("drop database if exists {database} with (force)")))
             .execute(&mut su)
             .await?;
         ferrodesk_db::bootstrap_cluster(
             &self.superuser_url,
-            &BootstrapPlan::from_urls(&admin_url, &app_url)?,
+            &BootstrapPlan::from_urls(&urls.admin, &urls.app, &urls.worker)?,
         )
         .await?;
-        ferrodesk_db::migrate(&admin_url).await?;
+        ferrodesk_db::migrate(&urls.admin).await?;
         Ok(())
     }
 }
@@ -173,7 +185,7 @@ pub(crate) fn out(line: &str) {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let (admin_url, app_url) = args.cluster.urls(&args.database);
+    let Urls { admin: admin_url, app: app_url, .. } = args.cluster.urls(&args.database);
     if !args.skip_load {
         args.cluster.fresh_database(&args.database).await?;
         let started = Instant::now();
@@ -961,7 +973,7 @@ pub struct SlaBenchArgs {
 /// `ferrodesk bench-sla`: one SLA sweep over 1M open tickets in 1,000 tenants with ~1% due for
 /// escalation, and recomputing every due time of a 100,000-ticket tenant after a calendar change.
 pub async fn run_sla(args: SlaBenchArgs) -> anyhow::Result<()> {
-    let (admin_url, app_url) = args.cluster.urls(&args.database);
+    let Urls { admin: admin_url, worker: worker_url, .. } = args.cluster.urls(&args.database);
     args.cluster.fresh_database(&args.database).await?;
     let started = Instant::now();
     let big_org = load_sla(&admin_url, &args).await?;
@@ -972,7 +984,8 @@ pub async fn run_sla(args: SlaBenchArgs) -> anyhow::Result<()> {
         args.recompute_tickets,
         started.elapsed().as_secs_f64()
     ));
-    let db = Db::connect(&app_url.clone().into(), 4).await?;
+    // The sweep is the worker's.
+    let db = Db::connect(&worker_url.into(), 4).await?;
 
     // The big tenant gets the default calendars and targets, as at sign-up.
     let mut tx = db.system_in(big_org).await?;

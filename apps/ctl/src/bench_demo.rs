@@ -31,8 +31,9 @@ pub struct DemoBenchArgs {
 
 pub async fn run(args: DemoBenchArgs) -> anyhow::Result<()> {
     args.cluster.fresh_database(DATABASE).await?;
-    let (_, app_url) = args.cluster.urls(DATABASE);
-    let db = Db::connect(&app_url.clone().into(), 4).await?;
+    let urls = args.cluster.urls(DATABASE);
+    // The reset is the worker's; the visitors below are served by the gateway's login.
+    let db = Db::connect(&urls.worker.into(), 4).await?;
 
     let first =
         demo::reset(&db, chrono::Utc::now(), When::Always).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
@@ -55,7 +56,7 @@ pub async fn run(args: DemoBenchArgs) -> anyhow::Result<()> {
     ));
 
     let config = GatewayConfig {
-        database: DatabaseConfig { url: app_url.into(), admin_url: None, max_connections: 8 },
+        database: DatabaseConfig { url: urls.app.into(), admin_url: None, max_connections: 8 },
         redis: RedisConfig { url: args.redis_url.clone().into(), key_prefix: "fdbenchdemo:".into() },
         // Each visitor comes from its own address (X-Forwarded-For), as prospects do.
         http: HttpConfig {

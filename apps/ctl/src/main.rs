@@ -32,6 +32,8 @@ enum Command {
         admin_url: String,
         #[arg(long, env = "DATABASE_URL")]
         app_url: String,
+        #[arg(long, env = "WORKER_DATABASE_URL")]
+        worker_url: String,
     },
     /// Apply pending migrations as the owner role.
     Migrate {
@@ -68,9 +70,9 @@ enum Command {
 #[derive(Subcommand)]
 enum DemoCommand {
     /// Replace the demo organisation's data with a pristine dataset (creating it if missing).
-    /// Other organisations are never touched.
+    /// Other organisations are never touched. Connects as the worker, whose work this is.
     Reset {
-        #[arg(long, env = "DATABASE_URL")]
+        #[arg(long, env = "WORKER_DATABASE_URL")]
         database_url: String,
         /// The dataset's "now" (RFC 3339); default: now. The same instant gives the same data.
         #[arg(long)]
@@ -82,10 +84,13 @@ enum DemoCommand {
 async fn main() -> anyhow::Result<()> {
     ferrodesk_config::telemetry::init("ctl");
     match Cli::parse().command {
-        Command::Bootstrap { superuser_url, admin_url, app_url } => {
-            let plan = BootstrapPlan::from_urls(&admin_url, &app_url)?;
+        Command::Bootstrap { superuser_url, admin_url, app_url, worker_url } => {
+            let plan = BootstrapPlan::from_urls(&admin_url, &app_url, &worker_url)?;
             ferrodesk_db::bootstrap_cluster(&superuser_url, &plan).await.context("bootstrapping roles")?;
-            tracing::info!(database = %plan.database, owner = %plan.owner_role, runtime = %plan.app_role, "bootstrapped");
+            tracing::info!(
+                database = %plan.database, owner = %plan.owner_role, gateway = %plan.app_role,
+                worker = %plan.worker_role, "bootstrapped"
+            );
         }
         Command::Migrate { admin_url } => {
             ferrodesk_db::migrate(&admin_url).await.context("migrating")?;
@@ -106,7 +111,7 @@ async fn main() -> anyhow::Result<()> {
         Command::BenchDemo(args) => bench_demo::run(args).await?,
         Command::Demo { command: DemoCommand::Reset { database_url, as_of } } => {
             let db = ferrodesk_db::Db::connect(&database_url.into(), 2).await?;
-            db.check_runtime_role().await?;
+            db.check_runtime_role(ferrodesk_db::Service::Worker).await?;
             let as_of = as_of.unwrap_or_else(chrono::Utc::now);
             let report = ferrodesk_core::demo::reset(&db, as_of, ferrodesk_core::demo::When::Always)
                 .await

@@ -26,7 +26,7 @@ impl Application {
     /// and binds the listener (port 0 picks a free port, which is how tests run it).
     pub async fn build(config: GatewayConfig) -> anyhow::Result<Self> {
         let state = AppState::connect(&config).await?;
-        state.db.check_runtime_role().await?;
+        state.db.check_runtime_role(ferrodesk_db::Service::Gateway).await?;
         let router = http::router(state, &config.http);
         let listener = TcpListener::bind(config.http.addr)
             .await

@@ -158,7 +158,7 @@ pub fn intake_config(config: &MailConfig, lmtp: bool) -> anyhow::Result<ServerCo
 
 pub async fn run(config: WorkerConfig, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
     let db = Db::connect(&config.database.url, config.database.max_connections).await?;
-    db.check_runtime_role().await?;
+    db.check_runtime_role(ferrodesk_db::Service::Worker).await?;
     // Mail intake must not depend on Redis: without it, email tickets still arrive, and open
     // screens see them on their next refresh instead of at once.
     let live = match LivePublisher::connect(config.redis.url.expose_secret(), &config.redis.key_prefix).await

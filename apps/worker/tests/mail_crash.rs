@@ -23,7 +23,7 @@ struct Worker {
 impl Worker {
     fn start(database_url: &str, port: u16, dir: &std::path::Path) -> Self {
         let child = Command::new(env!("CARGO_BIN_EXE_ferrodesk-worker"))
-            .env("DATABASE_URL", database_url)
+            .env("WORKER_DATABASE_URL", database_url)
             .env("REDIS_URL", ferrodesk_testkit::redis_url())
             .env("INTAKE_SMTP_ADDR", format!("127.0.0.1:{port}"))
             .env("INBOUND_DOMAIN", "inbound.localhost")
@@ -71,8 +71,8 @@ async fn a_killed_worker_loses_and_duplicates_nothing() {
     app.sign_up("acme").await;
     let dir = std::env::temp_dir().join(format!("fd-crash-{}", uuid::Uuid::now_v7().simple()));
     let ports = [free_port(), free_port()];
-    let mut a = Worker::start(&app.db.app_url, ports[0], &dir);
-    let _b = Worker::start(&app.db.app_url, ports[1], &dir);
+    let mut a = Worker::start(&app.db.worker_url, ports[0], &dir);
+    let _b = Worker::start(&app.db.worker_url, ports[1], &dir);
     for port in ports {
         let deadline = Instant::now() + Duration::from_secs(20);
         while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
@@ -134,7 +134,7 @@ async fn a_killed_worker_loses_and_duplicates_nothing() {
     a.kill();
     let killed_at = accepted.load(Ordering::SeqCst);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let _a2 = Worker::start(&app.db.app_url, a.port, &dir);
+    let _a2 = Worker::start(&app.db.worker_url, a.port, &dir);
 
     for sender in senders {
         sender.await.unwrap();

@@ -16,7 +16,7 @@ impl Drop for Worker {
 fn start_worker(database_url: &str) -> Worker {
     Worker(
         Command::new(env!("CARGO_BIN_EXE_ferrodesk-worker"))
-            .env("DATABASE_URL", database_url)
+            .env("WORKER_DATABASE_URL", database_url)
             .env("REDIS_URL", ferrodesk_testkit::redis_url())
             .env("SLA_SWEEP_INTERVAL_SECS", "1")
             .env("INTAKE_SMTP_ADDR", "127.0.0.1:0")
@@ -50,7 +50,7 @@ async fn two_worker_processes_escalate_each_clock_once() {
     .await
     .unwrap();
 
-    let (_a, _b) = (start_worker(&app.db.app_url), start_worker(&app.db.app_url));
+    let (_a, _b) = (start_worker(&app.db.worker_url), start_worker(&app.db.worker_url));
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut escalations = 0i64;
     while Instant::now() < deadline {
@@ -71,4 +71,31 @@ async fn two_worker_processes_escalate_each_clock_once() {
     assert_eq!(escalations_after, 40, "and neither raised anything twice");
     // Unassigned tickets: the owner hears of each escalation once.
     assert_eq!(notifications, 40);
+}
+
+/// The worker will not start on the gateway's login, nor without a login of its own, and says why.
+#[tokio::test]
+async fn the_worker_refuses_the_gateways_login() {
+    let db = ferrodesk_testkit::test_db().await;
+    let run = |url: Option<&str>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ferrodesk-worker"));
+        command
+            .env_remove("WORKER_DATABASE_URL")
+            .env("REDIS_URL", ferrodesk_testkit::redis_url())
+            .env("INTAKE_SMTP_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "warn");
+        if let Some(url) = url {
+            command.env("WORKER_DATABASE_URL", url);
+        }
+        command.output().expect("run the worker")
+    };
+    for (url, expected) in [
+        (Some(db.app_url.as_str()), "is not a member of ferrodesk_worker"),
+        (None, "WORKER_DATABASE_URL must be set"),
+    ] {
+        let output = run(url);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "the worker started with {url:?}");
+        assert!(stderr.contains(expected), "{stderr}");
+    }
 }

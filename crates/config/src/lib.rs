@@ -36,7 +36,9 @@ fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
 
 #[derive(Clone, Debug)]
 pub struct DatabaseConfig {
-    /// The runtime role: subject to row-level security.
+    /// The process's runtime login, subject to row-level security: the gateway's
+    /// (`DATABASE_URL`) or the worker's (`WORKER_DATABASE_URL`, which may also call the system
+    /// functions that cross tenants).
     pub url: SecretString,
     /// The migration role: owns the schema. Only needed by `ferrodesk migrate` and bootstrap.
     pub admin_url: Option<SecretString>,
@@ -47,6 +49,19 @@ impl DatabaseConfig {
     pub fn from_env() -> anyhow::Result<Self> {
         Ok(Self {
             url: var("DATABASE_URL").context("DATABASE_URL must be set (the runtime role)")?.into(),
+            admin_url: var("DATABASE_ADMIN_URL").map(Into::into),
+            max_connections: parse_var("DATABASE_MAX_CONNECTIONS", 20)?,
+        })
+    }
+
+    /// The worker's: its own login (`WORKER_DATABASE_URL`), never the gateway's.
+    pub fn worker_from_env() -> anyhow::Result<Self> {
+        Ok(Self {
+            url: var("WORKER_DATABASE_URL")
+                .context(
+                    "WORKER_DATABASE_URL must be set (the worker's login, a member of ferrodesk_worker)",
+                )?
+                .into(),
             admin_url: var("DATABASE_ADMIN_URL").map(Into::into),
             max_connections: parse_var("DATABASE_MAX_CONNECTIONS", 20)?,
         })
@@ -316,7 +331,7 @@ pub struct WorkerConfig {
 impl WorkerConfig {
     pub fn from_env() -> anyhow::Result<Self> {
         Ok(Self {
-            database: DatabaseConfig::from_env()?,
+            database: DatabaseConfig::worker_from_env()?,
             redis: RedisConfig::from_env()?,
             mail: MailConfig::from_env()?,
             demo: DemoConfig::from_env()?,

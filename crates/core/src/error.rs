@@ -101,7 +101,7 @@ impl From<DbError> for AppError {
                 named(constraint).unwrap_or_else(|| Self::Internal(e.into()))
             }
             DbError::NotAMember => Self::Unauthenticated,
-            DbError::Invariant(_) | DbError::Sqlx(_) => Self::Internal(e.into()),
+            DbError::Invariant(_) | DbError::Config(_) | DbError::Sqlx(_) => Self::Internal(e.into()),
         }
     }
 }

@@ -9,34 +9,57 @@ use crate::DbError;
 
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 
-/// What to create: the owner (migration) role, the login runtime role and the database.
-/// Role names come from the configured URLs; `ferrodesk_runtime` is the fixed group role that
-/// migrations grant privileges to.
+/// What to create: the owner (migration) role, the gateway's and the worker's logins and the
+/// database. Role names come from the configured URLs. Migrations grant privileges only to two
+/// fixed group roles: `ferrodesk_runtime` (both logins) and `ferrodesk_worker` (the worker's
+/// login alone: the system functions that cross tenants, such as claiming jobs and filing mail).
 #[derive(Clone, Debug)]
 pub struct BootstrapPlan {
     pub owner_role: String,
     pub owner_password: Option<String>,
     pub app_role: String,
     pub app_password: Option<String>,
+    pub worker_role: String,
+    pub worker_password: Option<String>,
     pub database: String,
 }
 
 impl BootstrapPlan {
-    /// Derives the plan from the admin (owner) and runtime URLs.
-    pub fn from_urls(admin_url: &str, app_url: &str) -> Result<Self, DbError> {
+    /// Derives the plan from the admin (owner), gateway (`DATABASE_URL`) and worker
+    /// (`WORKER_DATABASE_URL`) URLs. The three must name three different roles: a gateway login
+    /// that could also call the worker's functions would undo their separation.
+    pub fn from_urls(admin_url: &str, app_url: &str, worker_url: &str) -> Result<Self, DbError> {
         let admin: PgConnectOptions = admin_url.parse()?;
         let app: PgConnectOptions = app_url.parse()?;
-        let owner_password = password_of(admin_url);
-        let app_password = password_of(app_url);
-        Ok(Self {
+        let worker: PgConnectOptions = worker_url.parse()?;
+        let plan = Self {
             owner_role: admin.get_username().to_owned(),
-            owner_password,
+            owner_password: password_of(admin_url),
             app_role: app.get_username().to_owned(),
-            app_password,
+            app_password: password_of(app_url),
+            worker_role: worker.get_username().to_owned(),
+            worker_password: password_of(worker_url),
             database: admin.get_database().unwrap_or("ferrodesk").to_owned(),
-        })
+        };
+        let roles = [&plan.owner_role, &plan.app_role, &plan.worker_role];
+        if roles[0] == roles[1] || roles[0] == roles[2] || roles[1] == roles[2] {
+            return Err(DbError::Config(format!(
+                "DATABASE_ADMIN_URL, DATABASE_URL and WORKER_DATABASE_URL must name three different \
+                 roles (they name {:?}, {:?} and {:?})",
+                plan.owner_role, plan.app_role, plan.worker_role
+            )));
+        }
+        if GROUP_ROLES.iter().any(|group| roles.iter().any(|role| role.as_str() == *group)) {
+            return Err(DbError::Config(format!(
+                "{GROUP_ROLES:?} are group roles; the URLs must name login roles of their own"
+            )));
+        }
+        Ok(plan)
     }
 }
+
+/// The group roles migrations grant to (see [`BootstrapPlan`]).
+const GROUP_ROLES: [&str; 2] = ["ferrodesk_runtime", "ferrodesk_worker"];
 
 fn password_of(url: &str) -> Option<String> {
     let rest = url.split_once("://")?.1;
@@ -65,6 +88,7 @@ pub async fn bootstrap_cluster(superuser_url: &str, plan: &BootstrapPlan) -> Res
 async fn bootstrap_locked(conn: &mut PgConnection, plan: &BootstrapPlan) -> Result<(), DbError> {
     let owner = quote_ident(&plan.owner_role);
     let app = quote_ident(&plan.app_role);
+    let worker = quote_ident(&plan.worker_role);
     let role_exists = |name: &str| {
         let name = name.to_owned();
         async move {
@@ -73,8 +97,10 @@ async fn bootstrap_locked(conn: &mut PgConnection, plan: &BootstrapPlan) -> Resu
         }
     };
     let mut statements = Vec::new();
-    if !role_exists("ferrodesk_runtime").await.fetch_one(&mut *conn).await? {
-        statements.push("create role ferrodesk_runtime nologin nosuperuser nobypassrls".to_owned());
+    for group in GROUP_ROLES {
+        if !role_exists(group).await.fetch_one(&mut *conn).await? {
+            statements.push(format!("create role {group} nologin nosuperuser nobypassrls"));
+        }
     }
     if !role_exists(&plan.owner_role).await.fetch_one(&mut *conn).await? {
         statements.push(format!("create role {owner} login"));
@@ -87,11 +113,21 @@ async fn bootstrap_locked(conn: &mut PgConnection, plan: &BootstrapPlan) -> Resu
     }
     statements.push(format!("alter role {app} nosuperuser nocreatedb nocreaterole nobypassrls"));
     statements.push(format!("grant ferrodesk_runtime to {app}"));
+    // Corrects a gateway login that an earlier bootstrap (or a person) gave the worker's group.
+    statements.push(format!("revoke ferrodesk_worker from {app}"));
+    if !role_exists(&plan.worker_role).await.fetch_one(&mut *conn).await? {
+        statements.push(format!("create role {worker} login"));
+    }
+    statements.push(format!("alter role {worker} nosuperuser nocreatedb nocreaterole nobypassrls"));
+    statements.push(format!("grant ferrodesk_runtime, ferrodesk_worker to {worker}"));
     if let Some(password) = &plan.owner_password {
         statements.push(format!("alter role {owner} password {}", quote_literal(password)));
     }
     if let Some(password) = &plan.app_password {
         statements.push(format!("alter role {app} password {}", quote_literal(password)));
+    }
+    if let Some(password) = &plan.worker_password {
+        statements.push(format!("alter role {worker} password {}", quote_literal(password)));
     }
     for statement in statements {
         sqlx::raw_sql(sqlx::AssertSqlSafe(statement)).execute(&mut *conn).await?;
@@ -124,4 +160,37 @@ pub fn migrations_fingerprint() -> String {
         hasher.update(&*m.checksum);
     }
     hex::encode(&hasher.finalize()[..6])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OWNER: &str = "postgres://ferrodesk_owner:o@127.0.0.1/ferrodesk";
+    const GATEWAY: &str = "postgres://ferrodesk_app:a@127.0.0.1/ferrodesk";
+    const WORKER: &str = "postgres://ferrodesk_worker_app:w@127.0.0.1/ferrodesk";
+
+    #[test]
+    fn a_plan_names_three_logins_and_their_passwords() {
+        let plan = BootstrapPlan::from_urls(OWNER, GATEWAY, WORKER).unwrap();
+        assert_eq!(
+            (plan.owner_role.as_str(), plan.app_role.as_str(), plan.worker_role.as_str()),
+            ("ferrodesk_owner", "ferrodesk_app", "ferrodesk_worker_app")
+        );
+        assert_eq!(plan.worker_password.as_deref(), Some("w"));
+        assert_eq!(plan.database, "ferrodesk");
+    }
+
+    #[test]
+    fn a_plan_refuses_one_login_for_two_services_or_a_group_role_as_a_login() {
+        for (admin, gateway, worker) in
+            [(OWNER, GATEWAY, GATEWAY), (OWNER, OWNER, WORKER), (WORKER, GATEWAY, WORKER)]
+        {
+            let err = BootstrapPlan::from_urls(admin, gateway, worker).unwrap_err();
+            assert!(err.to_string().contains("three different roles"), "{err}");
+        }
+        let err = BootstrapPlan::from_urls(OWNER, GATEWAY, "postgres://ferrodesk_worker@127.0.0.1/ferrodesk")
+            .unwrap_err();
+        assert!(err.to_string().contains("group roles"), "{err}");
+    }
 }

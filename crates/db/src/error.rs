@@ -15,6 +15,9 @@ pub enum DbError {
     /// A statement's result broke what its function promises (a bug, never bad input).
     #[error("the database broke a promise: {0}")]
     Invariant(&'static str),
+    /// The deployment's configuration cannot work (an operator's mistake, named in the message).
+    #[error("{0}")]
+    Config(String),
     #[error(transparent)]
     Sqlx(sqlx::Error),
 }

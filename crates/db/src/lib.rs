@@ -24,6 +24,6 @@ pub mod tickets;
 pub use bootstrap::{BootstrapPlan, bootstrap_cluster, migrate, migrations_fingerprint};
 pub use error::DbError;
 pub use lane::Held as Conn;
-pub use tenant::{Actor, Db, RuntimeRoleError, SystemTx, TenantTx};
+pub use tenant::{Actor, Db, RuntimeRoleError, Service, SystemTx, TenantTx};
 
 pub use sqlx::PgPool;

@@ -69,15 +69,20 @@ impl Db {
         &self.config
     }
 
-    /// Refuses a role that would see through row-level security: a superuser, a role with
+    /// Refuses a login that would see through row-level security: a superuser, a role with
     /// BYPASSRLS, or the owner of any table or a member of its owner (owners are exempt unless RLS
-    /// is forced, and an owner can turn FORCE off).
-    pub async fn check_runtime_role(&self) -> Result<(), RuntimeRoleError> {
+    /// is forced, and an owner can turn FORCE off). Also refuses a login in the wrong group for
+    /// its service: the gateway's must not hold `ferrodesk_worker` (the system functions that
+    /// cross tenants), and the worker's must.
+    pub async fn check_runtime_role(&self, service: Service) -> Result<(), RuntimeRoleError> {
         let row = sqlx::query!(
             r#"select r.rolname as "name!", r.rolsuper as "superuser!", r.rolbypassrls as "bypassrls!",
                       (select count(*) from pg_class c
                        where c.relkind in ('r', 'p') and c.relnamespace = 'public'::regnamespace
-                         and pg_has_role(r.oid, c.relowner, 'MEMBER')) as "owned_tables!"
+                         and pg_has_role(r.oid, c.relowner, 'MEMBER')) as "owned_tables!",
+                      exists (select 1 from pg_roles w
+                              where w.rolname = 'ferrodesk_worker'
+                                and pg_has_role(r.oid, w.oid, 'MEMBER')) as "worker!"
                from pg_roles r where r.rolname = current_user"#
         )
         .fetch_one(&self.pool)
@@ -89,9 +94,14 @@ impl Db {
                 superuser: row.superuser,
                 bypassrls: row.bypassrls,
                 owned_tables: row.owned_tables,
+                variable: service.variable(),
             });
         }
-        Ok(())
+        match (service, row.worker) {
+            (Service::Gateway, true) => Err(RuntimeRoleError::HoldsWorker { role: row.name }),
+            (Service::Worker, false) => Err(RuntimeRoleError::NotWorker { role: row.name }),
+            _ => Ok(()),
+        }
     }
 
     /// Opens a tenant transaction for a member: sets the organisation and person, and looks up
@@ -227,6 +237,24 @@ fn begin_with_settings(org_id: Option<OrgId>, role: &'static str) -> sqlx::Asser
     ))
 }
 
+/// Which process a runtime login serves ([`Db::check_runtime_role`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    /// The gateway (and the operator's commands that act as it): `DATABASE_URL`.
+    Gateway,
+    /// The worker (and the operator's commands that do the worker's work): `WORKER_DATABASE_URL`.
+    Worker,
+}
+
+impl Service {
+    fn variable(self) -> &'static str {
+        match self {
+            Self::Gateway => "DATABASE_URL",
+            Self::Worker => "WORKER_DATABASE_URL",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RuntimeRoleError {
     #[error("cannot check the database role: {0}")]
@@ -234,9 +262,21 @@ pub enum RuntimeRoleError {
     #[error(
         "refusing to run as database role {role:?}: it would bypass row-level security \
          (superuser: {superuser}, bypassrls: {bypassrls}, tables owned: {owned_tables}); \
-         DATABASE_URL must name the runtime role"
+         {variable} must name a runtime login"
     )]
-    Bypasses { role: String, superuser: bool, bypassrls: bool, owned_tables: i64 },
+    Bypasses { role: String, superuser: bool, bypassrls: bool, owned_tables: i64, variable: &'static str },
+    #[error(
+        "refusing to serve the gateway as database role {role:?}: it is a member of \
+         ferrodesk_worker, whose functions cross tenants; DATABASE_URL must name the gateway's \
+         own login (`ferrodesk bootstrap` revokes the group from it)"
+    )]
+    HoldsWorker { role: String },
+    #[error(
+        "refusing to run the worker as database role {role:?}: it is not a member of \
+         ferrodesk_worker; WORKER_DATABASE_URL must name the worker's login (`ferrodesk bootstrap` \
+         creates it)"
+    )]
+    NotWorker { role: String },
 }
 
 /// A transaction scoped to one organisation. Dereferences to the connection for queries.

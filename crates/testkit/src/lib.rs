@@ -17,6 +17,7 @@ use tokio::sync::OnceCell;
 
 pub const OWNER_ROLE: &str = "ferrodesk_owner";
 pub const APP_ROLE: &str = "ferrodesk_app";
+pub const WORKER_ROLE: &str = "ferrodesk_worker_app";
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned())
@@ -37,8 +38,10 @@ pub fn redis_url() -> String {
 /// A database of this test's own, migrated.
 pub struct TestDb {
     pub name: String,
-    /// The runtime role (subject to RLS).
+    /// The gateway's runtime login (subject to RLS).
     pub app_url: String,
+    /// The worker's runtime login (subject to RLS; may also call the worker's system functions).
+    pub worker_url: String,
     /// The owner role (migrations; BYPASSRLS).
     pub admin_url: String,
 }
@@ -75,8 +78,11 @@ async fn template() -> anyhow::Result<String> {
     TEMPLATE
         .get_or_try_init(|| async {
             let template = format!("fdtpl_{}", ferrodesk_db::migrations_fingerprint());
-            let plan =
-                BootstrapPlan::from_urls(&url_for(OWNER_ROLE, "postgres"), &url_for(APP_ROLE, "postgres"))?;
+            let plan = BootstrapPlan::from_urls(
+                &url_for(OWNER_ROLE, "postgres"),
+                &url_for(APP_ROLE, "postgres"),
+                &url_for(WORKER_ROLE, "postgres"),
+            )?;
             ferrodesk_db::bootstrap_cluster(&superuser_url(), &plan).await.context("bootstrapping roles")?;
             let mut su = PgConnection::connect(&superuser_url()).await?;
             sqlx::query("select pg_advisory_lock(7245002)").execute(&mut su).await?;
@@ -138,7 +144,12 @@ pub async fn test_db() -> TestDb {
     )
     .await
     .expect("clone the template");
-    TestDb { app_url: url_for(APP_ROLE, &name), admin_url: url_for(OWNER_ROLE, &name), name }
+    TestDb {
+        app_url: url_for(APP_ROLE, &name),
+        worker_url: url_for(WORKER_ROLE, &name),
+        admin_url: url_for(OWNER_ROLE, &name),
+        name,
+    }
 }
 
 /// The real gateway on a free port, over its own database and Redis key space.

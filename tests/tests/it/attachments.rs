@@ -106,7 +106,7 @@ async fn attachments_reach_exactly_those_who_see_the_ticket() {
 #[tokio::test]
 async fn the_demo_takes_small_files_only() {
     let app = TestApp::spawn().await;
-    let db = ferrodesk_db::Db::connect(&app.db.app_url.clone().into(), 2).await.unwrap();
+    let db = ferrodesk_db::Db::connect(&app.db.worker_url.clone().into(), 2).await.unwrap();
     ferrodesk_core::demo::reset(&db, chrono::Utc::now(), ferrodesk_core::demo::When::Always).await.unwrap();
     let body = app.gql(None, "mutation { startDemoSession { token viewer { id } } }", json!({})).await;
     let visitor = Session {

@@ -55,7 +55,7 @@ impl Harness {
         let config = billing_config(&fake.url());
         let app = TestApp::spawn_with(|c| c.billing = config.clone()).await;
         fake.set_webhook(Some(WebhookTarget { url: app.url("/webhooks/stripe"), secret: SECRET.into() }));
-        let db = Db::connect(&app.db.app_url.clone().into(), 5).await.unwrap();
+        let db = Db::connect(&app.db.worker_url.clone().into(), 5).await.unwrap();
         let (transport, sent) = Transport::memory();
         let mail = Arc::new(MailService {
             db: db.clone(),
@@ -482,7 +482,7 @@ async fn billing_trial_reminder_goes_to_the_owners_once() {
     let _owner = h.app.sign_up("acme").await;
     let _later = h.app.sign_up("later").await;
     h.sql("update organizations set trial_ends_at = now() + interval '2 days' where slug = 'acme'").await;
-    let db = Db::connect(&h.app.db.app_url.clone().into(), 2).await.unwrap();
+    let db = Db::connect(&h.app.db.worker_url.clone().into(), 2).await.unwrap();
     let now = chrono::Utc::now();
     assert_eq!(ferrodesk_core::billing::send_trial_reminders(&db, now).await.unwrap(), 1);
     assert_eq!(ferrodesk_core::billing::send_trial_reminders(&db, now).await.unwrap(), 0);
@@ -508,7 +508,7 @@ async fn billing_demo_organisations_never_pay_and_are_never_read_only() {
         assert_eq!(body["errors"][0]["message"], "Billing is disabled in the demo.");
     }
     // The real demo, entered as a visitor does.
-    let db = ferrodesk_db::Db::connect(&h.app.db.app_url.clone().into(), 2).await.unwrap();
+    let db = ferrodesk_db::Db::connect(&h.app.db.worker_url.clone().into(), 2).await.unwrap();
     ferrodesk_core::demo::reset(&db, chrono::Utc::now(), ferrodesk_core::demo::When::Always).await.unwrap();
     let body = h.app.gql(None, "mutation { startDemoSession { token viewer { id } } }", json!({})).await;
     let visitor = ferrodesk_testkit::Session {

@@ -98,7 +98,7 @@ async fn first_open_ticket(app: &TestApp, session: &Session) -> Value {
 #[tokio::test]
 async fn the_reset_restores_the_exact_pristine_state_and_touches_no_other_tenant() {
     let app = TestApp::spawn().await;
-    let db = Db::connect(&app.db.app_url.clone().into(), 4).await.unwrap();
+    let db = Db::connect(&app.db.worker_url.clone().into(), 4).await.unwrap();
     let mut admin = app.db.admin_conn().await;
     let acme = app.sign_up("acme").await;
     app.create_ticket(&acme, json!({ "kind": "INCIDENT", "subject": "Acme's own ticket" })).await;
@@ -188,7 +188,7 @@ async fn the_reset_restores_the_exact_pristine_state_and_touches_no_other_tenant
 #[tokio::test]
 async fn visitors_during_a_reset_see_the_old_or_the_new_dataset_never_an_error() {
     let app = Arc::new(TestApp::spawn().await);
-    let db = Db::connect(&app.db.app_url.clone().into(), 4).await.unwrap();
+    let db = Db::connect(&app.db.worker_url.clone().into(), 4).await.unwrap();
     demo::reset(&db, demo::fixed_anchor(), When::Always).await.unwrap();
     let visitor = demo_session(&app).await;
     let ticket = first_open_ticket(&app, &visitor).await;
@@ -250,7 +250,7 @@ async fn visitors_during_a_reset_see_the_old_or_the_new_dataset_never_an_error()
 #[tokio::test]
 async fn demo_mail_stays_in_the_in_app_outbox() {
     let harness = MailHarness::start().await;
-    let db = Db::connect(&harness.app.db.app_url.clone().into(), 4).await.unwrap();
+    let db = Db::connect(&harness.app.db.worker_url.clone().into(), 4).await.unwrap();
     demo::reset(&db, chrono::Utc::now(), When::Always).await.unwrap();
     let visitor = demo_session(&harness.app).await;
     let ticket = first_open_ticket(&harness.app, &visitor).await;
@@ -400,7 +400,7 @@ async fn without_demo_on_there_is_no_demo() {
 #[tokio::test]
 async fn the_nightly_schedule_resets_once_however_many_workers_race() {
     let app = TestApp::spawn().await;
-    let db = Db::connect(&app.db.app_url.clone().into(), 8).await.unwrap();
+    let db = Db::connect(&app.db.worker_url.clone().into(), 8).await.unwrap();
     let now = chrono::Utc::now();
     let minute = 3 * 60;
     // Missing: created. Due: replaced once by four workers at once. Fresh: left alone.

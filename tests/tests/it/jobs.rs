@@ -20,7 +20,7 @@ async fn org_tx(db: &Db, admin: &mut sqlx::PgConnection) -> ferrodesk_db::Tenant
 #[tokio::test]
 async fn jobs_exist_only_if_their_transaction_commits_and_run_once_across_workers() {
     let test_db = ferrodesk_testkit::test_db().await;
-    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.app_url).await.unwrap());
+    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.worker_url).await.unwrap());
     let mut admin = test_db.admin_conn().await;
 
     let mut tx = org_tx(&db, &mut admin).await;
@@ -67,7 +67,7 @@ async fn jobs_exist_only_if_their_transaction_commits_and_run_once_across_worker
 #[tokio::test]
 async fn failing_jobs_back_off_and_end_up_dead_with_their_error() {
     let test_db = ferrodesk_testkit::test_db().await;
-    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.app_url).await.unwrap());
+    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.worker_url).await.unwrap());
     let mut admin = test_db.admin_conn().await;
     let mut tx = org_tx(&db, &mut admin).await;
     ferrodesk_jobs::enqueue(&mut tx, "flaky", json!({}), None).await.unwrap();
@@ -96,7 +96,7 @@ async fn failing_jobs_back_off_and_end_up_dead_with_their_error() {
 #[tokio::test]
 async fn a_crashed_workers_job_comes_back_after_its_lease() {
     let test_db = ferrodesk_testkit::test_db().await;
-    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.app_url).await.unwrap());
+    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.worker_url).await.unwrap());
     let mut admin = test_db.admin_conn().await;
     let mut tx = org_tx(&db, &mut admin).await;
     ferrodesk_jobs::enqueue(&mut tx, "once", json!({}), None).await.unwrap();
@@ -124,7 +124,7 @@ async fn a_crashed_workers_job_comes_back_after_its_lease() {
 #[tokio::test]
 async fn a_job_completed_in_the_handlers_transaction_commits_with_its_work() {
     let test_db = ferrodesk_testkit::test_db().await;
-    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.app_url).await.unwrap());
+    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.worker_url).await.unwrap());
     let mut admin = test_db.admin_conn().await;
     let mut tx = org_tx(&db, &mut admin).await;
     let org = tx.org_id();
@@ -165,7 +165,7 @@ async fn a_job_completed_in_the_handlers_transaction_commits_with_its_work() {
 #[tokio::test]
 async fn a_batch_handler_runs_its_jobs_together_with_one_outcome_each() {
     let test_db = ferrodesk_testkit::test_db().await;
-    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.app_url).await.unwrap());
+    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.worker_url).await.unwrap());
     let mut admin = test_db.admin_conn().await;
     let mut tx = org_tx(&db, &mut admin).await;
     for i in 0..10 {
@@ -270,7 +270,7 @@ async fn a_claim_takes_due_jobs_oldest_first_then_expired_leases() {
         .await
         .unwrap();
     }
-    let mut runtime = sqlx::PgConnection::connect(&test_db.app_url).await.unwrap();
+    let mut runtime = sqlx::PgConnection::connect(&test_db.worker_url).await.unwrap();
     // Sorted: which jobs a claim takes is the point, not the order it returns them in.
     let mut claim = async |limit: i32| -> Vec<String> {
         let mut kinds: Vec<String> =

@@ -58,7 +58,7 @@ impl MailHarness {
         run_jobs: bool,
     ) -> Self {
         let app = TestApp::spawn().await;
-        let db = Db::connect(&app.db.app_url.clone().into(), 10).await.unwrap();
+        let db = Db::connect(&app.db.worker_url.clone().into(), 10).await.unwrap();
         let store_dir =
             std::env::temp_dir().join(format!("fd-attachments-{}", uuid::Uuid::now_v7().simple()));
         let live = LivePublisher::connect(&ferrodesk_testkit::redis_url(), &app.redis_prefix).await.unwrap();
@@ -961,8 +961,8 @@ async fn stored_acknowledgements_go_out_in_batches_and_each_failure_is_recorded(
         .unwrap();
     assert_eq!(jobs, vec![("queued".to_owned(), 1, true)], "only the deferred one is left, retried later");
 
-    // The batch functions, as the runtime role: nothing for a worker that does not hold the job.
-    let mut app = sqlx::PgConnection::connect(&h.app.db.app_url).await.unwrap();
+    // The batch functions, as the worker's login: nothing for a worker that does not hold the job.
+    let mut app = sqlx::PgConnection::connect(&h.app.db.worker_url).await.unwrap();
     sqlx::query("update jobs set run_at = now()").execute(&mut admin).await.unwrap();
     let claimed: Vec<uuid::Uuid> = sqlx::query_scalar("select id from fd_claim_jobs('w1', 10, '1 minute')")
         .fetch_all(&mut app)
@@ -1080,7 +1080,7 @@ async fn a_sender_is_known_deduplicated_and_limited_only_within_their_organisati
     assert!(last[0].2.as_deref().unwrap_or_default().contains("deactivated member"), "{last:?}");
     assert_eq!((last[1].0.as_str(), last[1].1.as_str()), ("globex", "processed"));
 
-    // The look-ups themselves, as the runtime role in Acme's tenant, aimed at Globex: Globex's
+    // The look-ups themselves, as the worker's login in Acme's tenant, aimed at Globex: Globex's
     // processed message is not a duplicate here, its acknowledgements to Ann count nothing, and
     // a membership in Globex cannot be written.
     let globex_acks: i64 = sqlx::query_scalar(
@@ -1098,7 +1098,7 @@ async fn a_sender_is_known_deduplicated_and_limited_only_within_their_organisati
     .fetch_one(&mut admin)
     .await
     .unwrap();
-    let mut conn = sqlx::PgConnection::connect(&h.app.db.app_url).await.unwrap();
+    let mut conn = sqlx::PgConnection::connect(&h.app.db.worker_url).await.unwrap();
     let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
     sqlx::query("select set_config('app.org_id', $1, true), set_config('app.role', 'system', true)")
         .bind(acme_id.to_string())
@@ -1302,7 +1302,7 @@ async fn a_new_and_a_known_sender_create_tickets_side_by_side_without_deadlock()
     app.sign_up("acme").await;
     let mut admin = app.db.admin_conn().await;
     let (org, owner) = org_and_owner(&mut admin, "acme").await;
-    let db = Db::connect(&app.db.app_url.clone().into(), 4).await.unwrap();
+    let db = Db::connect(&app.db.worker_url.clone().into(), 4).await.unwrap();
     let ticket =
         |subject: &str| CreateTicket::incident(subject.to_owned(), "It jams.".to_owned(), Channel::Email);
 

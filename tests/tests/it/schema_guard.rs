@@ -76,3 +76,132 @@ async fn the_gateway_refuses_a_member_of_the_owner_role() {
     let err = result.err().expect("a member of the owner role must be refused");
     assert!(format!("{err:#}").contains("bypass row-level security"), "{err:#}");
 }
+
+/// The SECURITY DEFINER functions that cross tenants: the worker's login alone may call them.
+const WORKER_FUNCTIONS: [&str; 11] = [
+    "fd_billing_trial_reminders_due",
+    "fd_claim_jobs",
+    "fd_complete_job",
+    "fd_fail_job",
+    "fd_intake_acknowledgements",
+    "fd_intake_senders",
+    "fd_intake_tickets",
+    "fd_notices_sent",
+    "fd_route_inbound",
+    "fd_sla_sweep",
+    "fd_stored_notices",
+];
+
+#[tokio::test]
+async fn the_functions_that_cross_tenants_are_the_workers_alone() {
+    let db = ferrodesk_testkit::test_db().await;
+    let mut admin = db.admin_conn().await;
+    // Every definer function but the triggers' (which no one calls), who may call it: nobody
+    // through PUBLIC, and the worker's login alone exactly the worker's functions.
+    let rows: Vec<(String, bool, bool, bool)> = sqlx::query_as(
+        "select p.proname::text,
+                exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                        where a.grantee = 0 and a.privilege_type = 'EXECUTE'),
+                has_function_privilege($1, p.oid, 'EXECUTE'),
+                has_function_privilege($2, p.oid, 'EXECUTE')
+         from pg_proc p
+         where p.pronamespace = 'public'::regnamespace and p.prosecdef
+           and p.prorettype <> 'trigger'::regtype
+         order by 1",
+    )
+    .bind(ferrodesk_testkit::APP_ROLE)
+    .bind(ferrodesk_testkit::WORKER_ROLE)
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert!(rows.len() > WORKER_FUNCTIONS.len(), "expected the gateway's definer functions too");
+    let mut workers_alone = Vec::new();
+    for (name, public, gateway, worker) in rows {
+        assert!(!public, "{name}: a SECURITY DEFINER function is executable by PUBLIC");
+        // Neither: a helper only other definer functions call (such as fd_bump_config_version).
+        if worker && !gateway {
+            workers_alone.push(name);
+        }
+    }
+    assert_eq!(
+        workers_alone, WORKER_FUNCTIONS,
+        "the worker's functions, and no other, are out of the gateway's reach"
+    );
+
+    // Called as the gateway's login, one of them is refused by the database itself.
+    let mut gateway = db.app_conn().await;
+    let err = sqlx::query("select * from fd_claim_jobs('gateway', 10, '1 minute')")
+        .fetch_all(&mut gateway)
+        .await
+        .expect_err("the gateway's login must not claim jobs");
+    assert_eq!(err.as_database_error().and_then(|e| e.code()).as_deref(), Some("42501"), "{err}");
+    // The worker's login may, and holds both groups; the gateway's holds only the runtime group.
+    let mut worker = <sqlx::PgConnection as sqlx::Connection>::connect(&db.worker_url).await.unwrap();
+    sqlx::query("select * from fd_claim_jobs('worker', 10, '1 minute')")
+        .fetch_all(&mut worker)
+        .await
+        .unwrap();
+    let groups = "select pg_has_role(current_user, 'ferrodesk_runtime', 'MEMBER'),
+                         pg_has_role(current_user, 'ferrodesk_worker', 'MEMBER')";
+    let of_gateway: (bool, bool) = sqlx::query_as(groups).fetch_one(&mut gateway).await.unwrap();
+    let of_worker: (bool, bool) = sqlx::query_as(groups).fetch_one(&mut worker).await.unwrap();
+    assert_eq!((of_gateway, of_worker), ((true, false), (true, true)));
+}
+
+#[tokio::test]
+async fn each_service_refuses_the_other_ones_login() {
+    use ferrodesk_db::{Db, RuntimeRoleError, Service};
+    let db = ferrodesk_testkit::test_db().await;
+    let gateway = Db::connect(&db.app_url.clone().into(), 1).await.unwrap();
+    let worker = Db::connect(&db.worker_url.clone().into(), 1).await.unwrap();
+    gateway.check_runtime_role(Service::Gateway).await.unwrap();
+    worker.check_runtime_role(Service::Worker).await.unwrap();
+    let err = gateway.check_runtime_role(Service::Worker).await.unwrap_err();
+    assert!(matches!(err, RuntimeRoleError::NotWorker { .. }), "{err}");
+    assert!(err.to_string().contains("WORKER_DATABASE_URL"), "{err}");
+    let err = worker.check_runtime_role(Service::Gateway).await.unwrap_err();
+    assert!(matches!(err, RuntimeRoleError::HoldsWorker { .. }), "{err}");
+
+    // And the gateway itself will not start on the worker's login.
+    let mut config = ferrodesk_testkit::gateway_config(&db, "fdtest:workerlogin:");
+    config.database.url = db.worker_url.clone().into();
+    let err =
+        ferrodesk_gateway::Application::build(config).await.err().expect("the worker's login is refused");
+    assert!(format!("{err:#}").contains("member of ferrodesk_worker"), "{err:#}");
+}
+
+/// Bootstrap corrects the logins: a gateway login that was given the worker's group loses it, and
+/// the worker's login gets both groups.
+#[tokio::test]
+async fn bootstrap_takes_the_worker_group_from_the_gateways_login() {
+    let db = ferrodesk_testkit::test_db().await;
+    let (gateway, worker) =
+        (format!("fd_test_gw_{}", std::process::id()), format!("fd_test_wk_{}", std::process::id()));
+    let mut su =
+        <sqlx::PgConnection as sqlx::Connection>::connect(&ferrodesk_testkit::superuser_url()).await.unwrap();
+    for statement in [
+        format!("drop role if exists {gateway}"),
+        format!("drop role if exists {worker}"),
+        format!("create role {gateway} login in role ferrodesk_runtime, ferrodesk_worker"),
+    ] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statement)).execute(&mut su).await.unwrap();
+    }
+    let url = |role: &str| db.admin_url.replace("ferrodesk_owner:ferrodesk_owner", role);
+    let plan = ferrodesk_db::BootstrapPlan::from_urls(&db.admin_url, &url(&gateway), &url(&worker)).unwrap();
+    let result = ferrodesk_db::bootstrap_cluster(&ferrodesk_testkit::superuser_url(), &plan).await;
+    let groups: Vec<(String, bool, bool)> = sqlx::query_as(
+        "select rolname::text, pg_has_role(oid, 'ferrodesk_runtime', 'MEMBER'),
+                pg_has_role(oid, 'ferrodesk_worker', 'MEMBER')
+         from pg_roles where rolname in ($1, $2) order by rolname",
+    )
+    .bind(&gateway)
+    .bind(&worker)
+    .fetch_all(&mut su)
+    .await
+    .unwrap();
+    for role in [&gateway, &worker] {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("drop role {role}"))).execute(&mut su).await.unwrap();
+    }
+    result.unwrap();
+    assert_eq!(groups, vec![(gateway, true, false), (worker, true, true)]);
+}

@@ -326,7 +326,7 @@ async fn a_policy_change_recomputes_open_tickets_through_the_worker() {
         .unwrap();
     assert_eq!(jobs, 1, "two changes, one recompute");
 
-    let db = ferrodesk_db::Db::from_pool(sqlx::PgPool::connect(&app.db.app_url).await.unwrap());
+    let db = ferrodesk_db::Db::from_pool(sqlx::PgPool::connect(&app.db.worker_url).await.unwrap());
     assert_eq!(
         ferrodesk_worker::runner(
             db.clone(),
@@ -388,7 +388,7 @@ async fn the_sweep_escalates_once_across_workers_and_notifies_the_right_people()
     .await
     .unwrap();
 
-    let db = ferrodesk_db::Db::from_pool(sqlx::PgPool::connect(&app.db.app_url).await.unwrap());
+    let db = ferrodesk_db::Db::from_pool(sqlx::PgPool::connect(&app.db.worker_url).await.unwrap());
     let now = chrono::Utc::now();
     let (a, b) =
         tokio::join!(ferrodesk_db::sla::sweep(&db, now, 1000), ferrodesk_db::sla::sweep(&db, now, 1000));
