@@ -56,6 +56,10 @@ pub struct MailBenchArgs {
     /// in back-to-back runs, none of it the product's). Point it at a disk to include a disk.
     #[arg(long)]
     scratch: Option<std::path::PathBuf>,
+    /// Leave the planner's statistics as a new database has them, instead of refreshing them
+    /// before each level as autovacuum keeps them in a running deployment.
+    #[arg(long)]
+    no_analyze: bool,
 }
 
 /// Which messages the bench sends.
@@ -89,7 +93,35 @@ const SENTENCES: [&str; 12] = [
     "I tried the steps from the knowledge base article, but step three fails for me.",
 ];
 
-/// A message of the chosen mix, from one of 500 people per organisation.
+/// Analyzes the tables that autovacuum would analyze now, by its default rule: more than 50 rows
+/// changed plus a tenth of the table since the last analysis.
+///
+/// A deployment's tables carry planner statistics that autovacuum refreshes within a minute of
+/// changes of this size. The bench puts an hour's mail through a new database in seconds, so it
+/// does autovacuum's part itself, between runs and outside the timing. Without it, every
+/// connection keeps the plans it made while the tables were empty, such as foreign-key checks
+/// that walk all of an organisation's tickets and a duplicate check that reads every message,
+/// and each run is slower than the one before (docs/ARCHITECTURE.md, §Email). Analyzing every
+/// table instead would be no better: a table analyzed while empty is planned as empty.
+async fn analyze_as_autovacuum_would(admin: &mut PgConnection) -> anyhow::Result<()> {
+    let due: Vec<String> = sqlx::query_scalar(
+        "select format('%I', s.relname) from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+         where s.schemaname = 'public' and s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)
+         order by 1",
+    )
+    .fetch_all(&mut *admin)
+    .await?;
+    if !due.is_empty() {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("analyze {}", due.join(", "))))
+            .execute(&mut *admin)
+            .await
+            .context("analyze")?;
+    }
+    Ok(())
+}
+
+/// A message of the chosen mix, from one of 500 people: with 20 organisations, 25 write to each,
+/// and over a full run each writes 18 messages.
 fn message(mix: Mix, n: usize, rng: &mut rand::rngs::StdRng, org: usize) -> (String, String, String) {
     let from = format!("user{}@customer{}.example", n % 500, org);
     let to = format!("org{org}@{DOMAIN}");
@@ -184,15 +216,23 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
     let mut admin = PgConnection::connect(&admin_url).await.context("owner connection")?;
 
     out(&format!(
-        "email intake: {} messages per run over {} organisations, {:?} mix, files in {}",
+        "email intake: {} messages per run over {} organisations, {:?} mix, files in {}, {}",
         args.messages,
         args.orgs,
         args.mix,
-        scratch_root.display()
+        scratch_root.display(),
+        if args.no_analyze {
+            "the planner's statistics as a new database has them"
+        } else {
+            "the planner's statistics refreshed before each run as autovacuum would"
+        }
     ));
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
     let mut offset = 0;
     for &senders in &args.senders {
+        if !args.no_analyze {
+            analyze_as_autovacuum_would(&mut admin).await?;
+        }
         let messages: Vec<_> = (0..args.messages)
             .map(|i| message(args.mix, offset + i, &mut rng, (offset + i) % args.orgs))
             .collect();
