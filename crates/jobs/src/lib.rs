@@ -106,6 +106,7 @@ pub struct Runner {
     concurrency: usize,
     lease: Duration,
     poll: Duration,
+    linger: Duration,
     wake: Arc<tokio::sync::Notify>,
 }
 
@@ -119,6 +120,7 @@ impl Runner {
             concurrency: concurrency.max(1),
             lease: Duration::from_secs(300),
             poll: Duration::from_millis(500),
+            linger: Duration::from_millis(20),
             wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
@@ -140,6 +142,20 @@ impl Runner {
     pub fn with_poll_interval(mut self, poll: Duration) -> Self {
         self.poll = poll;
         self
+    }
+
+    /// How long to wait after a claim that found fewer jobs than it could take (20 ms by
+    /// default). Mail arrives in bursts: each of the intake's batches enqueues its
+    /// acknowledgements together, a few milliseconds apart. Claiming again at once would take
+    /// them one or two at a time, each claim and each send batch costing the database about the
+    /// same whatever its size; a moment's wait lets them gather.
+    pub fn with_linger(mut self, linger: Duration) -> Self {
+        self.linger = linger;
+        self
+    }
+
+    fn claim_size(&self) -> usize {
+        if self.batch_handlers.is_empty() { self.concurrency } else { self.concurrency.max(BATCH_CLAIM) }
     }
 
     pub fn register<F, Fut>(mut self, kind: &str, handler: F) -> Self
@@ -168,8 +184,7 @@ impl Runner {
     /// handler go to it together; the others run at most `concurrency` at a time.
     pub async fn run_once(&self) -> Result<usize, DbError> {
         let lease = format!("{} seconds", self.lease.as_secs().max(1));
-        let claim =
-            if self.batch_handlers.is_empty() { self.concurrency } else { self.concurrency.max(BATCH_CLAIM) };
+        let claim = self.claim_size();
         let mut conn = self.db.acquire().await?;
         let rows = sqlx::query!(
             r#"select id as "id!", org_id, kind as "kind!", payload as "payload!", attempts as "attempts!"
@@ -306,6 +321,11 @@ impl Runner {
                 tokio::select! {
                     () = tokio::time::sleep(self.poll) => {},
                     () = self.wake.notified() => {},
+                    _ = stop.changed() => {},
+                }
+            } else if ran < self.claim_size() && !self.linger.is_zero() {
+                tokio::select! {
+                    () = tokio::time::sleep(self.linger) => {},
                     _ = stop.changed() => {},
                 }
             }

@@ -301,3 +301,54 @@ async fn a_claim_takes_due_jobs_oldest_first_then_expired_leases() {
         ]
     );
 }
+
+/// After a claim that found fewer jobs than it could take, the runner waits its linger before
+/// claiming again, so jobs enqueued meanwhile (an intake batch's acknowledgements, a few
+/// milliseconds apart) reach a batch handler together instead of one or two at a time.
+#[tokio::test]
+async fn jobs_enqueued_during_the_linger_are_claimed_together() {
+    let test_db = ferrodesk_testkit::test_db().await;
+    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.worker_url).await.unwrap());
+    let mut admin = test_db.admin_conn().await;
+    let org = org_tx(&db, &mut admin).await.org_id();
+    let enqueue = |n: usize| {
+        let db = db.clone();
+        async move {
+            for i in 0..n {
+                let mut tx = db.system_in(org).await.unwrap();
+                ferrodesk_jobs::enqueue(&mut tx, "batch", json!({ "i": i }), None).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+        }
+    };
+    let (ran_tx, mut ran) = tokio::sync::mpsc::unbounded_channel::<usize>();
+    let runner = Runner::new(db.clone(), 2)
+        .with_poll_interval(Duration::from_secs(30))
+        .with_linger(Duration::from_millis(400))
+        .register_batch("batch", move |_, jobs| {
+            let ran_tx = ran_tx.clone();
+            async move {
+                let _ = ran_tx.send(jobs.len());
+                jobs.iter().map(|_| Ok(())).collect()
+            }
+        });
+    let wake = runner.waker();
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(runner.run(stop));
+
+    // One job, then five in separate transactions while the runner lingers after it, each
+    // followed by a wake-up as the intake gives one.
+    enqueue(1).await;
+    wake.notify_one();
+    let first = tokio::time::timeout(Duration::from_secs(10), ran.recv()).await.unwrap().unwrap();
+    for _ in 0..5 {
+        enqueue(1).await;
+        wake.notify_one();
+    }
+    let second = tokio::time::timeout(Duration::from_secs(10), ran.recv()).await.unwrap().unwrap();
+    stop_tx.send(true).unwrap();
+    running.await.unwrap();
+    assert_eq!((first, second), (1, 5), "the five waited for the linger and went together");
+    let left: i64 = sqlx::query_scalar("select count(*) from jobs").fetch_one(&mut admin).await.unwrap();
+    assert_eq!(left, 0);
+}
