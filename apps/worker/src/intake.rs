@@ -152,7 +152,7 @@ impl Inner {
         // The low bits of an id are random (UUIDv7), so the organisations spread over the lanes.
         let lane = &self.lanes[(incoming.org.as_uuid().as_u128() % self.lanes.len() as u128) as usize];
         // Read here, while a batch is in the database, rather than by the batch's session.
-        let prepared = self.mail.prepare(incoming);
+        let prepared = self.mail.prepare(incoming).await;
         if let Ok(turn) = lane.turn.try_acquire() {
             let idle = lane.waiting.lock().unwrap_or_else(PoisonError::into_inner).is_empty();
             if idle {

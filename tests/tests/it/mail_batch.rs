@@ -26,7 +26,10 @@ fn plain(org: ferrodesk_domain::OrgId, slug: &str, from: &str, subject: &str, id
 
 /// Receives `messages` as one batch, read as the intake reads them.
 async fn receive_batch(h: &MailHarness, messages: &[Incoming]) -> Vec<Option<(uuid::Uuid, Ingested)>> {
-    let prepared: Vec<_> = messages.iter().map(|m| h.service.prepare(m.clone())).collect();
+    let mut prepared = Vec::with_capacity(messages.len());
+    for m in messages {
+        prepared.push(h.service.prepare(m.clone()).await);
+    }
     h.service.receive_batch(&prepared).await
 }
 
@@ -250,4 +253,53 @@ async fn mail_arriving_together_over_smtp_is_numbered_without_gaps_in_each_organ
     .unwrap();
     assert_eq!(misfiled, 0);
     assert_eq!(h.sent().len(), 60, "every acknowledgement sent");
+}
+
+/// A plain message's attachments are stored by its own session when it is read, before any
+/// transaction, and the batch files them under the message's ticket.
+#[tokio::test]
+async fn a_batchs_attachments_are_stored_when_read_and_filed_under_their_tickets() {
+    let h = MailHarness::start_paused(Transport::memory()).await;
+    h.app.sign_up("acme").await;
+    let mut admin = h.app.db.admin_conn().await;
+    let (acme, _) = org_and_owner(&mut admin, "acme").await;
+    // Warms this process's SLA setup for Acme, as an earlier message would.
+    let first = plain(acme, "acme", "ann@example.com", "First", "f@example.com");
+    h.service.receive(acme, first.received()).await.unwrap();
+
+    let pdf = b"%PDF-1.4 the quote".to_vec();
+    let with_file = format!(
+        "From: ann@example.com\r\nTo: acme@{DOMAIN}\r\nSubject: Quote attached\r\nMessage-ID: <q@example.com>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlease approve.\r\n\
+         --b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"quote.pdf\"\r\n\
+         Content-Transfer-Encoding: 7bit\r\n\r\n{}\r\n--b--\r\n",
+        String::from_utf8_lossy(&pdf)
+    );
+    let batch = [
+        incoming(acme, "ann@example.com", "acme", with_file),
+        plain(acme, "acme", "bea@example.com", "No files", "n@example.com"),
+    ];
+    let mut prepared = Vec::new();
+    for m in &batch {
+        prepared.push(h.service.prepare(m.clone()).await);
+    }
+    let key: String = sqlx::query_scalar("select encode(sha256($1), 'hex')")
+        .bind(&pdf)
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(h.service.store.get(&key).await.unwrap(), Some(pdf.clone()), "stored when read");
+    assert_eq!(h.ticket_count().await, 1, "and before any ticket");
+
+    let results = h.service.receive_batch(&prepared).await;
+    assert!(results.iter().all(Option::is_some), "both went in the batch: {results:?}");
+    let files: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "select t.subject, a.filename, a.size_bytes, a.sha256 from attachments a
+         join tickets t on t.org_id = a.org_id and t.id = a.ticket_id order by 1",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(files, vec![("Quote attached".into(), "quote.pdf".into(), pdf.len() as i64, key)]);
 }

@@ -62,6 +62,8 @@ struct PlainParts {
     from_name: String,
     input: CreateTicket,
     checked: Checked,
+    /// Its attachments' keys in the store, in order: stored by the session (see [`MailService::prepare`]).
+    stored: Vec<String>,
 }
 
 /// A plain message of a batch, at its position.
@@ -74,6 +76,7 @@ struct Plain<'b> {
     from_name: &'b str,
     input: &'b CreateTicket,
     checked: &'b Checked,
+    stored: &'b [String],
 }
 
 /// A plain message whose sender and organisation the database confirmed.
@@ -109,6 +112,7 @@ impl MailService {
                     from_name: &parts.from_name,
                     input: &parts.input,
                     checked: &parts.checked,
+                    stored: &parts.stored,
                 })
             })
             .filter(|p| copies.insert((p.incoming.org, p.mail.dedupe_key.as_str())))
@@ -129,10 +133,23 @@ impl MailService {
         results
     }
 
-    /// Reads a message for a batch (see [`Prepared`]).
-    pub fn prepare(&self, incoming: Incoming) -> Prepared {
+    /// Reads a message for a batch (see [`Prepared`]), and stores a plain message's attachments:
+    /// they are written by content, so storing them before the batch's transaction, in each
+    /// session at once, keeps the files out of the transaction and out of the lane's turn. A
+    /// message that fails to store takes the single-message path, which reports the failure.
+    pub async fn prepare(&self, incoming: Incoming) -> Prepared {
         let read = inbound::parse(&incoming.raw);
-        let plain = read.as_ref().ok().and_then(|mail| self.plain(&incoming, mail));
+        let mut plain = read.as_ref().ok().and_then(|mail| self.plain(&incoming, mail));
+        if let (Some(parts), Ok(mail)) = (&mut plain, &read) {
+            let puts = mail.attachments.iter().map(|a| self.store.put(&a.bytes));
+            match futures::future::try_join_all(puts).await {
+                Ok(keys) => parts.stored = keys,
+                Err(error) => {
+                    tracing::warn!(%error, "storing a message's attachments; it goes by itself");
+                    plain = None;
+                }
+            }
+        }
         Prepared { incoming, read, plain }
     }
 
@@ -173,7 +190,7 @@ impl MailService {
             ..CreateTicket::incident(mail.subject.clone(), mail.full_text.clone(), Channel::Email)
         };
         let checked = Checked::of(&input).ok()?;
-        Some(PlainParts { id, email, from_name, input, checked })
+        Some(PlainParts { id, email, from_name, input, checked, stored: Vec::new() })
     }
 
     async fn write_batch(&self, plain: &[Plain<'_>]) -> Result<Vec<(usize, Uuid, Ingested)>, AppError> {
@@ -236,26 +253,21 @@ impl MailService {
         (going, slas.into_iter().filter_map(|(key, sla)| Some((key, sla?))).collect())
     }
 
-    /// Stores the attachments, then writes the raw rows, Message-IDs, attachment rows and the
-    /// tickets with their events. Returns the tickets in the order of `going`.
+    /// Writes the raw rows, Message-IDs, attachment rows (their files stored by
+    /// [`Self::prepare`]) and the tickets with their events. Returns the tickets in the order of
+    /// `going`.
     async fn write_tickets(
         &self,
         tx: &mut BatchTx,
         going: &[Going<'_, '_>],
         slas: &HashMap<(OrgId, i64), SlaSetup>,
     ) -> Result<Vec<(TicketRow, String)>, AppError> {
-        let mut keys = Vec::new();
-        for g in going {
-            for attachment in &g.plain.mail.attachments {
-                keys.push(self.store.put(&attachment.bytes).await.map_err(|e| AppError::Internal(e.into()))?);
-            }
-        }
-        let mut files = Vec::with_capacity(keys.len());
-        let mut key = keys.iter();
+        let mut files = Vec::new();
         for (ticket, g) in going.iter().enumerate() {
-            for attachment in &g.plain.mail.attachments {
-                let sha256 =
-                    key.next().ok_or_else(|| AppError::Internal(anyhow::anyhow!("a stored attachment")))?;
+            if g.plain.stored.len() != g.plain.mail.attachments.len() {
+                return Err(AppError::Internal(anyhow::anyhow!("a plain message's attachments are stored")));
+            }
+            for (attachment, sha256) in g.plain.mail.attachments.iter().zip(g.plain.stored) {
                 files.push(FileIn {
                     ticket,
                     filename: &attachment.filename,
