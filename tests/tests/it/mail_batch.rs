@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use ferrodesk_core::mail::{Incoming, Ingested};
+use ferrodesk_core::mail::{Incoming, Ingested, Prepared};
 use ferrodesk_mail::outbound::Transport;
 
 use crate::mail::{DOMAIN, MailHarness, message, org_and_owner};
@@ -24,13 +24,29 @@ fn plain(org: ferrodesk_domain::OrgId, slug: &str, from: &str, subject: &str, id
     incoming(org, from, slug, raw)
 }
 
-/// Receives `messages` as one batch, read as the intake reads them.
-async fn receive_batch(h: &MailHarness, messages: &[Incoming]) -> Vec<Option<(uuid::Uuid, Ingested)>> {
+/// `messages` read as the intake's sessions read them.
+async fn prepare_all(h: &MailHarness, messages: &[Incoming]) -> Vec<Prepared> {
     let mut prepared = Vec::with_capacity(messages.len());
     for m in messages {
         prepared.push(h.service.prepare(m.clone()).await);
     }
-    h.service.receive_batch(&prepared).await
+    prepared
+}
+
+/// Receives `messages` as one batch, read as the intake reads them.
+async fn receive_batch(h: &MailHarness, messages: &[Incoming]) -> Vec<Option<(uuid::Uuid, Ingested)>> {
+    h.service.receive_batch(&prepare_all(h, messages).await).await
+}
+
+/// Acme, whose SLA setup this process has read (a batch needs it) through Ann's first mail, and
+/// an owner connection.
+async fn acme_after_a_first_mail(h: &MailHarness) -> (ferrodesk_domain::OrgId, sqlx::PgConnection) {
+    h.app.sign_up("acme").await;
+    let mut admin = h.app.db.admin_conn().await;
+    let (acme, _) = org_and_owner(&mut admin, "acme").await;
+    let first = plain(acme, "acme", "ann@example.com", "First", "f@example.com");
+    h.service.receive(acme, first.received()).await.unwrap();
+    (acme, admin)
 }
 
 /// Every ticket with its organisation, number, subject and requester, in that order.
@@ -176,11 +192,7 @@ async fn a_batch_files_each_organisations_plain_tickets_under_it_and_leaves_the_
 #[tokio::test]
 async fn a_batch_counts_its_own_acknowledgements_against_the_per_sender_limit() {
     let h = MailHarness::start_paused(Transport::memory()).await;
-    h.app.sign_up("acme").await;
-    let mut admin = h.app.db.admin_conn().await;
-    let (acme, _) = org_and_owner(&mut admin, "acme").await;
-    let first = plain(acme, "acme", "ann@example.com", "First", "f@example.com");
-    h.service.receive(acme, first.received()).await.unwrap();
+    let (acme, mut admin) = acme_after_a_first_mail(&h).await;
 
     // The harness allows five acknowledgements an hour per sender: one went, four more may.
     let batch: Vec<Incoming> = (0..7)
@@ -260,12 +272,7 @@ async fn mail_arriving_together_over_smtp_is_numbered_without_gaps_in_each_organ
 #[tokio::test]
 async fn a_batchs_attachments_are_stored_when_read_and_filed_under_their_tickets() {
     let h = MailHarness::start_paused(Transport::memory()).await;
-    h.app.sign_up("acme").await;
-    let mut admin = h.app.db.admin_conn().await;
-    let (acme, _) = org_and_owner(&mut admin, "acme").await;
-    // Warms this process's SLA setup for Acme, as an earlier message would.
-    let first = plain(acme, "acme", "ann@example.com", "First", "f@example.com");
-    h.service.receive(acme, first.received()).await.unwrap();
+    let (acme, mut admin) = acme_after_a_first_mail(&h).await;
 
     let pdf = b"%PDF-1.4 the quote".to_vec();
     let with_file = format!(
@@ -280,10 +287,7 @@ async fn a_batchs_attachments_are_stored_when_read_and_filed_under_their_tickets
         incoming(acme, "ann@example.com", "acme", with_file),
         plain(acme, "acme", "bea@example.com", "No files", "n@example.com"),
     ];
-    let mut prepared = Vec::new();
-    for m in &batch {
-        prepared.push(h.service.prepare(m.clone()).await);
-    }
+    let prepared = prepare_all(&h, &batch).await;
     let key: String = sqlx::query_scalar("select encode(sha256($1), 'hex')")
         .bind(&pdf)
         .fetch_one(&mut admin)
