@@ -152,7 +152,7 @@ impl Inner {
         // The low bits of an id are random (UUIDv7), so the organisations spread over the lanes.
         let lane = &self.lanes[(incoming.org.as_uuid().as_u128() % self.lanes.len() as u128) as usize];
         // Read here, while a batch is in the database, rather than by the batch's session.
-        let prepared = self.mail.prepare(incoming).await;
+        let mut prepared = self.mail.prepare(incoming);
         if let Ok(turn) = lane.turn.try_acquire() {
             let idle = lane.waiting.lock().unwrap_or_else(PoisonError::into_inner).is_empty();
             if idle {
@@ -169,6 +169,8 @@ impl Inner {
                 return outcome;
             }
         }
+        // It waits for a batch: its files are stored now, not on the batch's turn.
+        self.mail.store_files(&mut prepared).await;
         let (done, mut answer) = oneshot::channel();
         lane.waiting.lock().unwrap_or_else(PoisonError::into_inner).push((prepared, done));
         let turn = tokio::select! {
@@ -193,8 +195,8 @@ impl Inner {
     /// Receives a batch: the plain new tickets together, the rest one at a time after them (so
     /// that a second copy of a message finds the first), and answers each message.
     async fn run(&self, batch: Vec<(Prepared, oneshot::Sender<Delivery>)>) {
-        let (messages, answers): (Vec<Prepared>, Vec<_>) = batch.into_iter().unzip();
-        let batched = self.mail.receive_batch(&messages).await;
+        let (mut messages, answers): (Vec<Prepared>, Vec<_>) = batch.into_iter().unzip();
+        let batched = self.mail.receive_batch(&mut messages).await;
         // Owned items: a stream of borrowed ones trips the compiler's lifetime inference in a task.
         let outcomes: Vec<Delivery> = futures::stream::iter(messages.into_iter().zip(batched))
             .map(|(message, batched)| async move {

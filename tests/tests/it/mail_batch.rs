@@ -24,18 +24,20 @@ fn plain(org: ferrodesk_domain::OrgId, slug: &str, from: &str, subject: &str, id
     incoming(org, from, slug, raw)
 }
 
-/// `messages` read as the intake's sessions read them.
+/// `messages` read as the intake's sessions read those that wait for a batch.
 async fn prepare_all(h: &MailHarness, messages: &[Incoming]) -> Vec<Prepared> {
     let mut prepared = Vec::with_capacity(messages.len());
     for m in messages {
-        prepared.push(h.service.prepare(m.clone()).await);
+        let mut message = h.service.prepare(m.clone());
+        h.service.store_files(&mut message).await;
+        prepared.push(message);
     }
     prepared
 }
 
 /// Receives `messages` as one batch, read as the intake reads them.
 async fn receive_batch(h: &MailHarness, messages: &[Incoming]) -> Vec<Option<(uuid::Uuid, Ingested)>> {
-    h.service.receive_batch(&prepare_all(h, messages).await).await
+    h.service.receive_batch(&mut prepare_all(h, messages).await).await
 }
 
 /// Acme, whose SLA setup this process has read (a batch needs it) through Ann's first mail, and
@@ -287,7 +289,7 @@ async fn a_batchs_attachments_are_stored_when_read_and_filed_under_their_tickets
         incoming(acme, "ann@example.com", "acme", with_file),
         plain(acme, "acme", "bea@example.com", "No files", "n@example.com"),
     ];
-    let prepared = prepare_all(&h, &batch).await;
+    let mut prepared = prepare_all(&h, &batch).await;
     let key: String = sqlx::query_scalar("select encode(sha256($1), 'hex')")
         .bind(&pdf)
         .fetch_one(&mut admin)
@@ -296,7 +298,7 @@ async fn a_batchs_attachments_are_stored_when_read_and_filed_under_their_tickets
     assert_eq!(h.service.store.get(&key).await.unwrap(), Some(pdf.clone()), "stored when read");
     assert_eq!(h.ticket_count().await, 1, "and before any ticket");
 
-    let results = h.service.receive_batch(&prepared).await;
+    let results = h.service.receive_batch(&mut prepared).await;
     assert!(results.iter().all(Option::is_some), "both went in the batch: {results:?}");
     let files: Vec<(String, String, i64, String)> = sqlx::query_as(
         "select t.subject, a.filename, a.size_bytes, a.sha256 from attachments a

@@ -62,8 +62,8 @@ struct PlainParts {
     from_name: String,
     input: CreateTicket,
     checked: Checked,
-    /// Its attachments' keys in the store, in order: stored by the session (see [`MailService::prepare`]).
-    stored: Vec<String>,
+    /// Its attachments' keys in the store, in order, once stored ([`MailService::store_files`]).
+    stored: Option<Vec<String>>,
 }
 
 /// A plain message of a batch, at its position.
@@ -94,8 +94,10 @@ impl MailService {
     /// transaction. Returns, by position, the raw row's id and outcome of each message it
     /// processed, and `None` for each it left to [`Self::receive`]: anything but a plain new
     /// ticket, a second copy of a message in the batch, and every message when the batch fails
-    /// (the caller runs those after this returns, so a second copy then finds the first).
-    pub async fn receive_batch(&self, batch: &[Prepared]) -> Vec<Option<(Uuid, Ingested)>> {
+    /// (the caller runs those after this returns, so a second copy then finds the first). Stores
+    /// the files of any plain message whose session did not ([`Self::store_files`]).
+    pub async fn receive_batch(&self, batch: &mut [Prepared]) -> Vec<Option<(Uuid, Ingested)>> {
+        futures::future::join_all(batch.iter_mut().map(|prepared| self.store_files(prepared))).await;
         let mut results = vec![None; batch.len()];
         let mut copies = HashSet::new();
         let plain: Vec<Plain> = batch
@@ -103,6 +105,7 @@ impl MailService {
             .enumerate()
             .filter_map(|(index, prepared)| {
                 let (Ok(mail), Some(parts)) = (&prepared.read, &prepared.plain) else { return None };
+                let stored = parts.stored.as_deref()?;
                 Some(Plain {
                     index,
                     incoming: &prepared.incoming,
@@ -112,7 +115,7 @@ impl MailService {
                     from_name: &parts.from_name,
                     input: &parts.input,
                     checked: &parts.checked,
-                    stored: &parts.stored,
+                    stored,
                 })
             })
             .filter(|p| copies.insert((p.incoming.org, p.mail.dedupe_key.as_str())))
@@ -133,24 +136,31 @@ impl MailService {
         results
     }
 
-    /// Reads a message for a batch (see [`Prepared`]), and stores a plain message's attachments:
-    /// they are written by content, so storing them before the batch's transaction, in each
-    /// session at once, keeps the files out of the transaction and out of the lane's turn. A
-    /// message that fails to store takes the single-message path, which reports the failure.
-    pub async fn prepare(&self, incoming: Incoming) -> Prepared {
+    /// Reads a message for a batch (see [`Prepared`]).
+    pub fn prepare(&self, incoming: Incoming) -> Prepared {
         let read = inbound::parse(&incoming.raw);
-        let mut plain = read.as_ref().ok().and_then(|mail| self.plain(&incoming, mail));
-        if let (Some(parts), Ok(mail)) = (&mut plain, &read) {
-            let puts = mail.attachments.iter().map(|a| self.store.put(&a.bytes));
-            match futures::future::try_join_all(puts).await {
-                Ok(keys) => parts.stored = keys,
-                Err(error) => {
-                    tracing::warn!(%error, "storing a message's attachments; it goes by itself");
-                    plain = None;
-                }
+        let plain = read.as_ref().ok().and_then(|mail| self.plain(&incoming, mail));
+        Prepared { incoming, read, plain }
+    }
+
+    /// Stores a plain message's attachments, for a message that will wait for a batch: they are
+    /// written by content, so its session can store them before the batch's transaction, at the
+    /// same time as the other sessions, keeping the files out of the transaction and out of the
+    /// lane's turn. A message that goes by itself is not stored here: the single-message path
+    /// stores its files. One whose files cannot be stored takes that path, which reports it.
+    pub async fn store_files(&self, prepared: &mut Prepared) {
+        let (Some(parts), Ok(mail)) = (&mut prepared.plain, &prepared.read) else { return };
+        if parts.stored.is_some() {
+            return;
+        }
+        let puts = mail.attachments.iter().map(|a| self.store.put(&a.bytes));
+        match futures::future::try_join_all(puts).await {
+            Ok(keys) => parts.stored = Some(keys),
+            Err(error) => {
+                tracing::warn!(%error, "storing a message's attachments; it goes by itself");
+                prepared.plain = None;
             }
         }
-        Prepared { incoming, read, plain }
     }
 
     /// The message as a plain new ticket: readable, from an outside person, threading onto
@@ -190,7 +200,7 @@ impl MailService {
             ..CreateTicket::incident(mail.subject.clone(), mail.full_text.clone(), Channel::Email)
         };
         let checked = Checked::of(&input).ok()?;
-        Some(PlainParts { id, email, from_name, input, checked, stored: Vec::new() })
+        Some(PlainParts { id, email, from_name, input, checked, stored: None })
     }
 
     async fn write_batch(&self, plain: &[Plain<'_>]) -> Result<Vec<(usize, Uuid, Ingested)>, AppError> {
@@ -253,8 +263,8 @@ impl MailService {
         (going, slas.into_iter().filter_map(|(key, sla)| Some((key, sla?))).collect())
     }
 
-    /// Writes the raw rows, Message-IDs, attachment rows (their files stored by
-    /// [`Self::prepare`]) and the tickets with their events. Returns the tickets in the order of
+    /// Writes the raw rows, Message-IDs, attachment rows (their files already stored,
+    /// [`Self::store_files`]) and the tickets with their events. Returns the tickets in the order of
     /// `going`.
     async fn write_tickets(
         &self,
@@ -264,9 +274,6 @@ impl MailService {
     ) -> Result<Vec<(TicketRow, String)>, AppError> {
         let mut files = Vec::new();
         for (ticket, g) in going.iter().enumerate() {
-            if g.plain.stored.len() != g.plain.mail.attachments.len() {
-                return Err(AppError::Internal(anyhow::anyhow!("a plain message's attachments are stored")));
-            }
             for (attachment, sha256) in g.plain.mail.attachments.iter().zip(g.plain.stored) {
                 files.push(FileIn {
                     ticket,
