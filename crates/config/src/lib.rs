@@ -46,22 +46,19 @@ pub struct DatabaseConfig {
 }
 
 impl DatabaseConfig {
+    /// The gateway's: `DATABASE_URL`.
     pub fn from_env() -> anyhow::Result<Self> {
-        Ok(Self {
-            url: var("DATABASE_URL").context("DATABASE_URL must be set (the runtime role)")?.into(),
-            admin_url: var("DATABASE_ADMIN_URL").map(Into::into),
-            max_connections: parse_var("DATABASE_MAX_CONNECTIONS", 20)?,
-        })
+        Self::with_login("DATABASE_URL", "the gateway's runtime login")
     }
 
     /// The worker's: its own login (`WORKER_DATABASE_URL`), never the gateway's.
     pub fn worker_from_env() -> anyhow::Result<Self> {
+        Self::with_login("WORKER_DATABASE_URL", "the worker's login, a member of ferrodesk_worker")
+    }
+
+    fn with_login(variable: &str, login: &str) -> anyhow::Result<Self> {
         Ok(Self {
-            url: var("WORKER_DATABASE_URL")
-                .context(
-                    "WORKER_DATABASE_URL must be set (the worker's login, a member of ferrodesk_worker)",
-                )?
-                .into(),
+            url: var(variable).with_context(|| format!("{variable} must be set ({login})"))?.into(),
             admin_url: var("DATABASE_ADMIN_URL").map(Into::into),
             max_connections: parse_var("DATABASE_MAX_CONNECTIONS", 20)?,
         })
