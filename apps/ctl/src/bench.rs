@@ -24,6 +24,11 @@ use serde_json::json;
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
+/// The request limits in the benchmarks: every request is counted in Redis as in production, so
+/// the counting's cost is in the figures, but the limits are far above what the clients send.
+pub const COUNTED_NEVER_REFUSED: ferrodesk_config::RateLimits =
+    ferrodesk_config::RateLimits { per_ip: u32::MAX, per_credential: u32::MAX, per_org: u32::MAX };
+
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
     #[arg(long, default_value_t = 1000)]
@@ -210,13 +215,17 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: "http://localhost".into(),
             graphiql: false,
-            trust_proxy: false,
+            trusted_proxies: 0,
             web_dir: None,
             page_cache_mb: 64,
+            metrics_addr: None,
+            metrics_token: None,
+            rate_limits: COUNTED_NEVER_REFUSED,
         },
         mail: ferrodesk_config::MailConfig::default(),
         demo: ferrodesk_config::DemoConfig::default(),
         billing: ferrodesk_config::BillingConfig::default(),
+        security: ferrodesk_config::SecurityConfig::development(),
     };
     let runs = |m: Measurement| args.only.is_empty() || args.only.contains(&m);
     // The same gateway again with its page cache off, for the queue's uncached figures.

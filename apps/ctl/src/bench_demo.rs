@@ -63,13 +63,17 @@ pub async fn run(args: DemoBenchArgs) -> anyhow::Result<()> {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: "http://localhost".into(),
             graphiql: false,
-            trust_proxy: true,
+            trusted_proxies: 1,
             web_dir: None,
             page_cache_mb: 64,
+            metrics_addr: None,
+            metrics_token: None,
+            rate_limits: crate::bench::COUNTED_NEVER_REFUSED,
         },
         mail: ferrodesk_config::MailConfig::default(),
         demo: DemoConfig { enabled: true, ..DemoConfig::default() },
         billing: ferrodesk_config::BillingConfig::default(),
+        security: ferrodesk_config::SecurityConfig::development(),
     };
     let (server_rt, app) = crate::bench::start_gateway(config)?;
     let base = format!("http://{}", app.local_addr());

@@ -10,6 +10,7 @@ use anyhow::Context;
 use base64::Engine;
 use clap::Args;
 use ferrodesk_core::accounts::{SignUp, sign_up};
+use ferrodesk_core::auth::LinkKey;
 use ferrodesk_core::live::LivePublisher;
 use ferrodesk_core::mail::MailService;
 use ferrodesk_db::Db;
@@ -169,9 +170,12 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
     let connections = args.worker_concurrency + args.intake_concurrency + 4;
     // The worker's login: the sign-ups below need only what the gateway's has, which it holds too.
     let db = Db::connect(&urls.worker.into(), u32::try_from(connections).unwrap_or(40)).await?;
+    let links =
+        LinkKey::new(&ferrodesk_config::SecurityConfig::development().secret_key, "http://localhost:8080");
     for org in 0..args.orgs {
         sign_up(
             &db,
+            &links,
             SignUp {
                 organization_name: &format!("Bench Org {org}"),
                 slug: &format!("org{org}"),
@@ -199,6 +203,7 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
         store: LocalStore::new(scratch.join("attachments")),
         templates: Templates::new(),
         transport: Transport::File(scratch.join("outbox")),
+        links,
         // As in production: every ticket is announced to open screens through Redis.
         live: Some(LivePublisher::connect(&redis_url, "fdbench:").await.context("Redis for live updates")?),
     });

@@ -203,17 +203,27 @@ impl Caller {
     }
 }
 
+/// The client's address: the peer's, or behind `trusted_proxies` proxies of ours, the address the
+/// nearest of them saw, which is that many entries from the right of `X-Forwarded-For` (every
+/// proxy appends the address it received from; whatever the client wrote is to the left and
+/// never read). A header shorter than that, or an entry that is not an address, is the peer.
 pub(crate) fn client_ip(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
-    let forwarded = headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(str::trim)
-        .filter(|v| state.trust_proxy && !v.is_empty());
-    if let Some(first) = forwarded {
-        return first.to_owned();
+    forwarded_client(state.trusted_proxies, headers).unwrap_or_else(|| peer.ip().to_string())
+}
+
+fn forwarded_client(hops: usize, headers: &HeaderMap) -> Option<String> {
+    if hops == 0 {
+        return None;
     }
-    peer.ip().to_string()
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let entry = entries.len().checked_sub(hops).map(|i| entries[i])?;
+    entry.parse::<std::net::IpAddr>().ok().map(|ip| ip.to_string())
 }
 
 async fn graphql(

@@ -25,6 +25,7 @@ impl Application {
     /// Connects to Postgres and Redis, checks the database role cannot bypass row-level security,
     /// and binds the listener (port 0 picks a free port, which is how tests run it).
     pub async fn build(config: GatewayConfig) -> anyhow::Result<Self> {
+        config.check_production()?;
         let state = AppState::connect(&config).await?;
         state.db.check_runtime_role(ferrodesk_db::Service::Gateway).await?;
         let router = http::router(state, &config.http);

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use ferrodesk_config::{DemoConfig, GatewayConfig};
-use ferrodesk_core::auth::{RateLimiter, SessionStore};
+use ferrodesk_core::auth::{LinkKey, RateLimiter, SessionStore};
 use ferrodesk_db::Db;
 use redis::aio::ConnectionManager;
 use secrecy::{ExposeSecret, SecretString};
@@ -25,7 +25,10 @@ pub struct App {
     pub socket_schema: AppSchema,
     pub live: Live,
     pub secure_cookies: bool,
-    pub trust_proxy: bool,
+    /// Proxies of ours in front of the gateway (`TRUST_PROXY`): see `http::client_ip`.
+    pub trusted_proxies: usize,
+    /// Derives the tokens of mailed links (invitations, password resets…).
+    pub links: LinkKey,
     pub public_url: String,
     /// Organisations receive mail at `<slug>@inbound_domain`.
     pub inbound_domain: String,
@@ -70,7 +73,8 @@ impl AppState {
             db,
             redis,
             secure_cookies: config.http.is_https(),
-            trust_proxy: config.http.trust_proxy,
+            trusted_proxies: config.http.trusted_proxies,
+            links: LinkKey::new(&config.security.secret_key, &config.http.public_url),
             public_url: config.http.public_url.trim_end_matches('/').to_owned(),
             inbound_domain: config.mail.inbound_domain.clone(),
             demo: config.demo.clone(),

@@ -6,7 +6,8 @@ pub mod intake;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ferrodesk_config::{MailConfig, WorkerConfig};
+use ferrodesk_config::{MailConfig, SecurityConfig, WorkerConfig};
+use ferrodesk_core::auth::LinkKey;
 use ferrodesk_core::live::LivePublisher;
 use ferrodesk_core::mail::MailService;
 use ferrodesk_db::Db;
@@ -19,9 +20,15 @@ use tokio::sync::watch;
 
 /// The mail service from configuration: outbound through the relay when one is set, otherwise
 /// into the file outbox; tickets it creates are announced through `live` when given.
-pub fn mail_service(db: Db, config: &MailConfig, live: Option<LivePublisher>) -> anyhow::Result<MailService> {
+pub fn mail_service(
+    db: Db,
+    config: &MailConfig,
+    security: &SecurityConfig,
+    live: Option<LivePublisher>,
+) -> anyhow::Result<MailService> {
     let relay = config.smtp_relay_url.as_ref().map(|u| u.expose_secret().to_owned());
     Ok(MailService {
+        links: LinkKey::new(&security.secret_key, &config.public_url),
         db,
         inbound_domain: config.inbound_domain.clone(),
         public_url: config.public_url.clone(),
@@ -47,6 +54,21 @@ pub fn runner(db: Db, concurrency: usize, mail: Arc<MailService>) -> Runner {
                 ferrodesk_core::sla::recompute_open(&db, org).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
             tracing::info!(org_id = %org, tickets = count, "SLA clocks recomputed");
             Ok(())
+        })
+        .register(ferrodesk_core::mail::LINK_MAIL_JOB, {
+            let mail = mail.clone();
+            move |_db, job| {
+                let mail = mail.clone();
+                async move {
+                    let id = job
+                        .payload
+                        .get("link_id")
+                        .and_then(|v| v.as_str())
+                        .and_then(|v| v.parse().ok())
+                        .ok_or_else(|| anyhow::anyhow!("no link id in {}", job.payload))?;
+                    mail.send_link_mail(id).await
+                }
+            }
         })
         .register(ferrodesk_core::mail::INGEST_JOB, move |_db, job| {
             let mail = ingest.clone();
@@ -157,6 +179,7 @@ pub fn intake_config(config: &MailConfig, lmtp: bool) -> anyhow::Result<ServerCo
 }
 
 pub async fn run(config: WorkerConfig, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    config.check_production()?;
     let db = Db::connect(&config.database.url, config.database.max_connections).await?;
     db.check_runtime_role(ferrodesk_db::Service::Worker).await?;
     // Mail intake must not depend on Redis: without it, email tickets still arrive, and open
@@ -169,7 +192,7 @@ pub async fn run(config: WorkerConfig, stop: watch::Receiver<bool>) -> anyhow::R
             None
         }
     };
-    let mail = Arc::new(mail_service(db.clone(), &config.mail, live)?);
+    let mail = Arc::new(mail_service(db.clone(), &config.mail, &config.security, live)?);
     let mut runner = runner(db.clone(), config.concurrency, mail.clone())
         .with_lease(Duration::from_secs(config.job_lease_secs.max(1)));
     let billing = ferrodesk_billing::from_config(db.clone(), &config.billing, &config.mail.public_url)?;

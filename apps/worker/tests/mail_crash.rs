@@ -25,6 +25,7 @@ impl Worker {
         let child = Command::new(env!("CARGO_BIN_EXE_ferrodesk-worker"))
             .env("WORKER_DATABASE_URL", database_url)
             .env("REDIS_URL", ferrodesk_testkit::redis_url())
+            .env("FERRODESK_ENV", "development")
             .env("INTAKE_SMTP_ADDR", format!("127.0.0.1:{port}"))
             .env("INBOUND_DOMAIN", "inbound.localhost")
             .env("OUTBOX_DIR", dir.join("outbox"))

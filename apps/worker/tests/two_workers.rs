@@ -18,6 +18,7 @@ fn start_worker(database_url: &str) -> Worker {
         Command::new(env!("CARGO_BIN_EXE_ferrodesk-worker"))
             .env("WORKER_DATABASE_URL", database_url)
             .env("REDIS_URL", ferrodesk_testkit::redis_url())
+            .env("FERRODESK_ENV", "development")
             .env("SLA_SWEEP_INTERVAL_SECS", "1")
             .env("INTAKE_SMTP_ADDR", "127.0.0.1:0")
             .env("RUST_LOG", "warn")
@@ -82,6 +83,7 @@ async fn the_worker_refuses_the_gateways_login() {
         command
             .env_remove("WORKER_DATABASE_URL")
             .env("REDIS_URL", ferrodesk_testkit::redis_url())
+            .env("FERRODESK_ENV", "development")
             .env("INTAKE_SMTP_ADDR", "127.0.0.1:0")
             .env("RUST_LOG", "warn");
         if let Some(url) = url {

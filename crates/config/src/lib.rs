@@ -88,12 +88,53 @@ pub struct HttpConfig {
     pub public_url: String,
     /// Serve GraphiQL on `GET /graphql`.
     pub graphiql: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// How many proxies of ours stand in front of the gateway (`TRUST_PROXY`): the client's
+    /// address is the one that many hops from the right of `X-Forwarded-For`. 0 ignores the
+    /// header (nothing in front, or a proxy that does not set it).
+    pub trusted_proxies: usize,
     /// The built web app (`web/dist`); served with SPA fallback when present.
     pub web_dir: Option<String>,
     /// Memory for ticket pages kept between requests, in MiB (`PAGE_CACHE_MB`, 0 turns it off).
     pub page_cache_mb: usize,
+    /// `METRICS_ADDR`: a listener of its own for `GET /metrics` (e.g. 127.0.0.1:9090).
+    pub metrics_addr: Option<SocketAddr>,
+    /// `METRICS_TOKEN`: `GET /metrics` on the public listener needs it as a bearer token; without
+    /// it the public listener does not serve metrics.
+    pub metrics_token: Option<SecretString>,
+    /// Requests per minute before `RATE_LIMITED`.
+    pub rate_limits: RateLimits,
+}
+
+/// Requests per minute one client address, one session or API token, and one organisation may
+/// make of the gateway (GraphQL, sockets, attachments), counted in Redis so every replica shares
+/// them. 0 turns that limit off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimits {
+    pub per_ip: u32,
+    pub per_credential: u32,
+    pub per_org: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self { per_ip: 1_200, per_credential: 600, per_org: 6_000 }
+    }
+}
+
+impl RateLimits {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let d = Self::default();
+        Ok(Self {
+            per_ip: parse_var("RATE_LIMIT_IP_PER_MINUTE", d.per_ip)?,
+            per_credential: parse_var("RATE_LIMIT_SESSION_PER_MINUTE", d.per_credential)?,
+            per_org: parse_var("RATE_LIMIT_ORG_PER_MINUTE", d.per_org)?,
+        })
+    }
+
+    /// No limits (benchmarks that measure the gateway, not its door).
+    pub fn off() -> Self {
+        Self { per_ip: 0, per_credential: 0, per_org: 0 }
+    }
 }
 
 impl HttpConfig {
@@ -101,10 +142,13 @@ impl HttpConfig {
         Ok(Self {
             addr: parse_var("HTTP_ADDR", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             public_url: var("PUBLIC_URL").unwrap_or_else(|| "http://localhost:8080".into()),
-            graphiql: parse_bool("GRAPHIQL", true)?,
-            trust_proxy: parse_bool("TRUST_PROXY", false)?,
+            graphiql: parse_bool("GRAPHIQL", false)?,
+            trusted_proxies: trusted_proxies(var("TRUST_PROXY").as_deref())?,
             web_dir: var("WEB_DIR").or_else(|| Some("web/dist".into())),
             page_cache_mb: parse_var("PAGE_CACHE_MB", 64)?,
+            metrics_addr: var("METRICS_ADDR").map(|v| v.parse()).transpose().context("METRICS_ADDR")?,
+            metrics_token: var("METRICS_TOKEN").map(Into::into),
+            rate_limits: RateLimits::from_env()?,
         })
     }
 
@@ -135,6 +179,15 @@ pub struct MailConfig {
     pub ack_limit_per_hour: i64,
     /// Links in outbound mail point here.
     pub public_url: String,
+    /// `MAIL_DNS_RESOLVER`: the DNS server (host:port) that answers the SPF, DKIM and DMARC
+    /// look-ups of the intake; unset, the system's (`/etc/resolv.conf`).
+    pub dns_resolver: Option<SocketAddr>,
+    /// SMTP sessions one client address may hold open at once (`INTAKE_MAX_SESSIONS_PER_IP`).
+    pub max_sessions_per_ip: usize,
+    /// Messages an organisation may send in 24 hours (`MAIL_QUOTA_PER_DAY`), and while on its
+    /// free trial (`MAIL_QUOTA_PER_DAY_TRIAL`). 0 means no quota.
+    pub daily_quota: i64,
+    pub trial_daily_quota: i64,
 }
 
 impl Default for MailConfig {
@@ -153,6 +206,10 @@ impl Default for MailConfig {
             attachments_dir: "var/attachments".into(),
             ack_limit_per_hour: 5,
             public_url: "http://localhost:8080".into(),
+            dns_resolver: None,
+            max_sessions_per_ip: 20,
+            daily_quota: 2_000,
+            trial_daily_quota: 200,
         }
     }
 }
@@ -174,6 +231,13 @@ impl MailConfig {
             attachments_dir: var("ATTACHMENTS_DIR").unwrap_or_else(|| "var/attachments".into()),
             ack_limit_per_hour: parse_var("MAIL_ACK_LIMIT_PER_HOUR", 5)?,
             public_url: var("PUBLIC_URL").unwrap_or_else(|| "http://localhost:8080".into()),
+            dns_resolver: var("MAIL_DNS_RESOLVER")
+                .map(|v| v.parse())
+                .transpose()
+                .context("MAIL_DNS_RESOLVER")?,
+            max_sessions_per_ip: parse_var("INTAKE_MAX_SESSIONS_PER_IP", 20)?,
+            daily_quota: parse_var("MAIL_QUOTA_PER_DAY", 2_000)?,
+            trial_daily_quota: parse_var("MAIL_QUOTA_PER_DAY_TRIAL", 200)?,
         })
     }
 }
@@ -202,6 +266,19 @@ impl DemoConfig {
             Some(raw) => parse_time_of_day(&raw).with_context(|| format!("DEMO_RESET_AT={raw:?}"))?,
         };
         Ok(Self { enabled: parse_bool("DEMO", false)?, reset_at_minute })
+    }
+}
+
+/// `TRUST_PROXY`: a number of proxies, or a boolean (`true` is one proxy).
+fn trusted_proxies(raw: Option<&str>) -> anyhow::Result<usize> {
+    match raw.map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(0),
+        Some(v) if matches!(v.as_str(), "false" | "no" | "off") => Ok(0),
+        Some(v) if matches!(v.as_str(), "true" | "yes" | "on") => Ok(1),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if n <= 10 => Ok(n),
+            _ => bail!("TRUST_PROXY={v:?} must be the number of proxies in front of the gateway (0 to 10)"),
+        },
     }
 }
 
@@ -285,6 +362,71 @@ pub fn api_base(raw: Option<&str>) -> String {
     format!("{}/", base.trim_end_matches('/'))
 }
 
+/// `FERRODESK_ENV`: production (the default) refuses to start with settings that are only safe
+/// on a developer's machine; development (what `infra/up.sh` writes) accepts them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Production,
+    Development,
+}
+
+/// The server's own secret and where it runs (docs/SECURITY.md).
+#[derive(Clone, Debug)]
+pub struct SecurityConfig {
+    pub environment: Environment,
+    /// `SECRET_KEY`: derives the tokens of the links and codes mailed to people (invitations,
+    /// password resets, address confirmations, alias verification), so that a token exists
+    /// only in the mail and never in the database. The gateway and the worker need the same one.
+    pub secret_key: SecretString,
+}
+
+/// Development's key when `SECRET_KEY` is unset; production refuses to start with it.
+pub const DEVELOPMENT_SECRET_KEY: &str = "ferrodesk-development-secret-key-never-use-in-production";
+/// The shortest `SECRET_KEY` production accepts.
+pub const MIN_SECRET_KEY_CHARS: usize = 32;
+
+impl SecurityConfig {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let environment = match var("FERRODESK_ENV").map(|v| v.to_ascii_lowercase()).as_deref() {
+            None | Some("production") => Environment::Production,
+            Some("development") => Environment::Development,
+            Some(other) => bail!("FERRODESK_ENV={other:?} is not valid: production or development"),
+        };
+        let secret_key = var("SECRET_KEY").unwrap_or_else(|| DEVELOPMENT_SECRET_KEY.into()).into();
+        Ok(Self { environment, secret_key })
+    }
+
+    /// For tests and local tools.
+    pub fn development() -> Self {
+        Self { environment: Environment::Development, secret_key: DEVELOPMENT_SECRET_KEY.into() }
+    }
+
+    fn production_problems(&self) -> Vec<String> {
+        use secrecy::ExposeSecret;
+        let key = self.secret_key.expose_secret();
+        let mut problems = Vec::new();
+        if key == DEVELOPMENT_SECRET_KEY || key.contains("change-me") {
+            problems.push(
+                "SECRET_KEY is unset or the example value: set a random one (openssl rand -base64 48)".into(),
+            );
+        } else if key.chars().count() < MIN_SECRET_KEY_CHARS {
+            problems.push(format!("SECRET_KEY must be at least {MIN_SECRET_KEY_CHARS} characters"));
+        }
+        problems
+    }
+}
+
+/// Whether a Redis URL asks for a password (or client certificate over TLS): an open Redis would
+/// let anyone on its network read sessions and forge rate-limit counters.
+fn redis_is_protected(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    authority
+        .rsplit_once('@')
+        .and_then(|(userinfo, _)| userinfo.split_once(':'))
+        .is_some_and(|(_, password)| !password.is_empty())
+}
+
 /// Everything the gateway needs.
 #[derive(Clone, Debug)]
 pub struct GatewayConfig {
@@ -294,6 +436,7 @@ pub struct GatewayConfig {
     pub mail: MailConfig,
     pub demo: DemoConfig,
     pub billing: BillingConfig,
+    pub security: SecurityConfig,
 }
 
 impl GatewayConfig {
@@ -305,7 +448,35 @@ impl GatewayConfig {
             mail: MailConfig::from_env()?,
             demo: DemoConfig::from_env()?,
             billing: BillingConfig::from_env()?,
+            security: SecurityConfig::from_env()?,
         })
+    }
+
+    /// In production, refuses what is only safe on a developer's machine: a default or short
+    /// secret, a public URL that is not https (session cookies would travel in clear), and a
+    /// Redis without a password.
+    pub fn check_production(&self) -> anyhow::Result<()> {
+        use secrecy::ExposeSecret;
+        if self.security.environment != Environment::Production {
+            return Ok(());
+        }
+        let mut problems = self.security.production_problems();
+        if !self.http.is_https() {
+            problems.push(format!(
+                "PUBLIC_URL={} must be https:// (or set FERRODESK_ENV=development on a developer's machine)",
+                self.http.public_url
+            ));
+        }
+        if !redis_is_protected(self.redis.url.expose_secret()) {
+            problems.push(
+                "REDIS_URL has no password: use redis://:PASSWORD@host or rediss://user:PASSWORD@host".into(),
+            );
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            bail!("refusing to start in production (FERRODESK_ENV=production):\n- {}", problems.join("\n- "))
+        }
     }
 }
 
@@ -323,6 +494,7 @@ pub struct WorkerConfig {
     pub job_lease_secs: u64,
     /// Seconds between SLA sweeps (breaches and at-risk escalations).
     pub sla_sweep_interval_secs: u64,
+    pub security: SecurityConfig,
 }
 
 impl WorkerConfig {
@@ -336,6 +508,53 @@ impl WorkerConfig {
             concurrency: parse_var("WORKER_CONCURRENCY", 8)?,
             job_lease_secs: parse_var("WORKER_JOB_LEASE_SECS", 300)?,
             sla_sweep_interval_secs: parse_var("SLA_SWEEP_INTERVAL_SECS", 30)?,
+            security: SecurityConfig::from_env()?,
         })
+    }
+
+    /// In production, refuses a default or short secret (the worker mails the links it signs).
+    pub fn check_production(&self) -> anyhow::Result<()> {
+        if self.security.environment != Environment::Production {
+            return Ok(());
+        }
+        let problems = self.security.production_problems();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            bail!("refusing to start in production (FERRODESK_ENV=production):\n- {}", problems.join("\n- "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trust_proxy_is_a_count_of_hops() {
+        assert_eq!(trusted_proxies(None).unwrap(), 0);
+        assert_eq!(trusted_proxies(Some("false")).unwrap(), 0);
+        assert_eq!(trusted_proxies(Some("true")).unwrap(), 1);
+        assert_eq!(trusted_proxies(Some("2")).unwrap(), 2);
+        assert!(trusted_proxies(Some("many")).is_err());
+    }
+
+    #[test]
+    fn an_open_redis_is_told_from_a_protected_one() {
+        assert!(!redis_is_protected("redis://127.0.0.1:6379"));
+        assert!(!redis_is_protected("redis://user@10.0.0.2:6379/0"));
+        assert!(redis_is_protected("redis://:s3cret@10.0.0.2:6379"));
+        assert!(redis_is_protected("rediss://app:s3cret@cache.internal:6380/1"));
+    }
+
+    #[test]
+    fn production_refuses_the_development_key() {
+        let mut security = SecurityConfig::development();
+        security.environment = Environment::Production;
+        assert_eq!(security.production_problems().len(), 1);
+        security.secret_key = "short".into();
+        assert!(security.production_problems()[0].contains("at least"));
+        security.secret_key = "k".repeat(MIN_SECRET_KEY_CHARS).into();
+        assert!(security.production_problems().is_empty());
     }
 }

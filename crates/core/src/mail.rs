@@ -11,7 +11,9 @@ use ferrodesk_db::{Actor, Db, DbError, TenantTx, events};
 use ferrodesk_domain::{Channel, Email, OrgId, Role, TicketId, TicketKind, TicketStatus, UserId};
 use ferrodesk_jobs::Job;
 use ferrodesk_mail::inbound::{self, ParseError, normalize_subject};
-use ferrodesk_mail::outbound::{MailError, OutboundMail, Template, Templates, Transport};
+use ferrodesk_mail::outbound::{
+    MailError, OutboundMail, SECRET_PLACEHOLDER, SecretRef, Template, Templates, Transport,
+};
 use ferrodesk_mail::store::LocalStore;
 use ferrodesk_mail::{InboundAddress, InboundMail, MailClass, Mailbox};
 use futures::StreamExt;
@@ -21,6 +23,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::AppError;
+use crate::auth::LinkPurpose;
 use crate::live::{ChangeKind, LivePublisher, TicketChange};
 use crate::tickets::{AddMessage, CreateTicket};
 
@@ -32,6 +35,8 @@ pub use batch::{Incoming, Prepared};
 pub const INGEST_JOB: &str = "mail.ingest";
 /// Renders (once) and sends one outbound message.
 pub const NOTIFY_JOB: &str = "mail.notify";
+/// Mails a link about a person's own account (`email_links`): not an organisation's mail.
+pub const LINK_MAIL_JOB: &str = "account.mail";
 
 /// Why a demo tenant's mail never left: it stays in the in-app outbox.
 const DEMO_OUTBOX: &str = "demo outbox: not delivered";
@@ -58,6 +63,8 @@ pub enum Notice {
     TrialEnding,
     /// To the owners: a subscription payment failed (`source` = derived from the invoice id).
     PaymentFailed,
+    /// An invitation to join (`source` = the invitation); its link is filled in only as it is sent.
+    Invitation,
 }
 
 impl Notice {
@@ -69,6 +76,7 @@ impl Notice {
             Self::AliasVerification => "alias_verification",
             Self::TrialEnding => "trial_ending",
             Self::PaymentFailed => "payment_failed",
+            Self::Invitation => "invitation",
         }
     }
 }
@@ -121,6 +129,11 @@ pub async fn queue_notification(
     source_id: Uuid,
 ) -> Result<(), AppError> {
     queue(tx, notice, Some(ticket_id), source_id).await
+}
+
+/// Queues an invitation's mail in the transaction that makes the invitation.
+pub async fn queue_invitation(tx: &mut TenantTx, invitation_id: Uuid) -> Result<(), AppError> {
+    queue(tx, Notice::Invitation, None, invitation_id).await
 }
 
 /// Queues a billing mail to the organisation's owners, once per `source_id`.
@@ -183,6 +196,8 @@ pub struct MailService {
     pub store: LocalStore,
     pub templates: Templates,
     pub transport: Transport,
+    /// Fills in the links and codes that stored messages hold only as placeholders.
+    pub links: crate::auth::LinkKey,
     /// Announces tickets created and answered by mail to the web app's open screens.
     pub live: Option<LivePublisher>,
 }
@@ -672,14 +687,21 @@ impl MailService {
     }
 
     /// Our own mail came back. Either it is an alias verification that went round the customer's
-    /// forward (which proves the forward), or a loop to stop.
+    /// forward, carrying the code that only the mail sent to the alias had (which proves the
+    /// forward: headers prove nothing, anyone can write them), or a loop to stop.
     async fn own_mail_returned(&self, tx: &mut TenantTx, mail: &InboundMail) -> Result<Ingested, AppError> {
         if let Some(mid) = &mail.message_id
             && let Some(out) = repo::outbound_by_message_id(tx, mid).await?
             && out.kind == "alias_verification"
         {
-            repo::verify_alias(tx, out.source_id).await?;
-            return Ok(Ingested::Ignored("the forwarding alias is verified".into()));
+            let code = self.links.token(LinkPurpose::MailAlias, out.source_id);
+            if mail.full_text.contains(&code) {
+                repo::verify_alias(tx, out.source_id).await?;
+                return Ok(Ingested::Ignored("the forwarding alias is verified".into()));
+            }
+            return Ok(Ingested::Quarantined(
+                "an alias verification came back without its code: the alias stays unverified".into(),
+            ));
         }
         Ok(Ingested::Ignored("our own outbound mail came back (a mail loop)".into()))
     }
@@ -744,7 +766,7 @@ impl MailService {
         }
         tx.commit().await?;
         let mail: OutboundMail = serde_json::from_value(row.mail)?;
-        let result = self.transport.send(&mail).await;
+        let result = self.send(&mail).await;
         let sent = Sent {
             org,
             outbound_id: row.id,
@@ -798,6 +820,20 @@ impl MailService {
         }
     }
 
+    /// Hands a message to the transport, with the secret its stored copy holds only as a
+    /// placeholder filled in (docs/SECURITY.md §Identity).
+    async fn send(&self, mail: &OutboundMail) -> Result<(), MailError> {
+        match &mail.secret {
+            None => self.transport.send(mail).await,
+            Some(secret) => {
+                let purpose = crate::auth::LinkPurpose::parse(&secret.purpose).ok_or_else(|| {
+                    MailError::Compose(format!("unknown secret purpose {}", secret.purpose))
+                })?;
+                self.transport.send(&mail.with_secret(&self.links.secret(purpose, secret.id))).await
+            }
+        }
+    }
+
     /// Hands a stored message to the transport, unless it already went out or failed for good.
     async fn send_stored(&self, index: usize, notice: repo::StoredNotice) -> Attempt {
         let mail = serde_json::from_value::<OutboundMail>(notice.mail.clone())
@@ -805,7 +841,7 @@ impl MailService {
         let result = match (&mail, notice.status.as_str()) {
             // Sent or failed already (a job left over from a crash): only the job remains.
             (_, "sent" | "failed") => Ok(()),
-            (Ok(mail), _) => self.transport.send(mail).await,
+            (Ok(mail), _) => self.send(mail).await,
             (Err(e), _) => Err(MailError::Compose(e.clone())),
         };
         Attempt { index, notice, mail, result }
@@ -915,11 +951,14 @@ impl MailService {
             let Some(alias) = repo::aliases(tx).await?.into_iter().find(|a| a.id == payload.source_id) else {
                 return Ok(None);
             };
-            let text = format!(
-                "This message checks that mail to {} reaches {}.\n\nVerification code: {}\n\nIf forwarding works, this message comes back to Ferrodesk and the address is verified automatically; nothing else to do.\n",
-                alias.address, from_address, alias.verification_code
-            );
-            let html = format!("<p>{}</p>", text.replace('\n', "<br>"));
+            let context = json!({
+                "subject": format!("Verify forwarding for {}", alias.address),
+                "alias": alias.address,
+                "intake": from_address,
+                "org_name": settings.name,
+                "code": SECRET_PLACEHOLDER,
+            });
+            let (text, html) = self.templates.render(Template::AliasVerification, &context)?;
             return Ok(Some(OutboundMail {
                 message_id,
                 from_address,
@@ -934,6 +973,43 @@ impl MailService {
                 loop_tag,
                 text,
                 html,
+                secret: Some(SecretRef { purpose: LinkPurpose::MailAlias.as_str().into(), id: alias.id }),
+            }));
+        }
+        if payload.notice == Notice::Invitation {
+            let Some(invitation) = ferrodesk_db::accounts::invitation_mail(tx, payload.source_id).await?
+            else {
+                return Ok(None);
+            };
+            let subject = format!("Join {} on Ferrodesk", settings.name);
+            let context = json!({
+                "subject": subject,
+                "name": invitation.name,
+                "inviter_name": invitation.inviter_name,
+                "org_name": settings.name,
+                "role_label": role_label(&invitation.role),
+                "expires": invitation.expires_at.format("%-d %B %Y, %H:%M UTC").to_string(),
+                "link": SECRET_PLACEHOLDER,
+            });
+            let (text, html) = self.templates.render(Template::Invitation, &context)?;
+            return Ok(Some(OutboundMail {
+                message_id,
+                from_address: format!("no-reply@{}", self.inbound_domain),
+                from_name: format!("{} via Ferrodesk", settings.name),
+                reply_to: None,
+                to: vec![invitation.email],
+                cc: Vec::new(),
+                subject,
+                in_reply_to: None,
+                references: Vec::new(),
+                auto_submitted: Some("auto-generated".into()),
+                loop_tag,
+                text,
+                html,
+                secret: Some(SecretRef {
+                    purpose: LinkPurpose::Invitation.as_str().into(),
+                    id: payload.source_id,
+                }),
             }));
         }
         let Some(ticket_id) = payload.ticket_id.map(TicketId::from_uuid) else { return Ok(None) };
@@ -976,7 +1052,11 @@ impl MailService {
                     }
                 }
             }
-            Notice::Status | Notice::AliasVerification | Notice::TrialEnding | Notice::PaymentFailed => {}
+            Notice::Status
+            | Notice::AliasVerification
+            | Notice::TrialEnding
+            | Notice::PaymentFailed
+            | Notice::Invitation => {}
         }
         let notice =
             TicketNotice { notice: payload.notice, source_id: payload.source_id, to, cc, author_name, body };
@@ -1045,11 +1125,74 @@ impl MailService {
             loop_tag: org.to_string(),
             text,
             html,
+            secret: None,
         })
     }
 }
 
 impl MailService {
+    /// Mails a link about a person's own account (job [`LINK_MAIL_JOB`]): confirming their
+    /// address, setting a password, taking a new address. Not an organisation's mail: nothing is
+    /// stored but that it went, and the link is in the sent message only. A link already used,
+    /// expired or sent is not mailed (again).
+    pub async fn send_link_mail(&self, link_id: Uuid) -> anyhow::Result<()> {
+        let mut conn = self.db.acquire().await?;
+        let Some(link) = ferrodesk_db::accounts::link_mail(&mut conn, link_id).await? else {
+            return Ok(());
+        };
+        conn.release();
+        if link.used || link.sent || link.expires_at <= Utc::now() {
+            return Ok(());
+        }
+        let purpose = LinkPurpose::parse(&link.purpose)
+            .ok_or_else(|| anyhow::anyhow!("a link of unknown purpose {}", link.purpose))?;
+        let subject = match (purpose, &link.org_name) {
+            (LinkPurpose::ConfirmEmail, _) => "Confirm your address for Ferrodesk".to_owned(),
+            (LinkPurpose::ResetPassword, Some(org)) => format!("You own {org} on Ferrodesk"),
+            (LinkPurpose::ResetPassword, None) => "Set a new Ferrodesk password".to_owned(),
+            _ => "Confirm your new address for Ferrodesk".to_owned(),
+        };
+        let context = json!({
+            "subject": subject,
+            "purpose": link.purpose,
+            "email": link.email,
+            "org_name": link.org_name,
+            "expires": link.expires_at.format("%-d %B %Y, %H:%M UTC").to_string(),
+            "link": self.links.secret(purpose, link_id),
+        });
+        let (text, html) = self.templates.render(Template::Account, &context)?;
+        let mail = OutboundMail {
+            message_id: format!(
+                "account-{}.{link_id}@{}",
+                purpose.as_str().replace('_', "-"),
+                self.inbound_domain
+            ),
+            from_address: format!("no-reply@{}", self.inbound_domain),
+            from_name: "Ferrodesk".into(),
+            reply_to: None,
+            to: vec![link.email],
+            cc: Vec::new(),
+            subject,
+            in_reply_to: None,
+            references: Vec::new(),
+            auto_submitted: Some("auto-generated".into()),
+            loop_tag: "account".into(),
+            text,
+            html,
+            secret: None,
+        };
+        match self.transport.send(&mail).await {
+            Ok(()) | Err(MailError::Permanent(_) | MailError::Compose(_)) => {}
+            Err(MailError::Transient(reason)) => {
+                anyhow::bail!("sending {} failed: {reason}", mail.message_id)
+            }
+        }
+        let mut conn = self.db.acquire().await?;
+        ferrodesk_db::accounts::link_mail_sent(&mut conn, link_id).await?;
+        conn.release();
+        Ok(())
+    }
+
     /// Billing mail goes to the owners, from a no-reply billing address (a reply must not open a
     /// ticket in the organisation's own help desk).
     async fn compose_billing(
@@ -1092,6 +1235,7 @@ impl MailService {
             loop_tag,
             text,
             html,
+            secret: None,
         }))
     }
 }
@@ -1249,6 +1393,16 @@ fn outcome_of<'m>(mail: &'m InboundMail, outcome: &'m Ingested) -> InboundOutcom
     }
 }
 
+/// A role as an invitation names it.
+fn role_label(role: &str) -> &'static str {
+    match role {
+        "admin" => "an admin",
+        "agent" => "an agent",
+        "stakeholder" => "a stakeholder",
+        _ => "a requester",
+    }
+}
+
 fn status_label(status: TicketStatus) -> &'static str {
     match status {
         TicketStatus::New => "New",
@@ -1398,11 +1552,7 @@ pub async fn add_alias(
     if repo::settings(tx).await?.is_demo {
         return Err(AppError::Forbidden("the demo cannot receive mail at custom addresses"));
     }
-    let code: String = {
-        let mut rng = rand::rng();
-        (0..10).map(|_| char::from(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[rng.random_range(0..32)])).collect()
-    };
-    let alias = repo::insert_alias(tx, email.as_str(), &code).await.map_err(|e| match e {
+    let alias = repo::insert_alias(tx, email.as_str()).await.map_err(|e| match e {
         DbError::Unique { constraint } if constraint == "mail_aliases_org_address_key" => {
             AppError::Conflict { field: "address", message: "this alias is already set up".into() }
         }
@@ -1420,6 +1570,50 @@ pub async fn add_alias(
     .await?;
     queue(tx, Notice::AliasVerification, None, alias.id).await?;
     Ok(alias)
+}
+
+/// Verifies an alias with the code from its verification mail, for a forward that does not bring
+/// the mail back as it was sent: whoever types the code read the alias's mailbox.
+pub async fn verify_alias_with_code(
+    tx: &mut TenantTx,
+    links: &crate::auth::LinkKey,
+    id: Uuid,
+    code: &str,
+) -> Result<repo::AliasRow, AppError> {
+    crate::require_admin(tx)?;
+    let Some(alias) = repo::aliases(tx).await?.into_iter().find(|a| a.id == id) else {
+        return Err(AppError::NotFound("alias"));
+    };
+    if alias.verified_at.is_some() {
+        return Ok(alias);
+    }
+    let expected = links.token(LinkPurpose::MailAlias, id);
+    let given = crate::auth::LinkKey::normalize_code(code);
+    if !constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        return Err(AppError::bad_input("code", "this is not the code in the verification mail"));
+    }
+    repo::verify_alias(tx, id).await.map_err(|e| match e {
+        DbError::Unique { .. } => AppError::Conflict {
+            field: "code",
+            message: "another organisation already receives mail at this address".into(),
+        },
+        other => other.into(),
+    })?;
+    events::append(
+        tx,
+        events::NewEvent {
+            subject_type: "organization",
+            subject_id: tx.org_id().into_uuid(),
+            action: "mail_alias.verified",
+            changes: json!({ "address": alias.address, "by": "code" }),
+        },
+    )
+    .await?;
+    repo::aliases(tx).await?.into_iter().find(|a| a.id == id).ok_or(AppError::NotFound("alias"))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub async fn remove_alias(tx: &mut TenantTx, id: Uuid) -> Result<(), AppError> {

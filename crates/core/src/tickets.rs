@@ -3,8 +3,8 @@
 use ferrodesk_db::tickets::{self as repo, MessageEmail, NewMessage, NewTicket, TicketRow};
 use ferrodesk_db::{Actor, Db, TenantTx, accounts, catalog, events};
 use ferrodesk_domain::{
-    CategoryId, Channel, DepartmentId, Email, Impact, MessageId, Priority, Role, Subject, TagName, TicketId,
-    TicketKind, TicketStatus, Urgency, UserId,
+    CategoryId, Channel, DepartmentId, Email, Impact, MessageId, PersonName, Priority, Role, Subject,
+    TagName, TicketId, TicketKind, TicketStatus, Urgency, UserId,
 };
 use serde_json::{Map, Value, json};
 
@@ -144,8 +144,10 @@ pub async fn create_ticket_with_id(
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("requester"))
                 .to_owned();
-            let id = accounts::ensure_person(tx, &email, &name).await?;
-            accounts::insert_membership(tx, id, Role::Requester, "active").await?;
+            let name =
+                PersonName::parse(&name).map_err(|e| AppError::bad_input("requesterName", e.message))?;
+            let id = accounts::ensure_person(tx, &email).await?;
+            accounts::insert_membership(tx, id, Role::Requester, "active", &name).await?;
             id
         }
     };

@@ -10,35 +10,46 @@ use uuid::Uuid;
 
 use crate::{DbError, TenantTx};
 
-pub struct NewOrganization<'a> {
+/// A sign-up: the organisation, its owner's membership, and the two links of which the database
+/// mails one (`fd_sign_up`): confirming a new address, or setting a password on one that is
+/// already someone's.
+pub struct NewSignUp<'a> {
     pub org_id: OrgId,
     pub slug: &'a Slug,
     pub name: &'a str,
     pub time_zone: &'a str,
     pub trial_ends_at: DateTime<Utc>,
-    pub owner_id: UserId,
-    pub owner_email: &'a Email,
-    pub owner_name: &'a PersonName,
+    pub new_user_id: UserId,
+    pub email: &'a Email,
+    pub member_name: &'a PersonName,
     pub password_hash: &'a str,
+    pub confirm_link: (Uuid, &'a [u8]),
+    pub reset_link: (Uuid, &'a [u8]),
+    pub links_expire_at: DateTime<Utc>,
 }
 
-/// System: creates the organisation, its owner and the owner's membership.
-pub async fn create_organization(conn: &mut PgConnection, org: NewOrganization<'_>) -> Result<(), DbError> {
-    sqlx::query!(
-        "select fd_create_organization($1, $2, $3, $4, $5, $6, $7::text::citext, $8, $9)",
-        org.org_id.as_uuid(),
-        org.slug.as_str(),
-        org.name,
-        org.time_zone,
-        org.trial_ends_at,
-        org.owner_id.as_uuid(),
-        org.owner_email.as_str() as &str,
-        org.owner_name.as_str(),
-        org.password_hash,
+/// System: creates the organisation and its owner's membership; returns the owner's identity.
+pub async fn sign_up(conn: &mut PgConnection, s: NewSignUp<'_>) -> Result<UserId, DbError> {
+    let id = sqlx::query_scalar!(
+        r#"select fd_sign_up($1, $2, $3, $4, $5, $6, $7::text::citext, $8, $9, $10, $11, $12, $13, $14) as "id!""#,
+        s.org_id.as_uuid(),
+        s.slug.as_str(),
+        s.name,
+        s.time_zone,
+        s.trial_ends_at,
+        s.new_user_id.as_uuid(),
+        s.email.as_str() as &str,
+        s.member_name.as_str(),
+        s.password_hash,
+        s.confirm_link.0,
+        s.confirm_link.1,
+        s.reset_link.0,
+        s.reset_link.1,
+        s.links_expire_at,
     )
-    .execute(conn)
+    .fetch_one(conn)
     .await?;
-    Ok(())
+    Ok(UserId::from_uuid(id))
 }
 
 #[derive(Debug, Clone)]
@@ -50,7 +61,8 @@ pub struct LoginCandidate {
     pub role: String,
 }
 
-/// System: a person's active memberships, to verify a password and pick the organisation.
+/// System: a confirmed identity's active memberships outside the demo, to verify a password and
+/// pick the organisation.
 pub async fn login_candidates(
     conn: &mut PgConnection,
     email: &Email,
@@ -74,15 +86,14 @@ pub async fn login_candidates(
         .collect())
 }
 
-/// System (inside a tenant transaction): the global person with this email, created without a
-/// password when new.
-pub async fn ensure_person(tx: &mut TenantTx, email: &Email, name: &str) -> Result<UserId, DbError> {
+/// System (inside a tenant transaction): the global identity with this address, created without
+/// a password when new.
+pub async fn ensure_person(tx: &mut TenantTx, email: &Email) -> Result<UserId, DbError> {
     let new_id = UserId::generate();
     let id = sqlx::query_scalar!(
-        r#"select fd_ensure_person($1, $2::text::citext, $3) as "id!""#,
+        r#"select fd_ensure_person($1, $2::text::citext) as "id!""#,
         new_id.as_uuid(),
         email.as_str() as &str,
-        name
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -94,18 +105,21 @@ pub struct PendingInvitation {
     pub org_id: OrgId,
     pub user_id: UserId,
     pub email: String,
+    pub role: String,
     pub password_hash: Option<String>,
+    /// Whether the identity's address was confirmed before (its password is then the person's own).
+    pub verified: bool,
     pub org_slug: String,
 }
 
-/// System: an open invitation by its token's hash.
+/// System: an open invitation, to an invited membership outside the demo, by its token's hash.
 pub async fn invitation_by_token(
     conn: &mut PgConnection,
     token_hash: &[u8],
 ) -> Result<Option<PendingInvitation>, DbError> {
     let row = sqlx::query!(
-        r#"select org_id as "org_id!", user_id as "user_id!", email::text as "email!", password_hash,
-                  org_slug as "org_slug!"
+        r#"select org_id as "org_id!", user_id as "user_id!", email::text as "email!", role as "role!",
+                  password_hash, verified as "verified!", org_slug as "org_slug!"
            from fd_invitation_by_token($1)"#,
         token_hash
     )
@@ -115,28 +129,172 @@ pub async fn invitation_by_token(
         org_id: OrgId::from_uuid(r.org_id),
         user_id: UserId::from_uuid(r.user_id),
         email: r.email,
+        role: r.role,
         password_hash: r.password_hash,
+        verified: r.verified,
         org_slug: r.org_slug,
     }))
 }
 
-/// System: marks the invitation accepted, activates the membership and sets the password of a
-/// person who had none. False when the invitation was used or expired meanwhile.
+/// System: accepts the invitation (the membership becomes active with the invitation's role),
+/// confirms the address, and sets `new_password_hash` when given. False when the invitation was
+/// used, revoked or expired meanwhile, or the invitee was deactivated.
 pub async fn accept_invitation(
     conn: &mut PgConnection,
     token_hash: &[u8],
     name: Option<&str>,
-    password_hash: &str,
+    new_password_hash: Option<&str>,
 ) -> Result<bool, DbError> {
     let accepted = sqlx::query_scalar!(
         r#"select fd_accept_invitation($1, $2, $3) as "accepted!""#,
         token_hash,
         name,
-        password_hash
+        new_password_hash
     )
     .fetch_one(conn)
     .await?;
     Ok(accepted)
+}
+
+/// System: records a password-reset link for the address and queues its mail, when the address
+/// is a confirmable identity's; does nothing otherwise (the caller answers the same).
+pub async fn request_password_reset(
+    conn: &mut PgConnection,
+    link_id: Uuid,
+    email: &Email,
+    token_hash: &[u8],
+    expires_at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    sqlx::query!(
+        "select fd_request_password_reset($1, $2::text::citext, $3, $4)",
+        link_id,
+        email.as_str() as &str,
+        token_hash,
+        expires_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// What using a mailed link did.
+#[derive(Debug, Clone)]
+pub struct UsedLink {
+    pub user_id: UserId,
+    pub old_email: String,
+    pub new_email: String,
+}
+
+/// System: uses a mailed link once (`fd_use_email_link`). `None` for a token that is unknown,
+/// used, expired, or of another purpose.
+pub async fn use_email_link(
+    conn: &mut PgConnection,
+    token_hash: &[u8],
+    purpose: &str,
+    password_hash: Option<&str>,
+) -> Result<Option<UsedLink>, DbError> {
+    let row = sqlx::query!(
+        r#"select user_id as "user_id!", old_email::text as "old_email!", new_email::text as "new_email!"
+           from fd_use_email_link($1, $2, $3)"#,
+        token_hash,
+        purpose,
+        password_hash
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| UsedLink {
+        user_id: UserId::from_uuid(r.user_id),
+        old_email: r.old_email,
+        new_email: r.new_email,
+    }))
+}
+
+/// A signed-in person's own identity.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub verified: bool,
+}
+
+pub async fn identity(conn: &mut PgConnection, user_id: UserId) -> Result<Option<Identity>, DbError> {
+    let row = sqlx::query!(
+        r#"select email::text as "email!", password_hash, verified as "verified!" from fd_identity($1)"#,
+        user_id.as_uuid()
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| Identity { email: r.email, password_hash: r.password_hash, verified: r.verified }))
+}
+
+/// System: a new password for a person who proved the current one.
+pub async fn set_password(
+    conn: &mut PgConnection,
+    user_id: UserId,
+    password_hash: &str,
+) -> Result<(), DbError> {
+    sqlx::query!("select fd_set_password($1, $2)", user_id.as_uuid(), password_hash).execute(conn).await?;
+    Ok(())
+}
+
+/// System: a change of address, asked by a person who proved their password; the link goes to
+/// the new address.
+pub async fn request_email_change(
+    conn: &mut PgConnection,
+    user_id: UserId,
+    link_id: Uuid,
+    new_email: &Email,
+    token_hash: &[u8],
+    expires_at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    sqlx::query!(
+        "select fd_request_email_change($1, $2, $3::text::citext, $4, $5)",
+        user_id.as_uuid(),
+        link_id,
+        new_email.as_str() as &str,
+        token_hash,
+        expires_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// What a mailed link's message needs (the worker's `fd_link_mail`).
+#[derive(Debug, Clone)]
+pub struct LinkMail {
+    pub purpose: String,
+    pub email: String,
+    pub org_name: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    pub used: bool,
+    pub sent: bool,
+}
+
+/// Worker: a link's mail, by the link's id.
+pub async fn link_mail(conn: &mut PgConnection, link_id: Uuid) -> Result<Option<LinkMail>, DbError> {
+    let row = sqlx::query!(
+        r#"select purpose as "purpose!", email::text as "email!", org_name, expires_at as "expires_at!",
+                  used as "used!", sent as "sent!"
+           from fd_link_mail($1)"#,
+        link_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| LinkMail {
+        purpose: r.purpose,
+        email: r.email,
+        org_name: r.org_name,
+        expires_at: r.expires_at,
+        used: r.used,
+        sent: r.sent,
+    }))
+}
+
+/// Worker: the link's mail went out.
+pub async fn link_mail_sent(conn: &mut PgConnection, link_id: Uuid) -> Result<(), DbError> {
+    sqlx::query!("select fd_link_mail_sent($1)", link_id).execute(conn).await?;
+    Ok(())
 }
 
 /// System: the member a personal API token acts as.
@@ -199,8 +357,8 @@ pub async fn member(tx: &mut TenantTx, user_id: UserId) -> Result<Option<MemberR
     let org_id = tx.org_id();
     Ok(sqlx::query_as!(
         MemberRow,
-        r#"select m.user_id, u.name, u.email::text as "email!", m.role, m.status, m.created_at
-           from memberships m join users u on u.id = m.user_id
+        r#"select m.user_id, m.name, m.email::text as "email!", m.role, m.status, m.created_at
+           from memberships m
            where m.org_id = $1 and m.user_id = $2"#,
         org_id.as_uuid(),
         user_id.as_uuid()
@@ -221,11 +379,11 @@ pub async fn members(
     let (after_name, after_id) = after.unzip();
     Ok(sqlx::query_as!(
         MemberRow,
-        r#"select m.user_id, u.name, u.email::text as "email!", m.role, m.status, m.created_at
-           from memberships m join users u on u.id = m.user_id
+        r#"select m.user_id, m.name, m.email::text as "email!", m.role, m.status, m.created_at
+           from memberships m
            where m.org_id = $1 and (cardinality($2::text[]) = 0 or m.role = any($2))
-             and ($3::text is null or (u.name, m.user_id) > ($3, $4))
-           order by u.name, m.user_id
+             and ($3::text is null or (m.name, m.user_id) > ($3, $4))
+           order by m.name, m.user_id
            limit $5"#,
         org_id.as_uuid(),
         &roles,
@@ -237,7 +395,8 @@ pub async fn members(
     .await?)
 }
 
-/// Sets a member's role and status; an invitation not yet accepted follows the new role.
+/// Sets a member's role and status; an invitation not yet accepted follows the new role, and is
+/// withdrawn when the member is deactivated.
 pub async fn update_membership(
     tx: &mut TenantTx,
     user_id: UserId,
@@ -262,6 +421,23 @@ pub async fn update_membership(
     )
     .execute(&mut **tx)
     .await?;
+    if status == "disabled" {
+        revoke_open_invitations(tx, user_id).await?;
+    }
+    Ok(())
+}
+
+/// The name the organisation knows a member by.
+pub async fn set_member_name(tx: &mut TenantTx, user_id: UserId, name: &PersonName) -> Result<(), DbError> {
+    let org_id = tx.org_id();
+    sqlx::query!(
+        "update memberships set name = $3 where org_id = $1 and user_id = $2",
+        org_id.as_uuid(),
+        user_id.as_uuid(),
+        name.as_str()
+    )
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -271,15 +447,17 @@ pub async fn insert_membership(
     user_id: UserId,
     role: Role,
     status: &str,
+    name: &PersonName,
 ) -> Result<bool, DbError> {
     let org_id = tx.org_id();
     let added = sqlx::query!(
-        "insert into memberships (org_id, user_id, role, status) values ($1, $2, $3, $4)
+        "insert into memberships (org_id, user_id, role, status, name) values ($1, $2, $3, $4, $5)
          on conflict (org_id, user_id) do nothing",
         org_id.as_uuid(),
         user_id.as_uuid(),
         role.as_str(),
-        status
+        status,
+        name.as_str()
     )
     .execute(&mut **tx)
     .await?
@@ -287,14 +465,15 @@ pub async fn insert_membership(
     Ok(added == 1)
 }
 
+/// An invitation under the id its token was derived from.
 pub async fn insert_invitation(
     tx: &mut TenantTx,
+    id: Uuid,
     user_id: UserId,
     role: Role,
     token_hash: &[u8],
     expires_at: DateTime<Utc>,
-) -> Result<Uuid, DbError> {
-    let id = Uuid::now_v7();
+) -> Result<(), DbError> {
     let org_id = tx.org_id();
     let invited_by = tx.actor_id();
     sqlx::query!(
@@ -310,7 +489,34 @@ pub async fn insert_invitation(
     )
     .execute(&mut **tx)
     .await?;
-    Ok(id)
+    Ok(())
+}
+
+/// What an invitation's mail says: to whom, from whom, for which role, until when. `None` once it
+/// was accepted or withdrawn.
+#[derive(Debug, Clone)]
+pub struct InvitationMail {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub inviter_name: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn invitation_mail(tx: &mut TenantTx, id: Uuid) -> Result<Option<InvitationMail>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_as!(
+        InvitationMail,
+        r#"select m.email::text as "email!", m.name, i.role, b.name as "inviter_name?", i.expires_at
+           from invitations i
+           join memberships m on m.org_id = i.org_id and m.user_id = i.user_id and m.status = 'invited'
+           left join memberships b on b.org_id = i.org_id and b.user_id = i.invited_by
+           where i.org_id = $1 and i.id = $2 and i.accepted_at is null and i.expires_at > now()"#,
+        org_id.as_uuid(),
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 /// Replaces the invitations still open for this person (a re-invite invalidates older links).

@@ -221,7 +221,7 @@ pub async fn mark_trial_reminded(tx: &mut TenantTx) -> Result<bool, DbError> {
 pub async fn owners(tx: &mut TenantTx) -> Result<Vec<(String, String)>, DbError> {
     let org = tx.org_id();
     let rows = sqlx::query!(
-        r#"select u.email::text as "email!", u.name from memberships m join users u on u.id = m.user_id
+        r#"select m.email::text as "email!", m.name from memberships m
            where m.org_id = $1 and m.role = 'owner' and m.status = 'active' order by m.created_at"#,
         org.as_uuid()
     )

@@ -72,6 +72,8 @@ pub async fn wipe(
 pub struct Membership {
     pub user_id: Uuid,
     pub role: &'static str,
+    /// What the demo calls them.
+    pub name: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -180,12 +182,14 @@ fn column<T, U>(rows: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
 pub async fn load_structure(tx: &mut TenantTx, s: &Structure) -> Result<(), DbError> {
     let org = tx.org_id().into_uuid();
     sqlx::query(
-        "insert into memberships (org_id, user_id, role, status, created_at, updated_at)
-         select $1, u, r, 'active', c, c from unnest($2::uuid[], $3::text[], $4::timestamptz[]) as x(u, r, c)",
+        "insert into memberships (org_id, user_id, role, status, name, created_at, updated_at)
+         select $1, u, r, 'active', n, c, c
+         from unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[]) as x(u, r, n, c)",
     )
     .bind(org)
     .bind(column(&s.memberships, |m| m.user_id))
     .bind(column(&s.memberships, |m| m.role))
+    .bind(column(&s.memberships, |m| m.name.clone()))
     .bind(column(&s.memberships, |m| m.created_at))
     .execute(&mut **tx)
     .await?;

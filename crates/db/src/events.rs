@@ -59,7 +59,7 @@ pub async fn list_for_subject(
         EventRow,
         r#"select e.id, e.action, e.actor_id, u.name as "actor_name?", e.changes, e.created_at
            from events e
-           left join users u on u.id = e.actor_id
+           left join memberships u on u.org_id = e.org_id and u.user_id = e.actor_id
            where e.org_id = $1 and e.subject_type = $2 and e.subject_id = $3
              and ($4::timestamptz is null or (e.created_at, e.id) > ($4, $5))
            order by e.created_at, e.id

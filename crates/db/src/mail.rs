@@ -467,7 +467,7 @@ pub async fn notice_ticket(tx: &mut TenantTx, ticket_id: TicketId) -> Result<Opt
                   r.name as "requester_name?", r.email::text as "requester_email?",
                   t.reply_token, i.message_id as "source_message_id?"
            from tickets t
-           left join users r on r.id = t.requester_id
+           left join memberships r on r.org_id = t.org_id and r.user_id = t.requester_id
            left join inbound_messages i on i.org_id = t.org_id and i.id = t.source_inbound_id
            where t.org_id = $1 and t.id = $2"#,
         org_id.as_uuid(),
@@ -531,8 +531,8 @@ pub async fn participants(tx: &mut TenantTx, ticket_id: TicketId) -> Result<Vec<
     let org_id = tx.org_id();
     Ok(sqlx::query_as!(
         Person,
-        r#"select u.id, u.name, u.email::text as "email!" from ticket_participants p
-           join users u on u.id = p.user_id
+        r#"select u.user_id as id, u.name, u.email::text as "email!" from ticket_participants p
+           join memberships u on u.org_id = p.org_id and u.user_id = p.user_id
            where p.org_id = $1 and p.ticket_id = $2 order by p.created_at, u.email"#,
         org_id.as_uuid(),
         ticket_id.as_uuid()
@@ -908,7 +908,6 @@ pub async fn save_settings(tx: &mut TenantTx, s: &MailSettings) -> Result<(), Db
 pub struct AliasRow {
     pub id: Uuid,
     pub address: String,
-    pub verification_code: String,
     pub verified_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -917,7 +916,7 @@ pub async fn aliases(tx: &mut TenantTx) -> Result<Vec<AliasRow>, DbError> {
     let org_id = tx.org_id();
     Ok(sqlx::query_as!(
         AliasRow,
-        r#"select id, address::text as "address!", verification_code, verified_at, created_at
+        r#"select id, address::text as "address!", verified_at, created_at
            from mail_aliases where org_id = $1 order by address"#,
         org_id.as_uuid()
     )
@@ -925,16 +924,17 @@ pub async fn aliases(tx: &mut TenantTx) -> Result<Vec<AliasRow>, DbError> {
     .await?)
 }
 
-pub async fn insert_alias(tx: &mut TenantTx, address: &str, code: &str) -> Result<AliasRow, DbError> {
+/// A new, unverified alias. Its code is derived from its id (`ferrodesk_core::auth::links`) and
+/// exists only in the mail sent to the address.
+pub async fn insert_alias(tx: &mut TenantTx, address: &str) -> Result<AliasRow, DbError> {
     let org_id = tx.org_id();
     Ok(sqlx::query_as!(
         AliasRow,
-        r#"insert into mail_aliases (org_id, id, address, verification_code) values ($1, $2, $3::text::citext, $4)
-           returning id, address::text as "address!", verification_code, verified_at, created_at"#,
+        r#"insert into mail_aliases (org_id, id, address) values ($1, $2, $3::text::citext)
+           returning id, address::text as "address!", verified_at, created_at"#,
         org_id.as_uuid(),
         Uuid::now_v7(),
         address,
-        code
     )
     .fetch_one(&mut **tx)
     .await?)

@@ -121,7 +121,7 @@ pub async fn sla_report(tx: &mut TenantTx, window: &MonthWindow) -> Result<SlaRe
                from tickets t
                left join categories c on c.org_id = t.org_id and c.id = t.category_id
                left join categories p on p.org_id = c.org_id and p.id = c.parent_id
-               left join users a on a.id = t.assignee_id
+               left join memberships a on a.org_id = t.org_id and a.user_id = t.assignee_id
                where t.org_id = $1 and t.created_at >= $2 and t.created_at < $3
            )
            select case grouping(priority, category_id, assignee_id)

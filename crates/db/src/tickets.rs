@@ -94,8 +94,8 @@ macro_rules! ticket_projection {
 macro_rules! ticket_joins {
     () => {
         " left join categories c on c.org_id = t.org_id and c.id = t.category_id
-  left join users r on r.id = t.requester_id
-  left join users a on a.id = t.assignee_id"
+  left join memberships r on r.org_id = t.org_id and r.user_id = t.requester_id
+  left join memberships a on a.org_id = t.org_id and a.user_id = t.assignee_id"
     };
 }
 
@@ -683,7 +683,7 @@ pub async fn messages(
                   m.internal, m.body, m.channel, m.created_at, m.body_html, m.original_body, m.email_message_id,
                   m.email_from, m.email_to, m.email_cc
            from ticket_messages m
-           left join users u on u.id = m.author_id
+           left join memberships u on u.org_id = m.org_id and u.user_id = m.author_id
            where m.org_id = $1 and m.ticket_id = $2
              and ($3::timestamptz is null or (m.created_at, m.id) > ($3, $4))
            order by m.created_at, m.id
@@ -706,7 +706,7 @@ pub async fn message(tx: &mut TenantTx, id: MessageId) -> Result<Option<MessageR
                   m.internal, m.body, m.channel, m.created_at, m.body_html, m.original_body, m.email_message_id,
                   m.email_from, m.email_to, m.email_cc
            from ticket_messages m
-           left join users u on u.id = m.author_id
+           left join memberships u on u.org_id = m.org_id and u.user_id = m.author_id
            where m.org_id = $1 and m.id = $2"#,
         org_id.as_uuid(),
         id.as_uuid()

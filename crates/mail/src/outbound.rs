@@ -33,6 +33,22 @@ pub struct OutboundMail {
     pub loop_tag: String,
     pub text: String,
     pub html: String,
+    /// A secret (a link or code) this message carries, which its stored copy must not: the text
+    /// and HTML hold [`SECRET_PLACEHOLDER`] where it goes, and the sender fills it in from this
+    /// reference with [`OutboundMail::with_secret`] as it hands the message to a transport.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<SecretRef>,
+}
+
+/// What stands in a stored message for the secret that only the sent one carries. Survives
+/// HTML escaping unchanged, and reads sensibly where an outbox shows it.
+pub const SECRET_PLACEHOLDER: &str = "[sent to the recipient only]";
+
+/// Which secret a stored message carries: its purpose and the record it was derived from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SecretRef {
+    pub purpose: String,
+    pub id: uuid::Uuid,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +116,18 @@ impl OutboundMail {
     /// Every envelope recipient.
     pub fn recipients(&self) -> impl Iterator<Item = &String> {
         self.to.iter().chain(self.cc.iter())
+    }
+
+    /// The message as sent: the secret where the stored copy has [`SECRET_PLACEHOLDER`].
+    pub fn with_secret(&self, secret: &str) -> Self {
+        let escaped =
+            secret.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        Self {
+            text: self.text.replace(SECRET_PLACEHOLDER, secret),
+            html: self.html.replace(SECRET_PLACEHOLDER, &escaped),
+            secret: None,
+            ..self.clone()
+        }
     }
 }
 
@@ -182,6 +210,13 @@ pub enum Template {
     Status,
     /// Billing notices to owners: the trial ends soon, a payment failed.
     Billing,
+    /// An invitation to join an organisation.
+    Invitation,
+    /// A link about a person's own account: confirm the address, set a password, take a new
+    /// address.
+    Account,
+    /// The code that verifies a forwarding alias.
+    AliasVerification,
 }
 
 impl Template {
@@ -191,6 +226,9 @@ impl Template {
             Self::Reply => "reply",
             Self::Status => "status",
             Self::Billing => "billing",
+            Self::Invitation => "invitation",
+            Self::Account => "account",
+            Self::AliasVerification => "alias_verification",
         }
     }
 }
@@ -213,6 +251,12 @@ impl Templates {
             ("status.txt", include_str!("../templates/status.txt")),
             ("billing.html", include_str!("../templates/billing.html")),
             ("billing.txt", include_str!("../templates/billing.txt")),
+            ("invitation.html", include_str!("../templates/invitation.html")),
+            ("invitation.txt", include_str!("../templates/invitation.txt")),
+            ("account.html", include_str!("../templates/account.html")),
+            ("account.txt", include_str!("../templates/account.txt")),
+            ("alias_verification.html", include_str!("../templates/alias_verification.html")),
+            ("alias_verification.txt", include_str!("../templates/alias_verification.txt")),
         ] {
             // The sources are compiled into the binary and covered by tests.
             if let Err(error) = env.add_template(name, source) {
@@ -335,6 +379,7 @@ mod tests {
             loop_tag: "org-1".into(),
             text: "hello".into(),
             html: "<p>hello</p>".into(),
+            secret: None,
         };
         transport.send(&mail).await.unwrap();
         transport.send(&mail).await.unwrap();
@@ -364,6 +409,7 @@ mod tests {
             loop_tag: "org-1".into(),
             text: "hello".into(),
             html: "<p>hello</p>".into(),
+            secret: None,
         };
         let raw = String::from_utf8(mail.to_message().unwrap().formatted()).unwrap();
         for needle in [

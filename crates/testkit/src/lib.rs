@@ -168,11 +168,14 @@ pub fn gateway_config(db: &TestDb, redis_prefix: &str) -> GatewayConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: "http://localhost:8080".into(),
             graphiql: true,
-            trust_proxy: false,
+            trusted_proxies: 0,
             web_dir: None,
             // On, as in production: every test that reads tickets after changing them also
             // checks that no stale page is served.
             page_cache_mb: 16,
+            metrics_addr: None,
+            metrics_token: None,
+            rate_limits: ferrodesk_config::RateLimits::default(),
         },
         // Attachments uploaded in tests go to the system's temporary directory, not the tree.
         mail: ferrodesk_config::MailConfig {
@@ -184,7 +187,17 @@ pub fn gateway_config(db: &TestDb, redis_prefix: &str) -> GatewayConfig {
         },
         demo: ferrodesk_config::DemoConfig { enabled: true, ..Default::default() },
         billing: ferrodesk_config::BillingConfig::default(),
+        security: ferrodesk_config::SecurityConfig::development(),
     }
+}
+
+/// The link keys of the test configuration: a test that plays a person reading their mailbox
+/// derives the token the mail would carry from the record the database made.
+pub fn links() -> ferrodesk_core::auth::LinkKey {
+    ferrodesk_core::auth::LinkKey::new(
+        &ferrodesk_config::SecurityConfig::development().secret_key,
+        "http://localhost:8080",
+    )
 }
 
 impl TestApp {
@@ -221,6 +234,41 @@ impl TestApp {
         req.send().await.expect("send").json().await.expect("json body")
     }
 
+    /// The token of the newest link of `purpose` mailed to `email` (`email_links`), as the person
+    /// reading that mail would have it.
+    pub async fn mailed_link(&self, email: &str, purpose: ferrodesk_core::auth::LinkPurpose) -> String {
+        let id: uuid::Uuid = sqlx::query_scalar(
+            "select id from email_links where email = $1 and purpose = $2 order by created_at desc limit 1",
+        )
+        .bind(email)
+        .bind(purpose.as_str())
+        .fetch_one(&mut self.db.admin_conn().await)
+        .await
+        .unwrap_or_else(|e| panic!("no {} link for {email}: {e}", purpose.as_str()));
+        links().token(purpose, id)
+    }
+
+    /// The token of the newest invitation to `email`, as its mail carries it.
+    pub async fn invitation_token(&self, email: &str) -> String {
+        let id: uuid::Uuid = sqlx::query_scalar(
+            "select i.id from invitations i join memberships m on m.org_id = i.org_id and m.user_id = i.user_id
+             where m.email = $1 order by i.created_at desc limit 1",
+        )
+        .bind(email)
+        .fetch_one(&mut self.db.admin_conn().await)
+        .await
+        .unwrap_or_else(|e| panic!("no invitation to {email}: {e}"));
+        links().token(ferrodesk_core::auth::LinkPurpose::Invitation, id)
+    }
+
+    /// Confirms an address with its sign-up's link, as its owner would from the mail.
+    pub async fn confirm_email(&self, email: &str) {
+        let token = self.mailed_link(email, ferrodesk_core::auth::LinkPurpose::ConfirmEmail).await;
+        let body =
+            self.gql(None, "mutation($t: String!) { confirmEmail(token: $t) }", json!({ "t": token })).await;
+        assert_eq!(body["data"]["confirmEmail"], true, "confirming {email} failed: {body}");
+    }
+
     /// Signs up an organisation; returns the owner's session token.
     pub async fn sign_up(&self, slug: &str) -> Session {
         let body = self
@@ -235,6 +283,7 @@ impl TestApp {
             .await;
         let data = &body["data"]["signUp"];
         assert!(data.is_object(), "sign-up failed: {body}");
+        self.confirm_email(&format!("owner@{slug}.test")).await;
         Session {
             token: data["token"].as_str().unwrap().to_owned(),
             user_id: data["viewer"]["id"].as_str().unwrap().to_owned(),
@@ -246,14 +295,12 @@ impl TestApp {
         let body = self
             .gql(
                 Some(&admin.token),
-                "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { acceptUrl } } }",
+                "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { id } } }",
                 json!({ "input": { "email": email, "name": format!("Member {email}"), "role": role } }),
             )
             .await;
-        let url = body["data"]["inviteMember"]["invitation"]["acceptUrl"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{body}"));
-        let token = url.rsplit('/').next().unwrap();
+        assert!(body["data"]["inviteMember"]["invitation"]["id"].is_string(), "inviting failed: {body}");
+        let token = self.invitation_token(email).await;
         let body = self
             .gql(
                 None,

@@ -65,6 +65,7 @@ impl Harness {
             store: LocalStore::new(std::env::temp_dir().join("fd-billing-tests")),
             templates: Templates::new(),
             transport,
+            links: ferrodesk_testkit::links(),
             live: None,
         });
         let billing =

@@ -132,7 +132,7 @@ async fn a_batch_files_each_organisations_plain_tickets_under_it_and_leaves_the_
         ])
     );
     let carol: (String, String, String) = sqlx::query_as(
-        "select u.name, m.role, o.slug from users u join memberships m on m.user_id = u.id
+        "select m.name, m.role, o.slug from users u join memberships m on m.user_id = u.id
          join organizations o on o.id = m.org_id where u.email = 'carol@example.com'",
     )
     .fetch_one(&mut admin)

@@ -82,7 +82,7 @@ async fn new_tickets_names_categories_and_roles_show_at_once() {
     app.create_ticket(&owner, json!({ "kind": "SERVICE_REQUEST", "subject": "New laptop" })).await;
     assert_eq!(nodes(&queue(&app, &agent, Value::Null).await).len(), 2);
 
-    exec(&mut admin, "update users set name = 'Alex Agent' where email = 'agent@acme.test'").await;
+    exec(&mut admin, "update memberships set name = 'Alex Agent' where email = 'agent@acme.test'").await;
     exec(&mut admin, "update categories set name = 'Remote access' where name = 'VPN'").await;
     let vpn = nodes(&queue(&app, &agent, Value::Null).await)
         .into_iter()

@@ -101,8 +101,8 @@ async fn the_monthly_report_groups_a_month_of_tickets_in_the_organisations_time_
     let mut admin = app.db.admin_conn().await;
     sqlx::raw_sql(
         "update organizations set time_zone = 'America/New_York' where slug = 'acme';
-         update users set name = 'Smith, \"Jo\"' where email = 'jo@acme.test';
-         update users set name = '=cmd|'' /C calc''!A0' where email = 'mallory@acme.test';",
+         update memberships set name = 'Smith, \"Jo\"' where email = 'jo@acme.test';
+         update memberships set name = '=cmd|'' /C calc''!A0' where email = 'mallory@acme.test';",
     )
     .execute(&mut admin)
     .await

@@ -22,7 +22,19 @@ async fn every_table_has_forced_row_level_security_and_policies() {
         let tenant: bool = row.get("tenant");
         assert!(row.get::<bool, _>("enabled"), "{name}: row-level security is not enabled");
         assert!(row.get::<bool, _>("forced"), "{name}: row-level security is not forced");
-        assert!(row.get::<i64, _>("policies") > 0, "{name}: has no policy");
+        if row.get::<i64, _>("policies") == 0 {
+            // Without a policy nobody sees a row: fine for the tables that only the fd_*
+            // functions touch (identities, mailed links), so long as the runtime role has no
+            // privilege on them either.
+            let reachable: bool = sqlx::query_scalar(
+                "select has_table_privilege('ferrodesk_runtime', $1, 'select, insert, update, delete')",
+            )
+            .bind(&name)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+            assert!(!reachable, "{name}: has no policy, yet the runtime role may use it");
+        }
         if tenant {
             let policy: Option<String> = sqlx::query_scalar(
                 "select pg_get_expr(polqual, polrelid) from pg_policy where polrelid = $1::regclass and polname = 'tenant_isolation'",
@@ -78,7 +90,7 @@ async fn the_gateway_refuses_a_member_of_the_owner_role() {
 }
 
 /// The SECURITY DEFINER functions that cross tenants: the worker's login alone may call them.
-const WORKER_FUNCTIONS: [&str; 11] = [
+const WORKER_FUNCTIONS: [&str; 13] = [
     "fd_billing_trial_reminders_due",
     "fd_claim_jobs",
     "fd_complete_job",
@@ -86,6 +98,8 @@ const WORKER_FUNCTIONS: [&str; 11] = [
     "fd_intake_acknowledgements",
     "fd_intake_senders",
     "fd_intake_tickets",
+    "fd_link_mail",
+    "fd_link_mail_sent",
     "fd_notices_sent",
     "fd_route_inbound",
     "fd_sla_sweep",

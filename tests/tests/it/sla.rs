@@ -332,13 +332,20 @@ async fn a_policy_change_recomputes_open_tickets_through_the_worker() {
             db.clone(),
             2,
             std::sync::Arc::new(
-                ferrodesk_worker::mail_service(db, &ferrodesk_config::MailConfig::default(), None).unwrap()
+                ferrodesk_worker::mail_service(
+                    db,
+                    &ferrodesk_config::MailConfig::default(),
+                    &ferrodesk_config::SecurityConfig::development(),
+                    None,
+                )
+                .unwrap()
             )
         )
         .run_once()
         .await
         .unwrap(),
-        1
+        2,
+        "the recompute, and the sign-up's confirmation mail (its link used already: nothing goes)"
     );
     let body = app
         .gql(

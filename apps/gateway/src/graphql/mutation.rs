@@ -15,6 +15,9 @@ use super::types::{
 use super::{OrGql, app, gql_error, parse_global_id, principal, request, tenant};
 
 const SIGN_UPS_PER_IP: RateLimit = RateLimit { max: 20, window_secs: 3600 };
+/// Mailed tokens tried from one client address per hour (each is 256 bits: this only keeps
+/// guessing from being free).
+const LINKS_PER_IP: RateLimit = RateLimit { max: 30, window_secs: 3600 };
 
 #[derive(Default)]
 pub struct CoreMutation;
@@ -123,14 +126,13 @@ pub struct UpdateMemberInput {
     pub active: Option<bool>,
 }
 
+/// An invitation on its way: its link goes by mail to the invitee, and only there.
 #[derive(SimpleObject)]
 pub struct Invitation {
     pub id: ID,
     pub email: String,
     pub role: MemberRole,
     pub expires_at: DateTime<Utc>,
-    /// The link that accepts the invitation. Shown once.
-    pub accept_url: String,
 }
 
 #[derive(SimpleObject)]
@@ -140,11 +142,42 @@ pub struct InviteMemberPayload {
 
 #[derive(InputObject)]
 pub struct AcceptInvitationInput {
+    /// From the link in the invitation mail.
     pub token: String,
-    /// Your name (a person who already has an account keeps theirs).
+    /// What the organisation calls you (default: the name the invitation gave).
     pub name: Option<String>,
-    /// A new password, or the existing one when the email already has an account.
+    /// A new password, or the existing one when the email already has a confirmed account.
     pub password: String,
+}
+
+#[derive(InputObject)]
+pub struct ResetPasswordInput {
+    /// From the link in the password-reset mail.
+    pub token: String,
+    /// The new password: at least 10 characters.
+    pub password: String,
+    /// The organisation to sign in to (default: your first).
+    pub organization_slug: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(InputObject)]
+pub struct RequestEmailChangeInput {
+    /// The address to move to: a link goes there, and the change happens when it is opened.
+    pub new_email: String,
+    /// Your current password.
+    pub password: String,
+}
+
+#[derive(InputObject)]
+pub struct UpdateProfileInput {
+    /// What this organisation calls you (other organisations keep their own).
+    pub name: String,
 }
 
 #[derive(InputObject)]
@@ -212,6 +245,7 @@ impl CoreMutation {
         state.limiter.hit(&format!("signup-ip:{}", request(ctx).client_ip), SIGN_UPS_PER_IP).await.gql()?;
         let principal = accounts::sign_up(
             &state.db,
+            &state.links,
             accounts::SignUp {
                 organization_name: &input.organization_name,
                 slug: &input.slug,
@@ -253,18 +287,133 @@ impl CoreMutation {
         Ok(true)
     }
 
-    /// Accepts an invitation and signs the person in.
+    /// Accepts an invitation with the token from its mail, and signs the person in.
     async fn accept_invitation(
         &self,
         ctx: &Context<'_>,
         input: AcceptInvitationInput,
     ) -> async_graphql::Result<AuthPayload> {
         let state = app(ctx);
-        let principal =
-            accounts::accept_invitation(&state.db, &input.token, input.name.as_deref(), &input.password)
-                .await
-                .gql()?;
+        state.limiter.hit(&format!("link-ip:{}", request(ctx).client_ip), LINKS_PER_IP).await.gql()?;
+        let principal = accounts::accept_invitation(
+            &state.db,
+            &state.sessions,
+            &input.token,
+            input.name.as_deref(),
+            &input.password,
+        )
+        .await
+        .gql()?;
         start_session(ctx, principal).await
+    }
+
+    /// Mails a single-use link that sets a new password, when the address has an account. Always
+    /// true: the answer says nothing about whether it does.
+    async fn request_password_reset(&self, ctx: &Context<'_>, email: String) -> async_graphql::Result<bool> {
+        let state = app(ctx);
+        accounts::request_password_reset(
+            &state.db,
+            &state.limiter,
+            &state.links,
+            &email,
+            &request(ctx).client_ip,
+        )
+        .await
+        .gql()?;
+        Ok(true)
+    }
+
+    /// Sets a new password with the token from a reset mail, signs out every session of the
+    /// person, and signs them in here.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ResetPasswordInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let state = app(ctx);
+        state.limiter.hit(&format!("link-ip:{}", request(ctx).client_ip), LINKS_PER_IP).await.gql()?;
+        let principal = accounts::reset_password(
+            &state.db,
+            &state.sessions,
+            &input.token,
+            &input.password,
+            input.organization_slug.as_deref(),
+        )
+        .await
+        .gql()?;
+        start_session(ctx, principal).await
+    }
+
+    /// Confirms your address with the token from the mail sign-up sent.
+    async fn confirm_email(&self, ctx: &Context<'_>, token: String) -> async_graphql::Result<bool> {
+        let state = app(ctx);
+        state.limiter.hit(&format!("link-ip:{}", request(ctx).client_ip), LINKS_PER_IP).await.gql()?;
+        accounts::confirm_email(&state.db, &token).await.gql()?;
+        Ok(true)
+    }
+
+    /// A new password, for someone who knows the current one. Your other sessions end.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangePasswordInput,
+    ) -> async_graphql::Result<bool> {
+        let state = app(ctx);
+        let req = request(ctx);
+        accounts::change_password(
+            &state.db,
+            &state.sessions,
+            &state.limiter,
+            principal(ctx)?,
+            req.session_token.as_deref(),
+            &input.current_password,
+            &input.new_password,
+        )
+        .await
+        .gql()?;
+        Ok(true)
+    }
+
+    /// Mails a link to a new address; your account moves to it when the link is opened.
+    async fn request_email_change(
+        &self,
+        ctx: &Context<'_>,
+        input: RequestEmailChangeInput,
+    ) -> async_graphql::Result<bool> {
+        let state = app(ctx);
+        accounts::request_email_change(
+            &state.db,
+            &state.limiter,
+            &state.links,
+            principal(ctx)?,
+            &input.new_email,
+            &input.password,
+        )
+        .await
+        .gql()?;
+        Ok(true)
+    }
+
+    /// Moves your account to the address the token was mailed to. Every session ends: sign in
+    /// again with the new address.
+    async fn confirm_email_change(&self, ctx: &Context<'_>, token: String) -> async_graphql::Result<bool> {
+        let state = app(ctx);
+        state.limiter.hit(&format!("link-ip:{}", request(ctx).client_ip), LINKS_PER_IP).await.gql()?;
+        accounts::confirm_email_change(&state.db, &state.sessions, &token).await.gql()?;
+        request(ctx).set_session_cookie(None);
+        Ok(true)
+    }
+
+    /// What this organisation calls you.
+    async fn update_profile(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateProfileInput,
+    ) -> async_graphql::Result<User> {
+        let mut tx = tenant(ctx).await?;
+        let member = accounts::update_profile(&mut tx, &input.name).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(member.into())
     }
 
     async fn create_ticket(
@@ -350,7 +499,7 @@ impl CoreMutation {
         Ok(AddTicketMessagePayload { ticket: Ticket(ticket), message: TicketMessage(message) })
     }
 
-    /// Invites a person (admins only). The payload carries the acceptance link once.
+    /// Invites a person (admins only): the acceptance link goes to their mailbox.
     async fn invite_member(
         &self,
         ctx: &Context<'_>,
@@ -358,7 +507,9 @@ impl CoreMutation {
     ) -> async_graphql::Result<InviteMemberPayload> {
         let mut tx = tenant(ctx).await?;
         let invitation =
-            accounts::invite_member(&mut tx, &input.email, &input.name, input.role.into()).await.gql()?;
+            accounts::invite_member(&mut tx, &app(ctx).links, &input.email, &input.name, input.role.into())
+                .await
+                .gql()?;
         tx.commit().await.gql()?;
         Ok(InviteMemberPayload {
             invitation: Invitation {
@@ -366,7 +517,6 @@ impl CoreMutation {
                 email: invitation.email.to_string(),
                 role: invitation.role.into(),
                 expires_at: invitation.expires_at,
-                accept_url: format!("{}/invitations/{}", app(ctx).public_url, invitation.token),
             },
         })
     }

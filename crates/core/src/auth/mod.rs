@@ -1,12 +1,14 @@
 //! Authentication: password hashing, opaque tokens, Redis-backed sessions and rate limits.
 
+pub mod links;
 mod password;
 mod rate_limit;
 mod sessions;
 
+pub use links::{LinkKey, LinkPurpose};
 pub use password::{hash_password, verify_password};
 pub use rate_limit::{RateLimit, RateLimiter};
-pub use sessions::{Credential, Session, SessionStore};
+pub use sessions::{Credential, Lifetime, Session, SessionStore};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,8 +19,6 @@ use sha2::{Digest, Sha256};
 pub const SESSION_TOKEN_PREFIX: &str = "fds_";
 /// Prefix of personal API tokens.
 pub const API_TOKEN_PREFIX: &str = "fdp_";
-/// Prefix of invitation tokens.
-pub const INVITE_TOKEN_PREFIX: &str = "fdi_";
 
 /// A new random token (256 bits) with a readable prefix. Only its SHA-256 is ever stored.
 pub fn new_token(prefix: &str) -> String {

@@ -18,6 +18,20 @@ pub struct Session {
     /// Seconds the session lives without use, when not the default (demo sessions are short).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_secs: Option<u64>,
+    /// Seconds after `created_at` the session ends however much it is used (demo sessions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_secs: Option<u64>,
+}
+
+/// How a session may live: the default, or short and bounded (the demo's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifetime {
+    pub idle_secs: u64,
+    pub max_secs: Option<u64>,
+}
+
+impl Lifetime {
+    pub const DEFAULT: Self = Self { idle_secs: SESSION_TTL_SECS, max_secs: None };
 }
 
 /// What a request presented to prove who it is.
@@ -56,28 +70,38 @@ impl SessionStore {
         format!("{}session:{}", self.prefix, hex::encode(token_hash(token)))
     }
 
+    /// The set of a person's session keys, so that all of them can end at once.
+    fn person_key(&self, user_id: UserId) -> String {
+        format!("{}sessions-of:{user_id}", self.prefix)
+    }
+
     /// Starts a session and returns its token.
     pub async fn create(&self, principal: Principal) -> Result<String, AppError> {
-        self.start(principal, None).await
+        self.create_with(principal, Lifetime::DEFAULT).await
     }
 
-    /// Starts a session that ends after `idle_secs` without use.
-    pub async fn create_with_ttl(&self, principal: Principal, idle_secs: u64) -> Result<String, AppError> {
-        self.start(principal, Some(idle_secs)).await
-    }
-
-    async fn start(&self, principal: Principal, idle_secs: Option<u64>) -> Result<String, AppError> {
+    /// Starts a session with its own lifetime.
+    pub async fn create_with(&self, principal: Principal, lifetime: Lifetime) -> Result<String, AppError> {
         let token = new_token(SESSION_TOKEN_PREFIX);
         let session = Session {
             org_id: principal.org_id,
             user_id: principal.user_id,
             created_at: Utc::now(),
-            idle_secs,
+            idle_secs: (lifetime.idle_secs != SESSION_TTL_SECS).then_some(lifetime.idle_secs),
+            max_secs: lifetime.max_secs,
         };
         let value = serde_json::to_string(&session).map_err(|e| AppError::Internal(e.into()))?;
         let mut redis = self.redis.clone();
-        let ttl = idle_secs.unwrap_or(SESSION_TTL_SECS);
-        let _: () = redis.set_ex(self.key(&token), value, ttl).await?;
+        let key = self.key(&token);
+        let person = self.person_key(principal.user_id);
+        let mut pipe = redis::pipe();
+        pipe.atomic().set_ex(&key, value, lifetime.idle_secs);
+        // A bounded session (the demo's: thousands a day for one person, who never resets a
+        // password) ends by itself and is not indexed.
+        if lifetime.max_secs.is_none() {
+            pipe.sadd(&person, &key).expire(&person, SESSION_TTL_SECS as i64);
+        }
+        let _: () = pipe.query_async(&mut redis).await?;
         Ok(token)
     }
 
@@ -91,6 +115,13 @@ impl SessionStore {
         let Some(session) = value.and_then(|v| serde_json::from_str::<Session>(&v).ok()) else {
             return Ok(None);
         };
+        if let Some(max) = session.max_secs
+            && session.created_at + chrono::Duration::seconds(i64::try_from(max).unwrap_or(i64::MAX))
+                <= Utc::now()
+        {
+            let _: () = redis.del(&key).await?;
+            return Ok(None);
+        }
         if let Some(idle) = session.idle_secs {
             let _: () = redis.expire(&key, idle as i64).await?;
         }
@@ -100,6 +131,25 @@ impl SessionStore {
     pub async fn revoke(&self, token: &str) -> Result<(), AppError> {
         let mut redis = self.redis.clone();
         let _: () = redis.del(self.key(token)).await?;
+        Ok(())
+    }
+
+    /// Ends every session of a person (a new password, a new address), except `keep` (the
+    /// session that made the change, when it should go on).
+    pub async fn revoke_all(&self, user_id: UserId, keep: Option<&str>) -> Result<(), AppError> {
+        let mut redis = self.redis.clone();
+        let person = self.person_key(user_id);
+        let keys: Vec<String> = redis.smembers(&person).await?;
+        let keep = keep.map(|t| self.key(t));
+        let ending: Vec<&String> = keys.iter().filter(|k| Some(*k) != keep.as_ref()).collect();
+        if ending.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        for key in &ending {
+            pipe.del(*key).srem(&person, *key);
+        }
+        let _: () = pipe.query_async(&mut redis).await?;
         Ok(())
     }
 }

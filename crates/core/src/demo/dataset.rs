@@ -100,8 +100,13 @@ pub fn cast(as_of: DateTime<Utc>) -> Cast {
     let mut memberships = Vec::new();
     let mut add = |rng: &mut Rng, name: String, local: String, role: Role| {
         let id = rng.uuid_at(born);
+        memberships.push(Membership {
+            user_id: id,
+            role: role.as_str(),
+            name: name.clone(),
+            created_at: joined,
+        });
         people.push(Person { id, email: email(&local), name });
-        memberships.push(Membership { user_id: id, role: role.as_str(), created_at: joined });
         id
     };
     let admin = add(&mut rng, ADMIN.0.into(), ADMIN.1.into(), Role::Admin);

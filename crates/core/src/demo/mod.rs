@@ -21,7 +21,7 @@ use ferrodesk_db::demo::{self as repo, DemoOrganization, Work};
 use ferrodesk_db::{Db, TenantTx};
 use ferrodesk_domain::{DepartmentId, Email, OrgId, TicketId, UserId};
 
-use crate::auth::{RateLimit, RateLimiter, SessionStore};
+use crate::auth::{Lifetime, RateLimit, RateLimiter, SessionStore};
 use crate::sla::{SlaSetup, columns_of_trail};
 use crate::{AppError, Principal};
 
@@ -33,8 +33,8 @@ pub const SESSIONS_PER_IP: RateLimit = RateLimit { max: 30, window_secs: 3600 };
 /// Mutations one demo session may make per hour: each writes at most a few records, so this caps
 /// what a visitor (or a script with a visitor's cookie) can add to the shared demo.
 pub const WRITES_PER_HOUR: RateLimit = RateLimit { max: 300, window_secs: 3600 };
-/// A demo session ends after this long without use, and after `SESSION_MAX` in any case.
-pub const SESSION_IDLE_SECS: u64 = 2 * 3600;
+/// A demo session ends after two hours without use, and eight hours after it started in any case.
+pub const SESSION_LIFETIME: Lifetime = Lifetime { idle_secs: 2 * 3600, max_secs: Some(8 * 3600) };
 /// The largest message the demo's intake address accepts: the demo is not file storage.
 pub const MAX_MAIL_BYTES: usize = 2 * 1024 * 1024;
 
@@ -53,19 +53,28 @@ pub fn admin_id() -> UserId {
     *ADMIN.get_or_init(|| UserId::from_uuid(dataset::cast(Utc::now()).admin))
 }
 
-/// Whether an address is one of the demo's own (which nobody can sign up with).
+/// Whether an address is one the demo may hold: under the reserved `.invalid` top-level domain
+/// (RFC 2606), which reaches no mailbox. The database holds every such identity as the demo's
+/// (`users_demo_addresses`), and only those.
 pub fn is_demo_address(email: &Email) -> bool {
-    email.as_str().ends_with(&format!("@{EMAIL_DOMAIN}"))
+    email.as_str().ends_with(".invalid")
 }
 
-/// In the demo, people a visitor adds (invitations, tickets on someone's behalf) must have an
-/// address at the demo's own domain: the demo never contacts, or looks up, a real person.
+/// The demo and real organisations never share a person (docs/SECURITY.md, "The demo is
+/// sealed"). In the demo, people a visitor adds (invitations, tickets on someone's behalf, mail)
+/// must have an address at the demo's own domain: the demo never contacts, or looks up, a real
+/// person. Everywhere else, the demo's addresses are refused. The database enforces the same on
+/// every membership; this says it in words first.
 pub fn check_new_person(org: OrgId, field: &'static str, email: &Email) -> Result<(), AppError> {
-    if is_demo(org) && !is_demo_address(email) {
+    let demo_address = email.as_str().ends_with(&format!("@{EMAIL_DOMAIN}"));
+    if is_demo(org) && !demo_address {
         return Err(AppError::bad_input(
             field,
             format!("in the demo, add people at @{EMAIL_DOMAIN} (e.g. sam.new@{EMAIL_DOMAIN})"),
         ));
+    }
+    if !is_demo(org) && is_demo_address(email) {
+        return Err(AppError::bad_input(field, "addresses under .invalid belong to the public demo"));
     }
     Ok(())
 }
@@ -163,7 +172,7 @@ pub async fn start_session(
         reset(db, Utc::now(), When::IfMissing).await?;
     }
     let principal = Principal { org_id: org_id(), user_id: admin_id() };
-    let token = sessions.create_with_ttl(principal, SESSION_IDLE_SECS).await?;
+    let token = sessions.create_with(principal, SESSION_LIFETIME).await?;
     Ok((principal, token))
 }
 
