@@ -204,6 +204,8 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
         templates: Templates::new(),
         transport: Transport::File(scratch.join("outbox")),
         links,
+        // Checked for every message as in production, but far above the bench's volume.
+        quota: ferrodesk_core::mail::MailQuota { per_day: i64::MAX, trial_per_day: i64::MAX },
         // As in production: every ticket is announced to open screens through Redis.
         live: Some(LivePublisher::connect(&redis_url, "fdbench:").await.context("Redis for live updates")?),
     });

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use ferrodesk_config::{DemoConfig, GatewayConfig};
 use ferrodesk_core::auth::{LinkKey, RateLimiter, SessionStore};
+use ferrodesk_core::mail::MailQuota;
 use ferrodesk_db::Db;
 use redis::aio::ConnectionManager;
 use secrecy::{ExposeSecret, SecretString};
@@ -29,6 +30,8 @@ pub struct App {
     pub trusted_proxies: usize,
     /// Derives the tokens of mailed links (invitations, password resets…).
     pub links: LinkKey,
+    /// What each organisation may send by mail in 24 hours.
+    pub mail_quota: MailQuota,
     pub public_url: String,
     /// Organisations receive mail at `<slug>@inbound_domain`.
     pub inbound_domain: String,
@@ -75,6 +78,10 @@ impl AppState {
             secure_cookies: config.http.is_https(),
             trusted_proxies: config.http.trusted_proxies,
             links: LinkKey::new(&config.security.secret_key, &config.http.public_url),
+            mail_quota: MailQuota {
+                per_day: config.mail.daily_quota,
+                trial_per_day: config.mail.trial_daily_quota,
+            },
             public_url: config.http.public_url.trim_end_matches('/').to_owned(),
             inbound_domain: config.mail.inbound_domain.clone(),
             demo: config.demo.clone(),

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use ferrodesk_core::mail::{Incoming, MailService, Prepared};
 use ferrodesk_domain::OrgId;
+use ferrodesk_mail::auth::{Authenticator, Envelope as AuthEnvelope, MailAuth};
 use ferrodesk_mail::smtp::{Delivery, Envelope, Intake, RcptVerdict};
 use futures::StreamExt;
 use tokio::sync::{Semaphore, oneshot};
@@ -26,6 +27,9 @@ const SINGLES_AT_ONCE: usize = 4;
 pub struct MailIntake {
     routes: Mutex<HashMap<String, (OrgId, Instant)>>,
     inner: Arc<Inner>,
+    /// Verifies each message's SPF, DKIM and DMARC as it arrives; without one (a test that does
+    /// not need it), every message is unauthenticated.
+    authenticator: Option<Arc<Authenticator>>,
 }
 
 /// What the batches share: they run as tasks of their own, so that an SMTP session that ends
@@ -55,13 +59,27 @@ impl MailIntake {
 
     /// How many lanes of batches are at the database at once (`INTAKE_CONCURRENCY`).
     pub fn with_concurrency(self, concurrency: usize) -> Self {
-        Self::with_lanes(self.inner.mail.clone(), self.inner.wake.clone(), concurrency)
+        let authenticator = self.authenticator.clone();
+        Self {
+            authenticator,
+            ..Self::with_lanes(self.inner.mail.clone(), self.inner.wake.clone(), concurrency)
+        }
     }
 
     fn with_lanes(mail: Arc<MailService>, wake: Arc<tokio::sync::Notify>, lanes: usize) -> Self {
         let lanes =
             (0..lanes.max(1)).map(|_| Lane { waiting: Mutex::default(), turn: Semaphore::new(1) }).collect();
-        Self { routes: Mutex::new(HashMap::new()), inner: Arc::new(Inner { mail, wake, lanes }) }
+        Self {
+            routes: Mutex::new(HashMap::new()),
+            inner: Arc::new(Inner { mail, wake, lanes }),
+            authenticator: None,
+        }
+    }
+
+    /// Verifies each message's origin with `authenticator` (docs/SECURITY.md §Mail).
+    pub fn with_authenticator(mut self, authenticator: Arc<Authenticator>) -> Self {
+        self.authenticator = Some(authenticator);
+        self
     }
 
     async fn route(&self, address: &str) -> Result<Option<OrgId>, ()> {
@@ -115,6 +133,18 @@ impl Intake for MailIntake {
             }
         }
         let peer = envelope.peer.to_string();
+        // Verified once, whatever organisations it goes to, before it has any power anywhere.
+        let auth = Arc::new(match &self.authenticator {
+            Some(authenticator) => {
+                let facts = AuthEnvelope {
+                    peer: envelope.peer.ip(),
+                    helo: &envelope.helo,
+                    mail_from: &envelope.mail_from,
+                };
+                authenticator.verify(&message, &facts).await
+            }
+            None => MailAuth::unverified("the intake verifies no senders"),
+        });
         let raw = Arc::new(message);
         for (org, indexes) in by_org {
             // The demo is a sandbox, not file storage: its address takes small messages only.
@@ -134,6 +164,7 @@ impl Intake for MailIntake {
                 recipients: indexes.iter().map(|&i| envelope.recipients[i].clone()).collect(),
                 peer: peer.clone(),
                 raw: raw.clone(),
+                auth: auth.clone(),
             };
             let outcome = self.inner.clone().submit(incoming).await;
             for i in indexes {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use ferrodesk_config::{MailConfig, SecurityConfig, WorkerConfig};
 use ferrodesk_core::auth::LinkKey;
 use ferrodesk_core::live::LivePublisher;
-use ferrodesk_core::mail::MailService;
+use ferrodesk_core::mail::{MailQuota, MailService};
 use ferrodesk_db::Db;
 use ferrodesk_jobs::Runner;
 use ferrodesk_mail::outbound::{Templates, Transport};
@@ -29,6 +29,7 @@ pub fn mail_service(
     let relay = config.smtp_relay_url.as_ref().map(|u| u.expose_secret().to_owned());
     Ok(MailService {
         links: LinkKey::new(&security.secret_key, &config.public_url),
+        quota: MailQuota { per_day: config.daily_quota, trial_per_day: config.trial_daily_quota },
         db,
         inbound_domain: config.inbound_domain.clone(),
         public_url: config.public_url.clone(),
@@ -203,8 +204,12 @@ pub async fn run(config: WorkerConfig, stop: watch::Receiver<bool>) -> anyhow::R
         }
         None => None,
     };
+    let authenticator =
+        ferrodesk_mail::auth::Authenticator::new(config.mail.dns_resolver, &config.mail.inbound_domain)?;
     let intake = Arc::new(
-        intake::MailIntake::new(mail, runner.waker()).with_concurrency(config.mail.intake_concurrency),
+        intake::MailIntake::new(mail, runner.waker())
+            .with_concurrency(config.mail.intake_concurrency)
+            .with_authenticator(Arc::new(authenticator)),
     );
 
     let mut listeners = Vec::new();

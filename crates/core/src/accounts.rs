@@ -185,6 +185,7 @@ pub struct Invitation {
 pub async fn invite_member(
     tx: &mut TenantTx,
     links: &LinkKey,
+    quota: crate::mail::MailQuota,
     email: &str,
     name: &str,
     role: Role,
@@ -228,6 +229,7 @@ pub async fn invite_member(
         },
     )
     .await?;
+    crate::mail::check_quota(tx, quota).await?;
     crate::mail::queue_invitation(tx, id).await?;
     Ok(Invitation { id, user_id, email, role, expires_at })
 }

@@ -21,6 +21,11 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("this organisation is read-only until its subscription is renewed")]
     ReadOnlyTenant,
+    #[error(
+        "this organisation has sent its {limit} emails for the last 24 hours; more can go as the \
+         earliest leave that window"
+    )]
+    OutboundQuota { limit: i64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -37,7 +42,7 @@ impl AppError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadInput { .. } => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
-            Self::RateLimited { .. } => "RATE_LIMITED",
+            Self::RateLimited { .. } | Self::OutboundQuota { .. } => "RATE_LIMITED",
             Self::ReadOnlyTenant => "READ_ONLY_TENANT",
             Self::Internal(_) => "INTERNAL",
         }

@@ -10,6 +10,7 @@ use ferrodesk_db::tickets::{self as tickets_repo, MessageEmail};
 use ferrodesk_db::{Actor, Db, DbError, TenantTx, events};
 use ferrodesk_domain::{Channel, Email, OrgId, Role, TicketId, TicketKind, TicketStatus, UserId};
 use ferrodesk_jobs::Job;
+use ferrodesk_mail::auth::MailAuth;
 use ferrodesk_mail::inbound::{self, ParseError, normalize_subject};
 use ferrodesk_mail::outbound::{
     MailError, OutboundMail, SECRET_PLACEHOLDER, SecretRef, Template, Templates, Transport,
@@ -131,6 +132,46 @@ pub async fn queue_notification(
     queue(tx, notice, Some(ticket_id), source_id).await
 }
 
+/// Messages an organisation may send in 24 hours, and on its own free trial (0: no limit). Mail
+/// a person writes (replies, invitations) is refused over it with a clear error; automatic mail
+/// (acknowledgements, status notices) is held back when it would go out over it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MailQuota {
+    pub per_day: i64,
+    pub trial_per_day: i64,
+}
+
+impl MailQuota {
+    pub const UNLIMITED: Self = Self { per_day: 0, trial_per_day: 0 };
+
+    pub fn limit(self, trialing: bool) -> Option<i64> {
+        Some(if trialing { self.trial_per_day } else { self.per_day }).filter(|l| *l > 0)
+    }
+}
+
+/// How much of its quota an organisation used in the last 24 hours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuotaState {
+    pub used: i64,
+    pub limit: Option<i64>,
+}
+
+pub async fn quota_state(tx: &mut TenantTx, quota: MailQuota) -> Result<QuotaState, AppError> {
+    let (used, trialing) = repo::quota_usage(tx).await?;
+    Ok(QuotaState { used, limit: quota.limit(trialing) })
+}
+
+/// Refuses one more message over the quota (the demo's mail never leaves: it has none).
+pub async fn check_quota(tx: &mut TenantTx, quota: MailQuota) -> Result<(), AppError> {
+    if quota == MailQuota::UNLIMITED || crate::demo::is_demo(tx.org_id()) {
+        return Ok(());
+    }
+    match quota_state(tx, quota).await? {
+        QuotaState { used, limit: Some(limit) } if used >= limit => Err(AppError::OutboundQuota { limit }),
+        _ => Ok(()),
+    }
+}
+
 /// Queues an invitation's mail in the transaction that makes the invitation.
 pub async fn queue_invitation(tx: &mut TenantTx, invitation_id: Uuid) -> Result<(), AppError> {
     queue(tx, Notice::Invitation, None, invitation_id).await
@@ -167,12 +208,14 @@ fn notify_job(
     Ok((payload, format!("{}:{source_id}", notice.as_str())))
 }
 
-/// What the intake was told about a message, besides its bytes.
+/// What the intake was told about a message, besides its bytes, and what it verified of its
+/// origin as it arrived.
 pub struct Received<'a> {
     pub mail_from: &'a str,
     pub recipients: &'a [String],
     pub peer: &'a str,
     pub raw: &'a [u8],
+    pub auth: &'a MailAuth,
 }
 
 /// What processing did with a message.
@@ -198,6 +241,8 @@ pub struct MailService {
     pub transport: Transport,
     /// Fills in the links and codes that stored messages hold only as placeholders.
     pub links: crate::auth::LinkKey,
+    /// What each organisation may send (checked again as each message goes out).
+    pub quota: MailQuota,
     /// Announces tickets created and answered by mail to the web app's open screens.
     pub live: Option<LivePublisher>,
 }
@@ -316,18 +361,44 @@ impl MailService {
             Ok(sender) => sender,
             Err(why) => return done(self.without_sender(tx, mail, why).await?),
         };
+        if let Err(refused) = crate::demo::check_new_person(tx.org_id(), "from", &email) {
+            return done(Ingested::Quarantined(format!("{}: {refused}", email.as_str())));
+        }
+        let auth = row.auth();
         // The duplicate check and the settings ride along with the sender's look-up: one round
         // trip for all three.
         let known = repo::mail_sender(tx, email.as_str(), &from.display_name(), &mail.dedupe_key).await?;
-        let sender = match Member::from(known.person) {
+        let mut sender = match Member::from(known.person) {
             Member::Active(actor) => actor,
             Member::Duplicate => return done(Ingested::Duplicate),
             Member::Deactivated => {
                 return done(Ingested::Quarantined(format!("{} is a deactivated member", email.as_str())));
             }
         };
-        let found = self.thread(tx, row, mail, sender).await?;
+        // A staff member's address gets staff powers only when their domain vouched for the
+        // message (DMARC); otherwise the message counts as a requester's, and says so.
+        let staff_address = sender.role.is_staff();
+        let unverified_staff = staff_address && !auth.authenticated();
+        if unverified_staff {
+            sender.role = Role::Requester;
+        }
+        let thread = self.thread(tx, row, mail, sender, staff_address, auth.authenticated()).await?;
         let settings = known.settings;
+        let found = match thread {
+            Thread::Proven(ticket) => Some(ticket),
+            Thread::None => None,
+            Thread::Unproven(ticket) => {
+                if repo::unproven_replies(tx).await? == "quarantine" {
+                    return done(Ingested::Quarantined(format!(
+                        "it claims to continue a ticket but neither refers to our mail nor is authenticated by {} (DMARC {})",
+                        email.as_str().rsplit('@').next().unwrap_or_default(),
+                        auth.dmarc
+                    )));
+                }
+                tracing::info!(ticket_id = %ticket, "an unproven continuation becomes a new ticket");
+                None
+            }
+        };
         tx.on_behalf_of(sender);
         if let Some(version) = settings.config_version {
             self.db.read_config_at(tx, version);
@@ -363,10 +434,14 @@ impl MailService {
                         channel: Channel::Email,
                         email: Some(email_meta),
                         reopen_closed: reopen,
+                        quota: self.quota,
                     },
                 )
                 .await?;
                 self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
+                if unverified_staff {
+                    flag_unverified_staff(tx, ticket_id, &email, &auth).await?;
+                }
                 let made = Made::Reply { ticket_id, message_id: message.id };
                 self.file(tx, row, mail, made, None).await?;
                 return Ok((made.outcome(), Some(TicketChange::of(&ticket, ChangeKind::Message))));
@@ -412,6 +487,9 @@ impl MailService {
             tracing::info!(to = %email.as_str(), "acknowledgement suppressed by the per-sender limit");
         }
         self.cc_participants(tx, ticket_id, mail, sender.user_id).await?;
+        if unverified_staff {
+            flag_unverified_staff(tx, ticket_id, &email, &auth).await?;
+        }
         let reply_token = new_reply_token();
         let ticket = crate::tickets::create_ticket_with_id(
             tx,
@@ -569,32 +647,59 @@ impl MailService {
         }
     }
 
-    /// Which ticket a message continues: our Message-IDs in In-Reply-To/References, then the
-    /// reply token of the address it was sent to, then `[INC-…]` in the subject or the subject
-    /// itself, but only for someone already on that ticket.
+    /// Which ticket a message continues, and whether it may (docs/SECURITY.md §Mail). Proof of
+    /// knowing the ticket comes first: one of our own Message-IDs in In-Reply-To/References, or
+    /// the ticket's reply address as a recipient. Anything else that names a ticket (a Message-ID
+    /// of someone's mail on it, `[INC-…]` in the subject, or the subject itself, for someone
+    /// already on that ticket) anyone could write, so it counts only when the sender's domain
+    /// authenticated the message.
     async fn thread(
         &self,
         tx: &mut TenantTx,
         row: &Inbound<'_>,
         mail: &InboundMail,
         sender: Actor,
-    ) -> Result<Option<TicketId>, AppError> {
-        if let Some(ticket) = repo::ticket_by_mail_ids(tx, &mail.thread_ids).await? {
-            return Ok(Some(ticket));
+        staff_address: bool,
+        authenticated: bool,
+    ) -> Result<Thread, AppError> {
+        let ours = format!("@{}", self.inbound_domain);
+        let our_ids: Vec<String> = mail.thread_ids.iter().filter(|id| id.ends_with(&ours)).cloned().collect();
+        if let Some(ticket) = repo::ticket_by_mail_ids(tx, &our_ids).await? {
+            return Ok(Thread::Proven(ticket));
         }
         for rcpt in row.rcpt_to() {
             if let Some(tag) = InboundAddress::parse(rcpt, &self.inbound_domain).and_then(|a| a.tag)
                 && let Some(ticket) = repo::ticket_by_reply_token(tx, &tag).await?
             {
-                return Ok(Some(ticket));
+                return Ok(Thread::Proven(ticket));
             }
+        }
+        Ok(match self.named_ticket(tx, mail, sender, staff_address).await? {
+            Some(ticket) if authenticated => Thread::Proven(ticket),
+            Some(ticket) => Thread::Unproven(ticket),
+            None => Thread::None,
+        })
+    }
+
+    /// The ticket a message names without proving it knows it: by someone's Message-ID on it, by
+    /// `[INC-…]` in the subject, or by the subject itself, these two for someone already on it
+    /// (staff are on every ticket: a staff address naming one claims it, authenticated or not).
+    async fn named_ticket(
+        &self,
+        tx: &mut TenantTx,
+        mail: &InboundMail,
+        sender: Actor,
+        staff_address: bool,
+    ) -> Result<Option<TicketId>, AppError> {
+        if let Some(ticket) = repo::ticket_by_mail_ids(tx, &mail.thread_ids).await? {
+            return Ok(Some(ticket));
         }
         if let Some(tag) = &mail.ticket_tag
             && let Ok(number) = ferrodesk_domain::TicketNumber::parse(tag)
             && let Some(t) = tickets_repo::by_number(tx, number).await?
         {
             let id = TicketId::from_uuid(t.id);
-            let known = sender.role.is_staff()
+            let known = staff_address
                 || t.requester_id == Some(sender.user_id.into_uuid())
                 || repo::is_participant(tx, id, sender.user_id).await?;
             if known {
@@ -761,6 +866,14 @@ impl MailService {
             tx.commit().await?;
             return Ok(());
         }
+        let (rank, trialing) = repo::quota_rank(&mut tx, &row).await?;
+        if let Some(limit) = self.quota.limit(trialing).filter(|limit| rank > *limit) {
+            // Held back, for good: a notice that goes out a day late misleads more than it helps.
+            repo::set_outbound_status(&mut tx, row.id, "failed", Some(&over_quota(limit))).await?;
+            ferrodesk_jobs::complete(&mut tx, job).await?;
+            tx.commit().await?;
+            return Ok(());
+        }
         if !stored_now {
             repo::set_outbound_status(&mut tx, row.id, "sending", None).await?;
         }
@@ -838,9 +951,11 @@ impl MailService {
     async fn send_stored(&self, index: usize, notice: repo::StoredNotice) -> Attempt {
         let mail = serde_json::from_value::<OutboundMail>(notice.mail.clone())
             .map_err(|e| format!("the stored message cannot be read: {e}"));
+        let over = self.quota.limit(notice.trialing).filter(|limit| notice.quota_rank > *limit);
         let result = match (&mail, notice.status.as_str()) {
             // Sent or failed already (a job left over from a crash): only the job remains.
             (_, "sent" | "failed") => Ok(()),
+            (_, _) if let Some(limit) = over => Err(MailError::Permanent(over_quota(limit))),
             (Ok(mail), _) => self.send(mail).await,
             (Err(e), _) => Err(MailError::Compose(e.clone())),
         };
@@ -1257,6 +1372,39 @@ enum NoSender<'m> {
     Settled(Ingested),
 }
 
+/// Which ticket a message continues ([`MailService::thread`]).
+enum Thread {
+    /// None: a new ticket.
+    None,
+    /// This one, with proof that the sender knows it or is who they say.
+    Proven(TicketId),
+    /// It names this one, without proof: a new ticket, or quarantine, as the organisation chose.
+    Unproven(TicketId),
+}
+
+/// Records on a ticket that mail from a staff member's address was taken as a requester's,
+/// because their domain did not authenticate it.
+async fn flag_unverified_staff(
+    tx: &mut TenantTx,
+    ticket_id: TicketId,
+    email: &Email,
+    auth: &MailAuth,
+) -> Result<(), AppError> {
+    tracing::warn!(ticket_id = %ticket_id, from = %email.as_str(), dmarc = %auth.dmarc,
+                   "mail from a staff address without authentication, taken as a requester's");
+    events::append(
+        tx,
+        events::NewEvent {
+            subject_type: "ticket",
+            subject_id: ticket_id.into_uuid(),
+            action: "ticket.unverified_staff_mail",
+            changes: json!({ "from": email.as_str(), "spf": auth.spf, "dkim": auth.dkim, "dmarc": auth.dmarc }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// What a message made, filed with it (`MailService::file`).
 #[derive(Clone, Copy)]
 enum Made {
@@ -1325,6 +1473,18 @@ impl<'a> Inbound<'a> {
         }
     }
 
+    /// What the intake verified of the message's origin as it arrived.
+    fn auth(&self) -> MailAuth {
+        match self {
+            Self::Received(_, received) => received.auth.clone(),
+            Self::Stored(row) => row
+                .auth
+                .clone()
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_else(|| MailAuth::unverified("stored without a verdict")),
+        }
+    }
+
     /// Writes the outcome on a stored row here; for a message only received, returns the row to
     /// insert with whatever else is filed in the same statement (`repo::file_mail`).
     async fn settle<'o>(
@@ -1344,6 +1504,7 @@ impl<'a> Inbound<'a> {
                     rcpt_to: received.recipients,
                     peer: received.peer,
                     raw: received.raw,
+                    auth: serde_json::to_value(received.auth).ok(),
                 };
                 Ok(Some((new, outcome)))
             }
@@ -1391,6 +1552,11 @@ fn outcome_of<'m>(mail: &'m InboundMail, outcome: &'m Ingested) -> InboundOutcom
         subject: Some(&mail.subject),
         ticket_id,
     }
+}
+
+/// Why a message was held back.
+fn over_quota(limit: i64) -> String {
+    format!("held back: the organisation's quota is {limit} emails in 24 hours")
 }
 
 /// A role as an invitation names it.
@@ -1468,17 +1634,30 @@ async fn bounce(tx: &mut TenantTx, failure: &ferrodesk_mail::DeliveryFailure) ->
 pub struct MailSetup {
     pub intake_address: String,
     pub settings: repo::MailSettings,
+    /// `new_ticket` or `quarantine` (see [`MailService`]'s threading).
+    pub unproven_replies: String,
     pub aliases: Vec<repo::AliasRow>,
+    pub quota: QuotaState,
 }
 
-pub async fn setup(tx: &mut TenantTx, inbound_domain: &str) -> Result<MailSetup, AppError> {
+pub async fn setup(tx: &mut TenantTx, inbound_domain: &str, quota: MailQuota) -> Result<MailSetup, AppError> {
     crate::require_admin(tx)?;
     let settings = repo::settings(tx).await?;
     let aliases = repo::aliases(tx).await?;
-    Ok(MailSetup { intake_address: format!("{}@{inbound_domain}", settings.slug), settings, aliases })
+    let unproven_replies = repo::unproven_replies(tx).await?;
+    let quota = quota_state(tx, quota).await?;
+    Ok(MailSetup {
+        intake_address: format!("{}@{inbound_domain}", settings.slug),
+        settings,
+        unproven_replies,
+        aliases,
+        quota,
+    })
 }
 
 pub struct UpdateMailSettings {
+    /// `new_ticket` or `quarantine`.
+    pub unproven_replies: Option<String>,
     pub from_name: Option<Option<String>>,
     pub signature: Option<Option<String>>,
     pub closed_reply: Option<String>,
@@ -1518,6 +1697,14 @@ pub async fn update_settings(
     if let Some(ack) = input.acknowledge {
         after.acknowledge = ack;
     }
+    let unproven_before = repo::unproven_replies(tx).await?;
+    let unproven_after = input.unproven_replies.unwrap_or_else(|| unproven_before.clone());
+    if unproven_after != "new_ticket" && unproven_after != "quarantine" {
+        return Err(AppError::bad_input("unprovenReplies", "NEW_TICKET or QUARANTINE"));
+    }
+    if unproven_after != unproven_before {
+        repo::set_unproven_replies(tx, &unproven_after).await?;
+    }
     repo::save_settings(tx, &after).await?;
     events::append(
         tx,
@@ -1530,6 +1717,7 @@ pub async fn update_settings(
                 "signature": { "from": before.signature, "to": after.signature },
                 "closedReply": { "from": before.closed_reply, "to": after.closed_reply },
                 "acknowledge": { "from": before.acknowledge, "to": after.acknowledge },
+                "unprovenReplies": { "from": unproven_before, "to": unproven_after },
             }),
         },
     )

@@ -362,6 +362,8 @@ pub struct AddMessage {
     /// A requester's reply reopens a closed ticket (the organisation's email setting) instead of
     /// being refused.
     pub reopen_closed: bool,
+    /// The organisation's outbound quota: a staff reply that would be mailed over it is refused.
+    pub quota: crate::mail::MailQuota,
 }
 
 /// Adds a public reply or an internal note. A first public reply from staff records the first
@@ -441,6 +443,7 @@ pub async fn add_message(
     )
     .await?;
     if role.is_staff() && !input.internal {
+        crate::mail::check_quota(tx, input.quota).await?;
         crate::mail::queue_notification(
             tx,
             crate::mail::Notice::Reply,

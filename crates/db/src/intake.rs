@@ -148,7 +148,7 @@ pub async fn tickets(
     let rcpt_to: Vec<&[String]> = tickets.iter().map(|t| t.raw.inbound.rcpt_to).collect();
     let rows: Vec<TicketRow> = sqlx::query_as(
         "select * from fd_intake_tickets($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-         $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)",
+         $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)",
     )
     .bind(tickets.iter().map(|t| t.org_id.into_uuid()).collect::<Vec<_>>())
     .bind(tickets.iter().map(|t| t.ticket.id.into_uuid()).collect::<Vec<_>>())
@@ -182,6 +182,7 @@ pub async fn tickets(
     .bind(files.iter().map(|f| f.sha256).collect::<Vec<_>>())
     .bind(files.iter().map(|f| f.content_id).collect::<Vec<_>>())
     .bind(files.iter().map(|f| f.inline).collect::<Vec<_>>())
+    .bind(tickets.iter().map(|t| t.raw.inbound.auth.clone()).collect::<Vec<Option<Value>>>())
     .fetch_all(&mut **tx)
     .await?;
     // Back in the order given (the statement returns them as it inserted them, by organisation).

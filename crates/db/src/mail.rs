@@ -29,6 +29,8 @@ pub struct NewInbound<'a> {
     pub rcpt_to: &'a [String],
     pub peer: &'a str,
     pub raw: &'a [u8],
+    /// The SPF, DKIM and DMARC verdict the intake reached as the message arrived.
+    pub auth: Option<Value>,
 }
 
 /// What a message leaves behind besides its ticket or reply, written in one statement
@@ -105,9 +107,9 @@ pub async fn file_mail(tx: &mut TenantTx, f: MailFiling<'_>) -> Result<bool, DbE
            ), inbound as (
                insert into inbound_messages (org_id, id, mail_from, rcpt_to, peer, size_bytes, raw, status,
                                              reason, dedupe_key, message_id, from_address, subject, ticket_id,
-                                             processed_at)
+                                             processed_at, auth)
                select $1, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32,
-                      case when $26 <> 'received' then now() end
+                      case when $26 <> 'received' then now() end, $33
                where $20::uuid is not null
            )
            select coalesce((select ok from ack), false) as "acknowledge!""#,
@@ -142,7 +144,8 @@ pub async fn file_mail(tx: &mut TenantTx, f: MailFiling<'_>) -> Result<bool, DbE
         outcome.as_ref().and_then(|o| o.message_id),
         outcome.as_ref().and_then(|o| o.from_address),
         outcome.as_ref().and_then(|o| o.subject),
-        outcome.as_ref().and_then(|o| o.ticket_id).map(TicketId::into_uuid)
+        outcome.as_ref().and_then(|o| o.ticket_id).map(TicketId::into_uuid),
+        inbound.as_ref().and_then(|m| m.auth.as_ref())
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -155,6 +158,7 @@ pub struct InboundRaw {
     pub mail_from: String,
     pub rcpt_to: Vec<String>,
     pub raw: Vec<u8>,
+    pub auth: Option<Value>,
 }
 
 /// Locks an inbound message for processing.
@@ -162,7 +166,7 @@ pub async fn lock_inbound(tx: &mut TenantTx, id: Uuid) -> Result<Option<InboundR
     let org_id = tx.org_id();
     Ok(sqlx::query_as!(
         InboundRaw,
-        "select id, status, mail_from, rcpt_to, raw from inbound_messages
+        "select id, status, mail_from, rcpt_to, raw, auth from inbound_messages
          where org_id = $1 and id = $2 for update",
         org_id.as_uuid(),
         id
@@ -351,6 +355,7 @@ pub struct InboundSummary {
     pub from_address: Option<String>,
     pub subject: Option<String>,
     pub ticket_id: Option<Uuid>,
+    pub auth: Option<Value>,
 }
 
 /// Inbound messages in one status, newest first, after the `(received_at, id)` cursor.
@@ -365,7 +370,7 @@ pub async fn inbound_by_status(
     Ok(sqlx::query_as!(
         InboundSummary,
         "select id, received_at, mail_from, rcpt_to, size_bytes, status, reason, message_id, from_address,
-                subject, ticket_id
+                subject, ticket_id, auth
          from inbound_messages
          where org_id = $1 and status = $2
            and ($3::timestamptz is null or (received_at, id) < ($3, $4))
@@ -386,7 +391,7 @@ pub async fn inbound_summary(tx: &mut TenantTx, id: Uuid) -> Result<Option<Inbou
     Ok(sqlx::query_as!(
         InboundSummary,
         "select id, received_at, mail_from, rcpt_to, size_bytes, status, reason, message_id, from_address,
-                subject, ticket_id
+                subject, ticket_id, auth
          from inbound_messages where org_id = $1 and id = $2",
         org_id.as_uuid(),
         id
@@ -713,6 +718,27 @@ pub struct StoredNotice {
     pub status: String,
     pub recipients: Vec<String>,
     pub mail: Value,
+    /// How many of the organisation's messages of the last 24 hours were stored before this one,
+    /// this one included (failures aside), and whether it is on its own free trial: what the
+    /// outbound quota holds it to.
+    pub quota_rank: i64,
+    pub trialing: bool,
+}
+
+/// Where a stored message stands against its organisation's quota (see [`StoredNotice`]).
+pub async fn quota_rank(tx: &mut TenantTx, outbound: &OutboundRow) -> Result<(i64, bool), DbError> {
+    let org_id = tx.org_id();
+    let row = sqlx::query!(
+        r#"select fd_quota_rank($1, $2, $3) as "rank!",
+                  o.subscription_status = 'trialing' and o.stripe_subscription_id is null as "trialing!"
+           from organizations o where o.id = $1"#,
+        org_id.as_uuid(),
+        outbound.created_at,
+        outbound.id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((row.rank, row.trialing))
 }
 
 /// Which of these jobs, held by `worker`, have their message stored: one statement for a batch
@@ -721,7 +747,8 @@ pub async fn stored_notices(db: &Db, worker: &str, jobs: &[Uuid]) -> Result<Vec<
     let mut conn = db.acquire().await?;
     let rows = sqlx::query!(
         r#"select job_id as "job_id!", org_id as "org_id!", outbound_id as "outbound_id!", ticket_id,
-                  status as "status!", recipients as "recipients!", mail as "mail!"
+                  status as "status!", recipients as "recipients!", mail as "mail!",
+                  quota_rank as "quota_rank!", trialing as "trialing!"
            from fd_stored_notices($1, $2)"#,
         worker,
         jobs
@@ -739,6 +766,8 @@ pub async fn stored_notices(db: &Db, worker: &str, jobs: &[Uuid]) -> Result<Vec<
             status: r.status,
             recipients: r.recipients,
             mail: r.mail,
+            quota_rank: r.quota_rank,
+            trialing: r.trialing,
         })
         .collect())
 }
@@ -898,6 +927,58 @@ pub async fn save_settings(tx: &mut TenantTx, s: &MailSettings) -> Result<(), Db
         s.signature,
         s.closed_reply,
         s.acknowledge
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The verdict on the mail that opened a ticket, if it came by mail.
+pub async fn ticket_source_auth(tx: &mut TenantTx, ticket_id: TicketId) -> Result<Option<Value>, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_scalar!(
+        "select i.auth from tickets t join inbound_messages i on i.org_id = t.org_id and i.id = t.source_inbound_id
+         where t.org_id = $1 and t.id = $2",
+        org_id.as_uuid(),
+        ticket_id.as_uuid()
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .flatten())
+}
+
+/// How much mail the organisation sent, or has queued, in the last 24 hours (failures aside),
+/// and whether it is on its own free trial: what its outbound quota is measured against.
+pub async fn quota_usage(tx: &mut TenantTx) -> Result<(i64, bool), DbError> {
+    let org_id = tx.org_id();
+    let row = sqlx::query!(
+        r#"select (select count(*) from outbound_messages x
+                   where x.org_id = o.id and x.created_at > now() - interval '24 hours' and x.status <> 'failed')
+                      as "used!",
+                  o.subscription_status = 'trialing' and o.stripe_subscription_id is null as "trialing!"
+           from organizations o where o.id = $1"#,
+        org_id.as_uuid()
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((row.used, row.trialing))
+}
+
+/// What the organisation does with a message that claims to continue a ticket but proves
+/// neither knowledge of it nor its sender: `new_ticket` or `quarantine`.
+pub async fn unproven_replies(tx: &mut TenantTx) -> Result<String, DbError> {
+    let org_id = tx.org_id();
+    Ok(sqlx::query_scalar!("select mail_unproven_replies from organizations where id = $1", org_id.as_uuid())
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
+pub async fn set_unproven_replies(tx: &mut TenantTx, value: &str) -> Result<(), DbError> {
+    let org_id = tx.org_id();
+    sqlx::query!(
+        "update organizations set mail_unproven_replies = $2 where id = $1",
+        org_id.as_uuid(),
+        value
     )
     .execute(&mut **tx)
     .await?;

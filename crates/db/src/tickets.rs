@@ -608,6 +608,9 @@ pub struct MessageRow {
     pub email_from: Option<String>,
     pub email_to: Option<Vec<String>>,
     pub email_cc: Option<Vec<String>>,
+    /// The SPF, DKIM and DMARC verdict on the mail it came from (for staff: the inbound message
+    /// is theirs alone to read).
+    pub email_auth: Option<serde_json::Value>,
 }
 
 /// How a message arrived by email: its headers, its sanitised HTML and its untrimmed text.
@@ -681,9 +684,10 @@ pub async fn messages(
         MessageRow,
         r#"select m.id, m.ticket_id, m.author_id, u.name as "author_name?", u.email::text as "author_email?",
                   m.internal, m.body, m.channel, m.created_at, m.body_html, m.original_body, m.email_message_id,
-                  m.email_from, m.email_to, m.email_cc
+                  m.email_from, m.email_to, m.email_cc, i.auth as email_auth
            from ticket_messages m
            left join memberships u on u.org_id = m.org_id and u.user_id = m.author_id
+           left join inbound_messages i on i.org_id = m.org_id and i.id = m.inbound_message_id
            where m.org_id = $1 and m.ticket_id = $2
              and ($3::timestamptz is null or (m.created_at, m.id) > ($3, $4))
            order by m.created_at, m.id
@@ -704,9 +708,10 @@ pub async fn message(tx: &mut TenantTx, id: MessageId) -> Result<Option<MessageR
         MessageRow,
         r#"select m.id, m.ticket_id, m.author_id, u.name as "author_name?", u.email::text as "author_email?",
                   m.internal, m.body, m.channel, m.created_at, m.body_html, m.original_body, m.email_message_id,
-                  m.email_from, m.email_to, m.email_cc
+                  m.email_from, m.email_to, m.email_cc, i.auth as email_auth
            from ticket_messages m
            left join memberships u on u.org_id = m.org_id and u.user_id = m.author_id
+           left join inbound_messages i on i.org_id = m.org_id and i.id = m.inbound_message_id
            where m.org_id = $1 and m.id = $2"#,
         org_id.as_uuid(),
         id.as_uuid()

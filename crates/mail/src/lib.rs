@@ -4,6 +4,7 @@
 //! `ferrodesk-core`; keeping them pure makes them easy to test and to fuzz.
 
 pub mod address;
+pub mod auth;
 pub mod inbound;
 pub mod outbound;
 pub mod smtp;

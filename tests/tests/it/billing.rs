@@ -66,6 +66,7 @@ impl Harness {
             templates: Templates::new(),
             transport,
             links: ferrodesk_testkit::links(),
+            quota: ferrodesk_core::mail::MailQuota { per_day: 2_000, trial_per_day: 200 },
             live: None,
         });
         let billing =
@@ -452,6 +453,7 @@ async fn billing_an_expired_trial_is_read_only_until_subscribed_and_only_admins_
                 recipients: &["acme@inbound.localhost".to_owned()],
                 peer: "127.0.0.1",
                 raw,
+                auth: &ferrodesk_mail::auth::MailAuth::unverified("stored by the test"),
             },
         )
         .await

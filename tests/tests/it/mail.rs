@@ -12,6 +12,8 @@ use ferrodesk_core::tickets::{self, CreateTicket};
 use ferrodesk_db::mail::MailPerson;
 use ferrodesk_db::{Actor, Db};
 use ferrodesk_domain::{Channel, OrgId, Role, UserId};
+use ferrodesk_mail::auth::testing::Dns;
+use ferrodesk_mail::auth::{Authenticator, MailAuth};
 use ferrodesk_mail::outbound::{Sent, Templates, Transport};
 use ferrodesk_mail::smtp::{self, ServerConfig};
 use ferrodesk_mail::store::LocalStore;
@@ -26,6 +28,10 @@ pub const DOMAIN: &str = "inbound.localhost";
 
 pub struct MailHarness {
     pub app: TestApp,
+    /// The DNS the intake verifies senders against. `example.com` sends from 127.0.0.1 (SPF) and
+    /// asks receivers to reject what fails (DMARC): the tests' everyday senders are authenticated
+    /// by SPF alignment, and a test publishes other domains to play spoofed or signed mail.
+    pub dns: Dns,
     pub smtp_addr: SocketAddr,
     pub sent: Arc<Mutex<Vec<Sent>>>,
     /// The job runner, when the test runs it by hand ([`Self::start_paused`]).
@@ -71,12 +77,20 @@ impl MailHarness {
             templates: Templates::new(),
             transport,
             links: ferrodesk_testkit::links(),
+            quota: ferrodesk_core::mail::MailQuota { per_day: 2_000, trial_per_day: 200 },
             live: Some(live),
         });
         let (stop_tx, stop) = watch::channel(false);
         let runner =
             ferrodesk_worker::runner(db, 8, service.clone()).with_poll_interval(Duration::from_millis(50));
-        let intake = Arc::new(ferrodesk_worker::intake::MailIntake::new(service.clone(), runner.waker()));
+        let dns = Dns::start().await.unwrap();
+        dns.txt("example.com", "v=spf1 ip4:127.0.0.1 -all").await.unwrap();
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=reject").await.unwrap();
+        let authenticator = Arc::new(Authenticator::new(Some(dns.addr), DOMAIN).unwrap());
+        let intake = Arc::new(
+            ferrodesk_worker::intake::MailIntake::new(service.clone(), runner.waker())
+                .with_authenticator(authenticator),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let smtp_addr = listener.local_addr().unwrap();
         let mut config = ServerConfig::new(DOMAIN);
@@ -88,7 +102,7 @@ impl MailHarness {
         } else {
             Some(runner)
         };
-        Self { app, smtp_addr, sent, runner, service, _stop: stop_tx }
+        Self { app, dns, smtp_addr, sent, runner, service, _stop: stop_tx }
     }
 
     pub fn client(&self) -> AsyncSmtpTransport<Tokio1Executor> {
@@ -147,7 +161,7 @@ impl MailHarness {
                     requester { name email } reopenCount
                     attachments { filename contentType sizeBytes inline contentId }
                     messages { edges { node { body internal channel originalBody author { email }
-                        email { messageId from to cc } } } }
+                        email { messageId from to cc authentication { authenticated spf dkim dmarc } } } } }
                     events { edges { node { action changes } } } } }",
                 json!({ "n": number }),
             )
@@ -1294,6 +1308,7 @@ async fn a_mails_attachments_message_id_and_acknowledgement_are_filed_on_every_p
         recipients: &recipients,
         peer: "127.0.0.1",
         raw: third.as_bytes(),
+        auth: &MailAuth::unverified("stored by the test"),
     };
     h.service.store(acme, received).await.unwrap();
     h.settle().await;
@@ -1395,6 +1410,7 @@ async fn two_mails_from_one_sender_one_ccing_a_newcomer_do_not_deadlock() {
                 recipients: &recipients,
                 peer: "127.0.0.1",
                 raw: raw.as_bytes(),
+                auth: &MailAuth::unverified("received by the test"),
             };
             service.receive(acme, received).await
         })

@@ -16,6 +16,21 @@ fn incoming(org: ferrodesk_domain::OrgId, from: &str, slug: &str, raw: String) -
         recipients: vec![format!("{slug}@{DOMAIN}")],
         peer: "127.0.0.1".into(),
         raw: Arc::new(raw.into_bytes()),
+        auth: Arc::new(example_com_passes()),
+    }
+}
+
+/// What the harness's intake concludes for its everyday senders at example.com (SPF aligned):
+/// these tests hand messages to the batch directly, as received.
+fn example_com_passes() -> ferrodesk_mail::auth::MailAuth {
+    ferrodesk_mail::auth::MailAuth {
+        spf: "pass".into(),
+        dkim: "none".into(),
+        dmarc: "pass".into(),
+        from_domain: "example.com".into(),
+        policy: "reject".into(),
+        summary: "inbound.localhost; spf=pass smtp.mailfrom=example.com; dmarc=pass header.from=example.com"
+            .into(),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod attachments;
+mod attacks;
 mod billing;
 mod catalog;
 mod create_path;

@@ -34,6 +34,73 @@ impl ClosedReply {
     }
 }
 
+/// What happens to a message that claims to continue a ticket (its subject, or someone's
+/// Message-ID on it) but neither answers our own mail nor is authenticated by its sender's domain.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum UnprovenReplies {
+    /// It becomes a new ticket (its sender learns nothing of the ticket it named).
+    NewTicket,
+    /// It waits in quarantine for an admin.
+    Quarantine,
+}
+
+impl UnprovenReplies {
+    fn from_db(s: &str) -> Self {
+        if s == "quarantine" { Self::Quarantine } else { Self::NewTicket }
+    }
+
+    fn as_db(self) -> &'static str {
+        match self {
+            Self::NewTicket => "new_ticket",
+            Self::Quarantine => "quarantine",
+        }
+    }
+}
+
+/// How much mail the organisation sent in the last 24 hours, against its quota.
+#[derive(SimpleObject)]
+pub struct MailQuota {
+    /// Messages stored to go out in the last 24 hours (failures aside).
+    pub sent_last_24_hours: i64,
+    /// The most allowed in 24 hours; null when there is no quota.
+    pub limit: Option<i64>,
+}
+
+/// What the intake verified of a message's origin as it arrived (SPF, DKIM, DMARC).
+#[derive(SimpleObject)]
+pub struct MailAuthentication {
+    /// The From domain authenticated the message (DMARC passed, with SPF or DKIM aligned with it).
+    /// Only then may mail continue a ticket without answering our own, or act with staff rights.
+    pub authenticated: bool,
+    /// pass, fail, softfail, neutral, none, temperror or permerror.
+    pub spf: String,
+    /// pass, fail, none, temperror or permerror (the best of its signatures).
+    pub dkim: String,
+    /// pass, fail, none, temperror or permerror.
+    pub dmarc: String,
+    /// The From address's domain, as DMARC judged it.
+    pub from_domain: String,
+    /// The domain's published DMARC policy: none, quarantine or reject (empty without one).
+    pub policy: String,
+    /// The full verdict, as an Authentication-Results header would carry it.
+    pub summary: String,
+}
+
+impl MailAuthentication {
+    pub fn from_json(value: Option<&serde_json::Value>) -> Option<Self> {
+        let auth: ferrodesk_mail::auth::MailAuth = serde_json::from_value(value?.clone()).ok()?;
+        Some(Self {
+            authenticated: auth.authenticated(),
+            spf: auth.spf,
+            dkim: auth.dkim,
+            dmarc: auth.dmarc,
+            from_domain: auth.from_domain,
+            policy: auth.policy,
+            summary: auth.summary,
+        })
+    }
+}
+
 #[derive(SimpleObject)]
 pub struct MailAlias {
     pub id: ID,
@@ -65,6 +132,8 @@ pub struct MailSetup {
     pub closed_reply: ClosedReply,
     /// Whether new tickets from email are acknowledged.
     pub acknowledge: bool,
+    pub unproven_replies: UnprovenReplies,
+    pub quota: MailQuota,
 }
 
 impl From<mail::MailSetup> for MailSetup {
@@ -76,6 +145,8 @@ impl From<mail::MailSetup> for MailSetup {
             signature: setup.settings.signature,
             closed_reply: ClosedReply::from_db(&setup.settings.closed_reply),
             acknowledge: setup.settings.acknowledge,
+            unproven_replies: UnprovenReplies::from_db(&setup.unproven_replies),
+            quota: MailQuota { sent_last_24_hours: setup.quota.used, limit: setup.quota.limit },
         }
     }
 }
@@ -131,6 +202,8 @@ pub struct InboundMessage {
     pub sender: Option<String>,
     pub subject: Option<String>,
     pub ticket_id: Option<ID>,
+    /// What was verified of its origin as it arrived; null for mail stored before verification.
+    pub authentication: Option<MailAuthentication>,
 }
 
 impl From<InboundSummary> for InboundMessage {
@@ -147,6 +220,7 @@ impl From<InboundSummary> for InboundMessage {
             sender: m.from_address,
             subject: m.subject,
             ticket_id: m.ticket_id.map(|t| global_id("Ticket", t)),
+            authentication: MailAuthentication::from_json(m.auth.as_ref()),
         }
     }
 }
@@ -207,7 +281,7 @@ impl MailQuery {
     /// The intake address, aliases and mail settings (owners and admins).
     async fn mail_setup(&self, ctx: &Context<'_>) -> async_graphql::Result<MailSetup> {
         let mut tx = tenant(ctx).await?;
-        let setup = mail::setup(&mut tx, &app(ctx).inbound_domain).await.gql()?;
+        let setup = mail::setup(&mut tx, &app(ctx).inbound_domain, app(ctx).mail_quota).await.gql()?;
         tx.commit().await.gql()?;
         Ok(setup.into())
     }
@@ -275,6 +349,7 @@ pub struct UpdateMailSettingsInput {
     pub signature: Option<String>,
     pub closed_reply: Option<ClosedReply>,
     pub acknowledge: Option<bool>,
+    pub unproven_replies: Option<UnprovenReplies>,
 }
 
 #[derive(Default)]
@@ -295,11 +370,12 @@ impl MailMutation {
                 signature: input.signature.map(Some),
                 closed_reply: input.closed_reply.map(|c| c.as_db().to_owned()),
                 acknowledge: input.acknowledge,
+                unproven_replies: input.unproven_replies.map(|u| u.as_db().to_owned()),
             },
         )
         .await
         .gql()?;
-        let setup = mail::setup(&mut tx, &app(ctx).inbound_domain).await.gql()?;
+        let setup = mail::setup(&mut tx, &app(ctx).inbound_domain, app(ctx).mail_quota).await.gql()?;
         tx.commit().await.gql()?;
         Ok(setup.into())
     }
@@ -309,6 +385,21 @@ impl MailMutation {
     async fn add_mail_alias(&self, ctx: &Context<'_>, address: String) -> async_graphql::Result<MailAlias> {
         let mut tx = tenant(ctx).await?;
         let alias = mail::add_alias(&mut tx, &address, &app(ctx).inbound_domain).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(alias.into())
+    }
+
+    /// Verifies an alias with the code from its verification mail, when the forward does not
+    /// bring that mail back as it was sent. Whoever has the code read the alias's mailbox.
+    async fn verify_mail_alias(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        code: String,
+    ) -> async_graphql::Result<MailAlias> {
+        let id = parse_global_id("MailAlias", &id).gql()?;
+        let mut tx = tenant(ctx).await?;
+        let alias = mail::verify_alias_with_code(&mut tx, &app(ctx).links, id, &code).await.gql()?;
         tx.commit().await.gql()?;
         Ok(alias.into())
     }

@@ -4,7 +4,7 @@
 mod billing;
 mod catalog;
 mod demo;
-mod mail;
+pub(crate) mod mail;
 mod mutation;
 mod notifications;
 mod query;
@@ -53,9 +53,12 @@ pub struct Mutation(
 
 pub type AppSchema = Schema<Query, Mutation, LiveSubscription>;
 
-/// Limits that keep a single request cheap: nesting depth and total field cost.
+/// Limits that keep a single request cheap: nesting depth and total field cost. A field that
+/// opens a transaction of its own costs [`TX`], times the page it sits in; root fields each open
+/// one too, and there are at most [`MAX_ROOT_FIELDS`] of them (aliases counted), see `admission`.
 const MAX_DEPTH: usize = 12;
 const MAX_COMPLEXITY: usize = 5_000;
+pub(crate) const TX: usize = 20;
 /// The largest page a connection returns.
 pub const MAX_PAGE: i32 = 100;
 

@@ -488,6 +488,7 @@ impl CoreMutation {
                 channel: DomainChannel::Web,
                 email: None,
                 reopen_closed: false,
+                quota: app(ctx).mail_quota,
             },
         )
         .await
@@ -506,10 +507,16 @@ impl CoreMutation {
         input: InviteMemberInput,
     ) -> async_graphql::Result<InviteMemberPayload> {
         let mut tx = tenant(ctx).await?;
-        let invitation =
-            accounts::invite_member(&mut tx, &app(ctx).links, &input.email, &input.name, input.role.into())
-                .await
-                .gql()?;
+        let invitation = accounts::invite_member(
+            &mut tx,
+            &app(ctx).links,
+            app(ctx).mail_quota,
+            &input.email,
+            &input.name,
+            input.role.into(),
+        )
+        .await
+        .gql()?;
         tx.commit().await.gql()?;
         Ok(InviteMemberPayload {
             invitation: Invitation {

@@ -69,6 +69,14 @@ pub struct TicketOrder {
     pub direction: OrderDirection,
 }
 
+/// A person's own account, the same in every organisation they belong to.
+#[derive(SimpleObject)]
+pub struct Account {
+    pub email: String,
+    /// Confirmed with the link mailed to it.
+    pub email_confirmed: bool,
+}
+
 #[derive(SimpleObject)]
 pub struct ApiToken {
     pub id: ID,
@@ -153,6 +161,16 @@ impl CoreQuery {
         let member = accounts::member(&mut tx, principal.user_id).await.gql()?;
         tx.commit().await.gql()?;
         Ok(member.map(User::from))
+    }
+
+    /// The signed-in person's own account: their address, and whether it is confirmed (a password
+    /// signs in only once it is).
+    async fn account(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Account>> {
+        let Some(principal) = request(ctx).principal else { return Ok(None) };
+        let mut conn = super::app(ctx).db.acquire().await.gql()?;
+        let identity = ferrodesk_db::accounts::identity(&mut conn, principal.user_id).await.gql()?;
+        conn.release();
+        Ok(identity.map(|i| Account { email: i.email, email_confirmed: i.verified }))
     }
 
     /// The organisation the session acts in.

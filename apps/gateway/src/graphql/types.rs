@@ -256,6 +256,7 @@ impl TicketSla {
     /// The clock explained ("started 09:12, paused 11:40–14:05 waiting on requester, holiday
     /// skipped, due 14:32"). Null when it cannot be derived, or for people who cannot read the
     /// ticket's history (requesters).
+    #[graphql(complexity = "super::TX + child_complexity")]
     async fn explanation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<SlaExplanation>> {
         Box::pin(async move {
             let mut tx = tenant(ctx).await?;
@@ -405,7 +406,7 @@ impl Ticket {
     }
 
     /// The conversation, oldest first. Requesters and stakeholders never see internal notes.
-    #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "super::TX + first.unwrap_or(50).max(1) as usize * child_complexity")]
     async fn messages(
         &self,
         ctx: &Context<'_>,
@@ -426,6 +427,7 @@ impl Ticket {
 
     /// Files that came with the ticket and its messages (none of an internal note's for
     /// requesters).
+    #[graphql(complexity = "super::TX + child_complexity")]
     async fn attachments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Attachment>> {
         Box::pin(async move {
             let mut tx = tenant(ctx).await?;
@@ -451,8 +453,25 @@ impl Ticket {
         .await
     }
 
+    /// What was verified of the origin of the mail that opened the ticket (staff only; null for
+    /// tickets that did not come by mail).
+    #[graphql(complexity = "super::TX + child_complexity")]
+    async fn email_authentication(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::mail::MailAuthentication>> {
+        let mut tx = tenant(ctx).await?;
+        if !ferrodesk_core::role_of(&tx).is_staff() {
+            return Ok(None);
+        }
+        let auth =
+            ferrodesk_db::mail::ticket_source_auth(&mut tx, TicketId::from_uuid(self.0.id)).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(super::mail::MailAuthentication::from_json(auth.as_ref()))
+    }
+
     /// The audit trail: every change, who made it and when.
-    #[graphql(complexity = "first.unwrap_or(50).max(1) as usize * child_complexity")]
+    #[graphql(complexity = "super::TX + first.unwrap_or(50).max(1) as usize * child_complexity")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -520,6 +539,7 @@ impl TicketMessage {
             from: m.email_from.clone()?,
             to: m.email_to.clone().unwrap_or_default(),
             cc: m.email_cc.clone().unwrap_or_default(),
+            authentication: super::mail::MailAuthentication::from_json(m.email_auth.as_ref()),
         })
     }
 }
@@ -531,6 +551,9 @@ pub struct EmailMetadata {
     pub from: String,
     pub to: Vec<String>,
     pub cc: Vec<String>,
+    /// Whether its sender's domain vouched for it (staff only; null for everyone else and for mail
+    /// received before verification).
+    pub authentication: Option<super::mail::MailAuthentication>,
 }
 
 /// A file that came with a ticket or one of its messages.
@@ -617,6 +640,7 @@ impl From<OrganizationRow> for Organization {
 impl Organization {
     /// The demo's own facts (when its data was generated, when it next resets); null outside the
     /// demo.
+    #[graphql(complexity = "super::TX + child_complexity")]
     async fn demo(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::demo::DemoInfo>> {
         if !self.is_demo {
             return Ok(None);
@@ -624,6 +648,7 @@ impl Organization {
         super::demo::info(ctx).await
     }
 
+    #[graphql(complexity = "super::TX + child_complexity")]
     async fn departments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Department>> {
         let mut tx = tenant(ctx).await?;
         let rows = catalog::departments(&mut tx).await.gql()?;
@@ -632,6 +657,7 @@ impl Organization {
     }
 
     /// All categories, top-level first; subcategories name their parent.
+    #[graphql(complexity = "super::TX + child_complexity")]
     async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
         let mut tx = tenant(ctx).await?;
         let rows = catalog::categories(&mut tx).await.gql()?;

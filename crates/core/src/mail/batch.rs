@@ -14,6 +14,7 @@ use ferrodesk_db::intake::{
 use ferrodesk_db::mail::{MailSettings, NewInbound};
 use ferrodesk_db::tickets::TicketRow;
 use ferrodesk_domain::{Channel, Email, OrgId, TicketId};
+use ferrodesk_mail::auth::MailAuth;
 use ferrodesk_mail::inbound::ParseError;
 use ferrodesk_mail::{InboundAddress, InboundMail, inbound};
 use uuid::Uuid;
@@ -32,6 +33,8 @@ pub struct Incoming {
     pub recipients: Vec<String>,
     pub peer: String,
     pub raw: Arc<Vec<u8>>,
+    /// What the intake verified of its origin (`ferrodesk_mail::auth`).
+    pub auth: Arc<MailAuth>,
 }
 
 impl Incoming {
@@ -41,6 +44,7 @@ impl Incoming {
             recipients: &self.recipients,
             peer: &self.peer,
             raw: &self.raw,
+            auth: &self.auth,
         }
     }
 }
@@ -172,6 +176,7 @@ impl MailService {
             return None;
         }
         let (from, email) = self.sender_address(mail).ok()?;
+        crate::demo::check_new_person(incoming.org, "from", &email).ok()?;
         let from_name = from.display_name();
         if !mail.thread_ids.is_empty()
             || mail.ticket_tag.is_some()
@@ -243,6 +248,11 @@ impl MailService {
         let mut going = Vec::with_capacity(plain.len());
         for (p, sender) in plain.iter().zip(found) {
             let Some(Member::Active(actor)) = sender.person.map(Member::from) else { continue };
+            // Staff mail without authentication is taken as a requester's and flagged: the
+            // single-message path does that.
+            if actor.role.is_staff() && !p.incoming.auth.authenticated() {
+                continue;
+            }
             let Some(version) = sender.settings.config_version else { continue };
             let key = (p.incoming.org, version);
             let sla = slas.entry(key).or_insert_with(|| {
@@ -302,6 +312,7 @@ impl MailService {
                         rcpt_to: &p.incoming.recipients,
                         peer: &p.incoming.peer,
                         raw: &p.incoming.raw,
+                        auth: serde_json::to_value(&*p.incoming.auth).ok(),
                     },
                     dedupe_key: &p.mail.dedupe_key,
                     message_id: p.mail.message_id.as_deref(),
