@@ -8,15 +8,18 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use ferrodesk_core::{AppError, Principal, attachments, demo};
+use ferrodesk_core::{AppError, Principal, attachments};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::http::{Caller, demo_write_refused, transport_error};
+use crate::admission::{self, Knock};
+use crate::http::{Caller, client_ip, transport_error};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -46,12 +49,23 @@ fn error_response(err: AppError) -> Response {
         .into_response()
 }
 
-async fn principal(state: &AppState, headers: &HeaderMap) -> Result<(Principal, String), Response> {
-    match Caller::of(state, headers).await {
-        Ok(Caller { principal: Some(principal), token, .. }) => Ok((principal, token)),
-        Ok(_) => Err(error_response(AppError::Unauthenticated)),
-        Err(e) => Err(error_response(e)),
+/// The signed-in caller, counted against the request limits (`crate::admission`), and, for an
+/// upload, against the demo's cap on writes.
+async fn admitted(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    writes: bool,
+) -> Result<Principal, Response> {
+    let caller = Caller::of(state, headers).await.map_err(error_response)?;
+    let ip = client_ip(state, headers, peer);
+    let knock = Knock { ip: &ip, credential: &caller.token, principal: caller.principal };
+    admission::rate_limit(state, &knock).await.map_err(admission::Refusal::into_response)?;
+    let principal = caller.principal.ok_or_else(|| error_response(AppError::Unauthenticated))?;
+    if writes {
+        admission::demo_write(state, &knock).await.map_err(admission::Refusal::into_response)?;
     }
+    Ok(principal)
 }
 
 /// `%XX` sequences decoded (the browser's `encodeURIComponent`); invalid input is kept as is.
@@ -90,6 +104,7 @@ fn content_disposition(kind: &str, filename: &str) -> String {
 
 pub async fn upload(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Query(query): Query<UploadQuery>,
     headers: HeaderMap,
     body: Body,
@@ -97,20 +112,10 @@ pub async fn upload(
     let Some(filename) = headers.get("x-filename").and_then(|v| v.to_str().ok()).map(percent_decode) else {
         return error_response(AppError::bad_input("file", "send the file name in the X-Filename header"));
     };
-    let (principal, token) = match principal(&state, &headers).await {
+    let principal = match admitted(&state, &headers, peer, true).await {
         Ok(p) => p,
         Err(response) => return response,
     };
-    if demo::is_demo(principal.org_id)
-        && let Some(refused) = demo_write_refused(&state, &token).await
-    {
-        return refused;
-    }
-    if let Err(e) =
-        ferrodesk_core::billing::ensure_writable(&state.db, state.billing.is_some(), principal).await
-    {
-        return error_response(e);
-    }
     let bytes = match axum::body::to_bytes(body, attachments::MAX_BYTES).await {
         Ok(b) => b,
         Err(_) => {
@@ -143,8 +148,13 @@ pub async fn upload(
     }
 }
 
-pub async fn download(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    let (principal, _) = match principal(&state, &headers).await {
+pub async fn download(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let principal = match admitted(&state, &headers, peer, false).await {
         Ok(p) => p,
         Err(response) => return response,
     };

@@ -23,6 +23,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::TraceLayer;
 
+use crate::admission::{self, Knock};
 use crate::graphql::RequestCtx;
 use crate::page_cache::Lookup;
 use crate::state::AppState;
@@ -274,6 +275,11 @@ async fn graphql(
         }
     };
     let principal = caller.principal;
+    let ip = client_ip(&state, &headers, peer);
+    let knock = Knock { ip: &ip, credential: &caller.token, principal };
+    if let Err(refused) = admission::rate_limit(&state, &knock).await {
+        return refused.into_response();
+    }
     // A kept ticket page answers without executing anything (see page_cache for why it is
     // still the answer).
     let page = match (&state.pages, principal) {
@@ -288,25 +294,20 @@ async fn graphql(
     // Parsed once: the checks below read the document and execution reuses it. A document that
     // does not parse goes on to execution, which reports why.
     let operation_name = request.operation_name.clone();
-    if let Ok(document) = request.parsed_query() {
-        if crate::graphql::is_demo_write(principal, document, operation_name.as_deref())
-            && let Some(refused) = demo_write_refused(&state, &caller.token).await
-        {
-            return refused;
-        }
-        if let Some(refused) = crate::graphql::read_only_refusal(&state, principal, document).await {
-            let response = async_graphql::Response::from_errors(vec![refused]);
-            return Json(crate::graphql::with_error_codes(response)).into_response();
-        }
+    if let Ok(document) = request.parsed_query()
+        && let Err(refused) =
+            admission::admit_operation(&state, &knock, document, operation_name.as_deref()).await
+    {
+        return refused.into_response();
     }
-    let credential = caller.credential;
     let ctx = RequestCtx {
         principal,
-        session_token: match credential {
-            Some(Credential::Session(t)) => Some(t),
+        session_token: match &caller.credential {
+            Some(Credential::Session(t)) => Some(t.clone()),
             _ => None,
         },
-        client_ip: client_ip(&state, &headers, peer),
+        credential: caller.token.clone(),
+        client_ip: ip,
         set_cookie: Arc::new(Mutex::new(None)),
         page_fill: page.as_ref().map(|(_, _, fill)| fill.clone()),
     };
@@ -357,27 +358,6 @@ fn session_cookie(state: &AppState, token: Option<&str>, max_age: Option<u64>) -
         None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
     };
     HeaderValue::from_str(&value).ok()
-}
-
-/// Counts a demo mutation against its session's hourly cap; the response when over it.
-pub(crate) async fn demo_write_refused(state: &AppState, credential: &str) -> Option<Response> {
-    let key = hex::encode(&ferrodesk_core::auth::token_hash(credential)[..12]);
-    match state.limiter.hit(&format!("demo-writes:{key}"), demo::WRITES_PER_HOUR).await {
-        Ok(()) => None,
-        Err(AppError::RateLimited { retry_after_secs }) => Some(transport_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "RATE_LIMITED",
-            &format!(
-                "The demo allows {} changes per hour per visitor; try again in {} minutes.",
-                demo::WRITES_PER_HOUR.max,
-                retry_after_secs.div_ceil(60)
-            ),
-        )),
-        Err(e) => {
-            tracing::error!(error = ?e, "checking the demo write cap");
-            Some(transport_error(StatusCode::SERVICE_UNAVAILABLE, "INTERNAL", "try again shortly"))
-        }
-    }
 }
 
 /// Where a demo visitor lands: the whole open queue.

@@ -1,5 +1,6 @@
 //! The HTTP edge: GraphQL, health, metrics and the web app. Stateless; run as many as needed.
 
+mod admission;
 mod files;
 mod graphql;
 mod http;

@@ -31,6 +31,7 @@ use redis::aio::{ConnectionManager, PubSub, PubSubSink, PubSubStream};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
+use crate::admission::{self, Knock};
 use crate::graphql::{RequestCtx, global_id, gql_error};
 use crate::http::{bearer_or_cookie, client_ip, transport_error};
 use crate::state::AppState;
@@ -379,7 +380,9 @@ pub async fn graphql_ws(
     if !same_origin(&headers, &state.public_url) {
         return transport_error(StatusCode::FORBIDDEN, "FORBIDDEN", "this origin may not open live updates");
     }
-    let Some(credential) = bearer_or_cookie(&headers).as_deref().and_then(Credential::from_token) else {
+    let token = bearer_or_cookie(&headers).unwrap_or_default();
+    let ip = client_ip(&state, &headers, peer);
+    let Some(credential) = Credential::from_token(&token) else {
         return transport_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "sign in to continue");
     };
     let viewer = match LiveViewer::resolve(&state, credential).await {
@@ -392,15 +395,21 @@ pub async fn graphql_ws(
             return transport_error(StatusCode::SERVICE_UNAVAILABLE, "INTERNAL", "try again shortly");
         }
     };
+    let knock = Knock { ip: &ip, credential: &token, principal: Some(viewer.principal) };
+    if let Err(refused) = admission::rate_limit(&state, &knock).await {
+        return refused.into_response();
+    }
     // Queries and mutations may travel over the socket too: they get the same context as over HTTP
-    // (a session cookie cannot be set on a socket, so logIn and logOut belong on POST).
+    // and the same admission, operation by operation (a session cookie cannot be set on a socket,
+    // so logIn and logOut belong on POST).
     let request = RequestCtx {
         principal: Some(viewer.principal),
         session_token: match &viewer.credential {
             Credential::Session(token) => Some(token.clone()),
             Credential::ApiToken(_) => None,
         },
-        client_ip: client_ip(&state, &headers, peer),
+        credential: token.clone(),
+        client_ip: ip.clone(),
         set_cookie: Arc::default(),
         page_fill: None,
     };

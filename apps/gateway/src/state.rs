@@ -32,6 +32,8 @@ pub struct App {
     pub links: LinkKey,
     /// What each organisation may send by mail in 24 hours.
     pub mail_quota: MailQuota,
+    /// Requests per minute per client address, credential and organisation.
+    pub rate_limits: ferrodesk_config::RateLimits,
     pub public_url: String,
     /// Organisations receive mail at `<slug>@inbound_domain`.
     pub inbound_domain: String,
@@ -59,9 +61,14 @@ pub async fn connect_redis(url: &SecretString) -> anyhow::Result<ConnectionManag
 
 impl AppState {
     pub async fn connect(config: &GatewayConfig) -> anyhow::Result<Self> {
-        let db = Db::connect(&config.database.url, config.database.max_connections)
-            .await
-            .context("connecting to Postgres (DATABASE_URL)")?;
+        let billing = if config.billing.enabled() { "on" } else { "off" };
+        let db = Db::connect_with(
+            &config.database.url,
+            config.database.max_connections,
+            &[("app.billing", billing)],
+        )
+        .await
+        .context("connecting to Postgres (DATABASE_URL)")?;
         let redis = connect_redis(&config.redis.url).await?;
         let prefix = &config.redis.key_prefix;
         let live = Live::connect(redis.clone(), &config.redis.url, prefix).await?;
@@ -78,6 +85,7 @@ impl AppState {
             secure_cookies: config.http.is_https(),
             trusted_proxies: config.http.trusted_proxies,
             links: LinkKey::new(&config.security.secret_key, &config.http.public_url),
+            rate_limits: config.http.rate_limits,
             mail_quota: MailQuota {
                 per_day: config.mail.daily_quota,
                 trial_per_day: config.mail.trial_daily_quota,

@@ -171,6 +171,7 @@ impl Billing {
     pub async fn start_checkout(&self, principal: Principal, interval: Interval) -> Result<String, AppError> {
         let mut tx = ferrodesk_core::enter(&self.db, principal).await?;
         require_admin(&tx)?;
+        repo::allow_billing_writes(&mut tx).await?;
         // The row lock makes two clicks (or two admins) create one customer.
         let row = repo::lock_state(&mut tx).await?;
         if row.is_demo {

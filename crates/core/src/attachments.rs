@@ -59,6 +59,8 @@ pub async fn attach(
     }
     let number = TicketNumber::parse(number).map_err(|_| AppError::NotFound("ticket"))?;
     let ticket = tickets::by_number(tx, number).await?.ok_or(AppError::NotFound("ticket"))?;
+    // The file goes to the store before its row: a read-only organisation stores none.
+    crate::billing::check_writable(tx).await?;
     let filename = clean_filename(filename);
     let content_type = clean_content_type(content_type);
     let sha256 = store.put(bytes).await.map_err(|e| AppError::Internal(e.into()))?;

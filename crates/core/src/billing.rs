@@ -4,13 +4,13 @@
 //! async-stripe. See docs/ARCHITECTURE.md §Billing.
 
 use chrono::{DateTime, Duration, Utc};
-use ferrodesk_db::billing::{self as repo, BillingRow};
+use ferrodesk_db::billing as repo;
 use ferrodesk_db::{Db, TenantTx, events};
 use ferrodesk_domain::OrgId;
 use serde_json::json;
 
+use crate::AppError;
 use crate::mail::Notice;
-use crate::{AppError, Principal};
 
 /// Applies one received Stripe event (payload `{"event_id": "evt_…"}`).
 pub const APPLY_JOB: &str = "billing.apply";
@@ -65,7 +65,8 @@ impl SubscriptionStatus {
     }
 }
 
-/// Why an organisation is read-only.
+/// Why an organisation is read-only, as the database's rule names it (`fd_read_only_reason`,
+/// DESIGN §2.7: the rule is written once, in SQL, where the writes it stops happen).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadOnlyReason {
     /// The free trial ended without a subscription.
@@ -79,6 +80,16 @@ pub enum ReadOnlyReason {
 }
 
 impl ReadOnlyReason {
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "trial_ended" => Self::TrialEnded,
+            "payment_overdue" => Self::PaymentOverdue,
+            "unpaid" => Self::Unpaid,
+            "canceled" => Self::Canceled,
+            _ => return None,
+        })
+    }
+
     /// One sentence for people, used by the API and the web app's banner.
     pub fn sentence(self) -> &'static str {
         match self {
@@ -95,53 +106,11 @@ impl ReadOnlyReason {
     }
 }
 
-/// THE rule (DESIGN §2.7): whether an organisation may write, from its stored subscription state
-/// and the clock. With billing off, and for demo organisations, nothing is ever read-only.
-/// Agents never count: nothing here looks at members.
-pub fn read_only_reason(
-    billing_enabled: bool,
-    row: &BillingRow,
-    now: DateTime<Utc>,
-) -> Option<ReadOnlyReason> {
-    if !billing_enabled || row.is_demo {
-        return None;
-    }
-    match SubscriptionStatus::parse(&row.status)? {
-        SubscriptionStatus::Active => None,
-        // A trial Stripe runs (a subscription exists) ends with Stripe's own update; our own
-        // trial ends at trial_ends_at.
-        SubscriptionStatus::Trialing => (row.stripe_subscription_id.is_none()
-            && row.trial_ends_at.is_some_and(|end| end <= now))
-        .then_some(ReadOnlyReason::TrialEnded),
-        SubscriptionStatus::PastDue => {
-            row.grace_ends_at.is_some_and(|end| end <= now).then_some(ReadOnlyReason::PaymentOverdue)
-        }
-        SubscriptionStatus::Unpaid => Some(ReadOnlyReason::Unpaid),
-        SubscriptionStatus::Canceled => Some(ReadOnlyReason::Canceled),
-    }
-}
-
-/// Refuses a write for a read-only organisation with `READ_ONLY_TENANT`. The gateway calls this
-/// for every mutation except the few that must work while read-only (signing in and out,
-/// subscribing, the billing portal).
-pub async fn ensure_writable(db: &Db, billing_enabled: bool, principal: Principal) -> Result<(), AppError> {
-    if !billing_enabled {
-        return Ok(());
-    }
-    let mut tx = crate::enter(db, principal).await?;
-    check_writable(&mut tx, true).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The same rule inside a transaction the caller already has open (one round trip, no second
-/// transaction), for writes made outside GraphQL such as uploads.
-pub async fn check_writable(tx: &mut TenantTx, billing_enabled: bool) -> Result<(), AppError> {
-    if !billing_enabled {
-        return Ok(());
-    }
-    let row = repo::state(tx).await?;
-    match read_only_reason(true, &row, Utc::now()) {
+/// Refuses a write for a read-only organisation with `READ_ONLY_TENANT`, for work that must know
+/// before it writes anything anywhere (an upload stores its file first). Everything else simply
+/// writes: the database refuses it.
+pub async fn check_writable(tx: &mut TenantTx) -> Result<(), AppError> {
+    match repo::state(tx).await?.read_only_reason {
         Some(_) => Err(AppError::ReadOnlyTenant),
         None => Ok(()),
     }
@@ -197,61 +166,6 @@ async fn remind(db: &Db, org: OrgId) -> Result<bool, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn row(status: &str) -> BillingRow {
-        BillingRow {
-            name: "Acme".into(),
-            is_demo: false,
-            status: status.into(),
-            trial_ends_at: None,
-            current_period_end: None,
-            grace_ends_at: None,
-            interval: None,
-            cancel_at_period_end: false,
-            stripe_customer_id: None,
-            stripe_subscription_id: None,
-        }
-    }
-
-    #[test]
-    fn a_trial_is_writable_until_it_ends() {
-        let now = Utc::now();
-        let mut trial = row("trialing");
-        trial.trial_ends_at = Some(now + Duration::days(1));
-        assert_eq!(read_only_reason(true, &trial, now), None);
-        trial.trial_ends_at = Some(now - Duration::seconds(1));
-        assert_eq!(read_only_reason(true, &trial, now), Some(ReadOnlyReason::TrialEnded));
-        // A trial that Stripe runs ends with Stripe's update, not with our clock.
-        trial.stripe_subscription_id = Some("sub_1".into());
-        assert_eq!(read_only_reason(true, &trial, now), None);
-    }
-
-    #[test]
-    fn past_due_is_writable_during_the_grace_period_only() {
-        let now = Utc::now();
-        let mut late = row("past_due");
-        late.grace_ends_at = Some(now + Duration::hours(1));
-        assert_eq!(read_only_reason(true, &late, now), None);
-        late.grace_ends_at = Some(now - Duration::hours(1));
-        assert_eq!(read_only_reason(true, &late, now), Some(ReadOnlyReason::PaymentOverdue));
-    }
-
-    #[test]
-    fn lapsed_states_are_read_only_and_active_is_not() {
-        let now = Utc::now();
-        assert_eq!(read_only_reason(true, &row("active"), now), None);
-        assert_eq!(read_only_reason(true, &row("unpaid"), now), Some(ReadOnlyReason::Unpaid));
-        assert_eq!(read_only_reason(true, &row("canceled"), now), Some(ReadOnlyReason::Canceled));
-    }
-
-    #[test]
-    fn billing_off_and_demo_organisations_are_never_read_only() {
-        let now = Utc::now();
-        let mut lapsed = row("canceled");
-        assert_eq!(read_only_reason(false, &lapsed, now), None);
-        lapsed.is_demo = true;
-        assert_eq!(read_only_reason(true, &lapsed, now), None);
-    }
 
     #[test]
     fn repeated_failures_keep_the_first_grace_period() {

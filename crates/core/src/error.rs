@@ -106,6 +106,8 @@ impl From<DbError> for AppError {
                 named(constraint).unwrap_or_else(|| Self::Internal(e.into()))
             }
             DbError::NotAMember => Self::Unauthenticated,
+            DbError::ReadOnlyTenant => Self::ReadOnlyTenant,
+            DbError::Busy => Self::RateLimited { retry_after_secs: 1 },
             DbError::Invariant(_) | DbError::Config(_) | DbError::Sqlx(_) => Self::Internal(e.into()),
         }
     }

@@ -733,6 +733,9 @@ impl MailService {
                 continue;
             }
             let Ok(email) = Email::parse(&person.address) else { continue };
+            if crate::demo::check_new_person(tx.org_id(), "cc", &email).is_err() {
+                continue;
+            }
             if let Some(actor) = self.person(tx, &email, &person.display_name()).await?
                 && actor.user_id != sender
                 && !actor.role.is_staff()

@@ -327,6 +327,8 @@ pub struct OrganizationRow {
     pub billing_interval: Option<String>,
     pub cancel_at_period_end: bool,
     pub stripe_subscription_id: Option<String>,
+    /// Why it is read-only now (`fd_read_only_reason`: THE rule, in the database), if it is.
+    pub read_only_reason: Option<String>,
 }
 
 pub async fn organization(tx: &mut TenantTx) -> Result<OrganizationRow, DbError> {
@@ -335,8 +337,8 @@ pub async fn organization(tx: &mut TenantTx) -> Result<OrganizationRow, DbError>
         OrganizationRow,
         "select id, slug, name, time_zone, is_demo, subscription_status, trial_ends_at,
                 current_period_end, created_at, grace_ends_at, billing_interval, cancel_at_period_end,
-                stripe_subscription_id
-         from organizations where id = $1",
+                stripe_subscription_id, fd_read_only_reason(o) as read_only_reason
+         from organizations o where id = $1",
         org_id.as_uuid()
     )
     .fetch_one(&mut **tx)

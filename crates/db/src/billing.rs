@@ -21,6 +21,8 @@ pub struct BillingRow {
     pub cancel_at_period_end: bool,
     pub stripe_customer_id: Option<String>,
     pub stripe_subscription_id: Option<String>,
+    /// Why the organisation is read-only now (`fd_read_only_reason`), if it is.
+    pub read_only_reason: Option<String>,
 }
 
 /// The transaction's organisation's billing state.
@@ -30,8 +32,8 @@ pub async fn state(tx: &mut TenantTx) -> Result<BillingRow, DbError> {
         BillingRow,
         r#"select name, is_demo, subscription_status as status, trial_ends_at, current_period_end,
                   grace_ends_at, billing_interval as interval, cancel_at_period_end,
-                  stripe_customer_id, stripe_subscription_id
-           from organizations where id = $1"#,
+                  stripe_customer_id, stripe_subscription_id, fd_read_only_reason(o) as read_only_reason
+           from organizations o where id = $1"#,
         org.as_uuid()
     )
     .fetch_one(&mut **tx)
@@ -47,13 +49,21 @@ pub async fn lock_state(tx: &mut TenantTx) -> Result<BillingRow, DbError> {
         BillingRow,
         r#"select name, is_demo, subscription_status as status, trial_ends_at, current_period_end,
                   grace_ends_at, billing_interval as interval, cancel_at_period_end,
-                  stripe_customer_id, stripe_subscription_id
-           from organizations where id = $1 for update"#,
+                  stripe_customer_id, stripe_subscription_id, fd_read_only_reason(o) as read_only_reason
+           from organizations o where id = $1 for update"#,
         org.as_uuid()
     )
     .fetch_one(&mut **tx)
     .await?;
     Ok(row)
+}
+
+/// Tells the database's read-only guard that this transaction is about paying (starting a
+/// checkout: the Stripe customer and its event), which a read-only organisation may still do: it
+/// is how it becomes writable again.
+pub async fn allow_billing_writes(tx: &mut TenantTx) -> Result<(), DbError> {
+    sqlx::query_scalar!("select set_config('app.billing_write', 'on', true)").fetch_one(&mut **tx).await?;
+    Ok(())
 }
 
 pub async fn set_customer(tx: &mut TenantTx, customer_id: &str) -> Result<(), DbError> {

@@ -77,6 +77,13 @@ fn quote_literal(value: &str) -> String {
 
 /// Creates (or corrects) the roles and the database. Idempotent; serialised across processes
 /// with an advisory lock so parallel test binaries can all call it.
+/// The gateway's login: the longest statement, and the longest a transaction may sit idle.
+pub const RUNTIME_STATEMENT_TIMEOUT: &str = "10s";
+pub const RUNTIME_IDLE_TIMEOUT: &str = "15s";
+/// The worker's login.
+pub const WORKER_STATEMENT_TIMEOUT: &str = "120s";
+pub const WORKER_IDLE_TIMEOUT: &str = "60s";
+
 pub async fn bootstrap_cluster(superuser_url: &str, plan: &BootstrapPlan) -> Result<(), DbError> {
     let mut conn = PgConnection::connect(superuser_url).await?;
     sqlx::query("select pg_advisory_lock(7245001)").execute(&mut conn).await?;
@@ -120,6 +127,17 @@ async fn bootstrap_locked(conn: &mut PgConnection, plan: &BootstrapPlan) -> Resu
     }
     statements.push(format!("alter role {worker} nosuperuser nocreatedb nocreaterole nobypassrls"));
     statements.push(format!("grant ferrodesk_runtime, ferrodesk_worker to {worker}"));
+    // No statement, and no transaction left open, holds a connection for long
+    // (docs/SECURITY.md, "No request takes more than its share"): a runaway query or a stalled
+    // request ends with an error instead of taking a connection from everyone else. The worker's
+    // work is bigger (a demo reset, an SLA recomputation of a large tenant) and nobody waits on it.
+    for (login, statement, idle) in [
+        (&app, RUNTIME_STATEMENT_TIMEOUT, RUNTIME_IDLE_TIMEOUT),
+        (&worker, WORKER_STATEMENT_TIMEOUT, WORKER_IDLE_TIMEOUT),
+    ] {
+        statements.push(format!("alter role {login} set statement_timeout = '{statement}'"));
+        statements.push(format!("alter role {login} set idle_in_transaction_session_timeout = '{idle}'"));
+    }
     if let Some(password) = &plan.owner_password {
         statements.push(format!("alter role {owner} password {}", quote_literal(password)));
     }

@@ -12,6 +12,13 @@ pub enum DbError {
     Check { constraint: String },
     #[error("the person is not an active member of this organisation")]
     NotAMember,
+    /// The organisation is read-only (`fd_refuse_writes_when_read_only`, SQLSTATE FD001): the
+    /// statement wrote nothing, and neither will the rest of the transaction.
+    #[error("the organisation is read-only")]
+    ReadOnlyTenant,
+    /// The organisation's share of the connections stayed taken by its other requests.
+    #[error("the organisation has too many requests in progress")]
+    Busy,
     /// A statement's result broke what its function promises (a bug, never bad input).
     #[error("the database broke a promise: {0}")]
     Invariant(&'static str),
@@ -41,6 +48,9 @@ impl From<sqlx::Error> for DbError {
     fn from(err: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &err {
             let constraint = db.constraint().unwrap_or_default().to_owned();
+            if db.code().as_deref() == Some("FD001") {
+                return Self::ReadOnlyTenant;
+            }
             match db.kind() {
                 ErrorKind::UniqueViolation => return Self::Unique { constraint },
                 ErrorKind::ForeignKeyViolation => return Self::ForeignKey { constraint },

@@ -12,6 +12,7 @@ mod config_cache;
 pub mod demo;
 mod error;
 pub mod events;
+mod gate;
 pub mod intake;
 mod lane;
 pub mod mail;

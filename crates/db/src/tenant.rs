@@ -10,6 +10,7 @@ use sqlx::{Connection, PgConnection, PgPool, Postgres, Row, Transaction};
 
 use crate::DbError;
 use crate::config_cache::{ConfigCache, ConfigSeen};
+use crate::gate::{OrgGate, OrgTurn};
 use crate::lane::{Held, Lane};
 
 /// Who is acting inside a tenant transaction.
@@ -26,6 +27,8 @@ const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: PgPool,
+    /// Members' transactions per organisation ([`crate::gate`]).
+    gate: Arc<OrgGate>,
     /// Connections for tenant transactions and lone system statements, reused without the pool's
     /// ping.
     lane: Arc<Lane>,
@@ -34,7 +37,19 @@ pub struct Db {
 
 impl Db {
     pub async fn connect(url: &SecretString, max_connections: u32) -> Result<Self, DbError> {
+        Self::connect_with(url, max_connections, &[]).await
+    }
+
+    /// Like [`Self::connect`], with settings every connection of the pool starts with: the
+    /// gateway's billing mode (`app.billing`), which the database's read-only rule reads
+    /// (`fd_read_only_reason`).
+    pub async fn connect_with(
+        url: &SecretString,
+        max_connections: u32,
+        settings: &[(&str, &str)],
+    ) -> Result<Self, DbError> {
         let options: PgConnectOptions = url.expose_secret().parse()?;
+        let options = options.options(settings.iter().copied());
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .min_connections(1)
@@ -58,7 +73,8 @@ impl Db {
     }
 
     pub fn from_pool(pool: PgPool) -> Self {
-        Self { lane: Lane::new(pool.clone()), pool, config: Arc::default() }
+        let gate = OrgGate::new(OrgGate::share_of(pool.options().get_max_connections()));
+        Self { lane: Lane::new(pool.clone()), pool, gate, config: Arc::default() }
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -82,7 +98,9 @@ impl Db {
                          and pg_has_role(r.oid, c.relowner, 'MEMBER')) as "owned_tables!",
                       exists (select 1 from pg_roles w
                               where w.rolname = 'ferrodesk_worker'
-                                and pg_has_role(r.oid, w.oid, 'MEMBER')) as "worker!"
+                                and pg_has_role(r.oid, w.oid, 'MEMBER')) as "worker!",
+                      current_setting('statement_timeout') <> '0'
+                          and current_setting('idle_in_transaction_session_timeout') <> '0' as "bounded!"
                from pg_roles r where r.rolname = current_user"#
         )
         .fetch_one(&self.pool)
@@ -100,6 +118,7 @@ impl Db {
         match (service, row.worker) {
             (Service::Gateway, true) => Err(RuntimeRoleError::HoldsWorker { role: row.name }),
             (Service::Worker, false) => Err(RuntimeRoleError::NotWorker { role: row.name }),
+            _ if !row.bounded => Err(RuntimeRoleError::Unbounded { role: row.name }),
             _ => Ok(()),
         }
     }
@@ -108,6 +127,7 @@ impl Db {
     /// their active role and the organisation's configuration version, in the same round trip as
     /// `BEGIN` ([`OwnTx`]). `DbError::NotAMember` when they are not (any more).
     pub async fn enter(&self, org_id: OrgId, user_id: UserId) -> Result<TenantTx, DbError> {
+        let turn = self.gate.enter(org_id).await?;
         let conn = self.lane.acquire().await?;
         // Only the canonical text of two UUIDs (hex digits and dashes) is formatted in.
         let (org, user) = (org_id.as_uuid().hyphenated(), user_id.as_uuid().hyphenated());
@@ -129,6 +149,7 @@ impl Db {
             actor: Some(Actor { user_id, role }),
             db_role: role.as_str(),
             config,
+            _turn: Some(turn),
         })
     }
 
@@ -164,7 +185,7 @@ impl Db {
     pub async fn system_in(&self, org_id: OrgId) -> Result<TenantTx, DbError> {
         let conn = self.lane.acquire().await?;
         let (tx, _) = OwnTx::begin_with_row(conn, begin_with_settings(Some(org_id), "system")).await?;
-        Ok(TenantTx { tx: Tx::Own(tx), org_id, actor: None, db_role: "system", config: None })
+        Ok(TenantTx { tx: Tx::Own(tx), org_id, actor: None, db_role: "system", config: None, _turn: None })
     }
 
     /// Lets a system transaction that has read its organisation's configuration version use the
@@ -277,6 +298,12 @@ pub enum RuntimeRoleError {
          creates it)"
     )]
     NotWorker { role: String },
+    #[error(
+        "refusing to run as database role {role:?}: it has no statement_timeout or \
+         idle_in_transaction_session_timeout, so one runaway request could hold a connection \
+         forever; `ferrodesk bootstrap` sets both on the runtime logins"
+    )]
+    Unbounded { role: String },
 }
 
 /// A transaction scoped to one organisation. Dereferences to the connection for queries.
@@ -289,6 +316,9 @@ pub struct TenantTx {
     /// Set for members' transactions; system work reads configuration afresh unless it read the
     /// version itself ([`Db::read_config_at`]).
     config: Option<ConfigSeen>,
+    /// A member's transaction holds one of its organisation's turns ([`crate::gate`]) until it
+    /// ends; the worker's system work is not a member's and takes none.
+    _turn: Option<OrgTurn>,
 }
 
 impl TenantTx {
@@ -302,7 +332,7 @@ impl TenantTx {
         )
         .fetch_one(&mut *tx)
         .await?;
-        Ok(Self { tx: Tx::Sqlx(tx), org_id, actor: None, db_role: "system", config: None })
+        Ok(Self { tx: Tx::Sqlx(tx), org_id, actor: None, db_role: "system", config: None, _turn: None })
     }
 
     pub fn org_id(&self) -> OrgId {

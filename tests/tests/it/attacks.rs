@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use ferrodesk_core::auth::LinkPurpose;
-use ferrodesk_testkit::{Session, error_code};
+use ferrodesk_testkit::{Session, TestApp, error_code};
 use serde_json::{Value, json};
 use sqlx::PgConnection;
 
@@ -370,4 +370,363 @@ async fn an_invitation_from_another_tenant_cannot_take_over_a_person() {
     let body = h.app.gql(Some(&evil.token), "{ ticket(number: \"INC-0001\") { subject } }", json!({})).await;
     assert!(body["data"]["ticket"].is_null(), "{body}");
     let _ = acme;
+}
+
+/// A GraphQL client on the socket, speaking graphql-transport-ws.
+struct Socket {
+    ws: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    next: u32,
+}
+
+impl Socket {
+    async fn open(app: &TestApp, token: &str) -> Self {
+        use futures::SinkExt;
+        let mut ws = crate::live::open(app.addr, Some(token), None).await.expect("open the socket");
+        ws.send(tokio_tungstenite::tungstenite::Message::text(
+            json!({ "type": "connection_init" }).to_string(),
+        ))
+        .await
+        .unwrap();
+        let mut socket = Self { ws, next: 0 };
+        assert_eq!(socket.receive().await["type"], "connection_ack");
+        socket
+    }
+
+    async fn receive(&mut self) -> Value {
+        use futures::StreamExt;
+        loop {
+            let frame = tokio::time::timeout(std::time::Duration::from_secs(10), self.ws.next())
+                .await
+                .expect("an answer within 10 s")
+                .expect("the socket stays open")
+                .expect("a frame");
+            if let tokio_tungstenite::tungstenite::Message::Text(text) = frame {
+                return serde_json::from_str(&text).unwrap();
+            }
+        }
+    }
+
+    /// Runs one operation; returns its result's `payload` (`data`/`errors`), or the `error`
+    /// message's errors.
+    async fn run(&mut self, query: &str) -> Value {
+        use futures::SinkExt;
+        self.next += 1;
+        let id = self.next.to_string();
+        let message = json!({ "id": id, "type": "subscribe", "payload": { "query": query } });
+        self.ws.send(tokio_tungstenite::tungstenite::Message::text(message.to_string())).await.unwrap();
+        loop {
+            let answer = self.receive().await;
+            if answer["id"] != id.as_str() {
+                continue;
+            }
+            match answer["type"].as_str() {
+                Some("next") => return answer["payload"].clone(),
+                Some("error") => return json!({ "errors": answer["payload"] }),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Attack 6 and its variants: an organisation whose subscription lapsed is read-only in the
+/// database. A mutation hidden behind nested fragments, one sent over the socket, and SQL written
+/// as the member all fail with READ_ONLY_TENANT and write nothing; reading goes on.
+#[tokio::test]
+async fn a_read_only_organisation_writes_nothing_through_any_door() {
+    let app = TestApp::spawn_with(|c| c.billing = crate::billing::billing_config("http://127.0.0.1:9")).await;
+    let owner = app.sign_up("acme").await;
+    app.create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "Before the lapse" })).await;
+    let mut admin = app.db.admin_conn().await;
+    sqlx::query("update organizations set subscription_status = 'canceled'")
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let before = counts(&mut admin).await;
+
+    let nested = format!(
+        "mutation {{ {} createTicket(input: {{ kind: INCIDENT, subject: \"hidden\" }}) {{ ticket {{ id }} }} {} }}",
+        "... on Mutation {".repeat(9),
+        "}".repeat(9)
+    );
+    let body = app.gql(Some(&owner.token), &nested, json!({})).await;
+    assert_eq!(error_code(&body), Some("READ_ONLY_TENANT"), "{body}");
+    let mut socket = Socket::open(&app, &owner.token).await;
+    let body = socket
+        .run("mutation { createTicket(input: { kind: INCIDENT, subject: \"by socket\" }) { ticket { id } } }")
+        .await;
+    assert_eq!(error_code(&body), Some("READ_ONLY_TENANT"), "{body}");
+    let body =
+        app.gql(Some(&owner.token), "{ tickets(first: 5) { edges { node { subject } } } }", json!({})).await;
+    assert_eq!(
+        body["data"]["tickets"]["edges"][0]["node"]["subject"], "Before the lapse",
+        "reading goes on: {body}"
+    );
+
+    // The member's own SQL, as the gateway's login: the database itself refuses.
+    let (org, user): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "select o.id, m.user_id from organizations o join memberships m on m.org_id = o.id where m.role = 'owner'",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    let mut conn = app.db.app_conn().await;
+    sqlx::query("set app.billing = 'on'").execute(&mut conn).await.unwrap();
+    let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
+    sqlx::query("select * from fd_enter($1, $2)").bind(org).bind(user).execute(&mut *tx).await.unwrap();
+    let err = sqlx::query("update tickets set subject = 'changed'").execute(&mut *tx).await.unwrap_err();
+    assert!(err.to_string().contains("read-only"), "{err}");
+    drop(tx);
+    assert_unchanged(&before, &counts(&mut admin).await, &[]);
+}
+
+/// THE read-only rule, in the database (`fd_read_only_reason`): each state of a subscription.
+#[tokio::test]
+async fn the_read_only_rule_reads_the_subscription_and_the_clock() {
+    let db = ferrodesk_testkit::test_db().await;
+    let mut admin = db.admin_conn().await;
+    sqlx::query(
+        "insert into organizations (id, slug, name, subscription_status, trial_ends_at, grace_ends_at, is_demo, stripe_subscription_id)
+         values (gen_random_uuid(), 'trial-on', 'x', 'trialing', now() + interval '1 day', null, false, null),
+                (gen_random_uuid(), 'trial-over', 'x', 'trialing', now() - interval '1 second', null, false, null),
+                (gen_random_uuid(), 'stripe-trial', 'x', 'trialing', now() - interval '1 day', null, false, 'sub_1'),
+                (gen_random_uuid(), 'grace-on', 'x', 'past_due', null, now() + interval '1 hour', false, 'sub_2'),
+                (gen_random_uuid(), 'grace-over', 'x', 'past_due', null, now() - interval '1 hour', false, 'sub_3'),
+                (gen_random_uuid(), 'paid', 'x', 'active', null, null, false, 'sub_4'),
+                (gen_random_uuid(), 'unpaid', 'x', 'unpaid', null, null, false, 'sub_5'),
+                (gen_random_uuid(), 'canceled', 'x', 'canceled', null, null, false, 'sub_6'),
+                (gen_random_uuid(), 'demo-x', 'x', 'canceled', null, null, true, null)",
+    )
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let read = "select coalesce(string_agg(o.slug || '=' || coalesce(fd_read_only_reason(o), '-'), ' ' order by o.slug), '')
+                from organizations o";
+    sqlx::query("set app.billing = 'on'").execute(&mut admin).await.unwrap();
+    let on: String = sqlx::query_scalar(read).fetch_one(&mut admin).await.unwrap();
+    assert_eq!(
+        on,
+        "canceled=canceled demo-x=- grace-on=- grace-over=payment_overdue paid=- stripe-trial=- \
+         trial-on=- trial-over=trial_ended unpaid=unpaid"
+    );
+    sqlx::query("set app.billing = 'off'").execute(&mut admin).await.unwrap();
+    let off: String = sqlx::query_scalar(read).fetch_one(&mut admin).await.unwrap();
+    assert!(off.split(' ').all(|case| case.ends_with("=-")), "with billing off nothing is read-only: {off}");
+}
+
+/// Attack 5: one request asking for thousands of root fields (each its own transaction, run at
+/// once) is refused before anything runs, anonymous or not, at every door.
+#[tokio::test]
+async fn one_request_cannot_fan_out_into_thousands_of_transactions() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    let aliases: String = (0..2400).map(|i| format!("a{i}: openVolume {{ open }} ")).collect();
+    let query = format!("{{ {aliases} }}");
+    let body = app.gql(None, &query, json!({})).await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "anonymous: {body}");
+    let body = app.gql(Some(&owner.token), &query, json!({})).await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "signed in: {body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("2400 root fields"), "{body}");
+    let mut socket = Socket::open(&app, &owner.token).await;
+    let body = socket.run(&query).await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "over the socket: {body}");
+    // Twenty are fine.
+    let twenty: String = (0..20).map(|i| format!("v{i}: viewer {{ id }} ")).collect();
+    let body = app.gql(Some(&owner.token), &format!("{{ {twenty} }}"), json!({})).await;
+    assert!(body["errors"].is_null(), "{body}");
+}
+
+/// The runtime logins carry the limits that stop one request from holding a connection for long.
+#[tokio::test]
+async fn the_runtime_logins_end_long_statements_and_idle_transactions() {
+    let db = ferrodesk_testkit::test_db().await;
+    for (url, statement, idle) in [(&db.app_url, "10s", "15s"), (&db.worker_url, "2min", "1min")] {
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url).await.unwrap();
+        let (s, i): (String, String) =
+            sqlx::query_as("select current_setting('statement_timeout'), current_setting('idle_in_transaction_session_timeout')")
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+        assert_eq!((s.as_str(), i.as_str()), (statement, idle), "{url}");
+    }
+}
+
+/// Per-minute request limits per client address, credential and organisation.
+#[tokio::test]
+async fn requests_beyond_the_per_minute_limits_are_refused() {
+    let app = TestApp::spawn_with(|c| {
+        c.http.rate_limits = ferrodesk_config::RateLimits { per_ip: 1000, per_credential: 5, per_org: 1000 }
+    })
+    .await;
+    let owner = app.sign_up("acme").await;
+    let mut codes = Vec::new();
+    for _ in 0..7 {
+        let body = app.gql(Some(&owner.token), "{ viewer { id } }", json!({})).await;
+        codes.push(error_code(&body).unwrap_or("ok").to_owned());
+    }
+    // The sign-up's own request counted toward the address, not the new session.
+    assert_eq!(codes, ["ok", "ok", "ok", "ok", "ok", "RATE_LIMITED", "RATE_LIMITED"]);
+    // Another person is not held up by Acme's owner.
+    let other = app.sign_up("globex").await;
+    let body = app.gql(Some(&other.token), "{ viewer { id } }", json!({})).await;
+    assert!(body["errors"].is_null(), "{body}");
+}
+
+/// Attack 4's other half: the demo's cap on writes covers the socket, its sessions end however
+/// busy they are, and it gives out no API tokens (which would outlive both).
+#[tokio::test]
+async fn the_demo_caps_writes_at_every_door_and_issues_no_lasting_credential() {
+    let app = TestApp::spawn().await;
+    let db = ferrodesk_db::Db::connect(&app.db.worker_url.clone().into(), 4).await.unwrap();
+    ferrodesk_core::demo::reset(
+        &db,
+        ferrodesk_core::demo::fixed_anchor(),
+        ferrodesk_core::demo::When::Always,
+    )
+    .await
+    .unwrap();
+    let visitor = crate::demo::demo_session(&app).await;
+    let body = app
+        .gql(
+            Some(&visitor.token),
+            "mutation { createApiToken(input: { name: \"forever\" }) { token } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+
+    let mut socket = Socket::open(&app, &visitor.token).await;
+    // The refused token was a write attempt too: it counted.
+    let cap = ferrodesk_core::demo::WRITES_PER_HOUR.max;
+    for _ in 1..cap {
+        let body = socket.run("mutation { markNotificationsRead(ids: []) }").await;
+        assert!(body["errors"].is_null(), "{body}");
+    }
+    let body = socket.run("mutation { markNotificationsRead(ids: []) }").await;
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"), "over the socket too: {body}");
+    let body = app.gql(Some(&visitor.token), "mutation { markNotificationsRead(ids: []) }", json!({})).await;
+    assert_eq!(error_code(&body), Some("RATE_LIMITED"), "and over HTTP: {body}");
+
+    // A demo session past its absolute lifetime is over, however recently it was used.
+    let mut redis = redis::Client::open(ferrodesk_testkit::redis_url())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let key = format!(
+        "{}session:{}",
+        app.redis_prefix,
+        hex::encode(ferrodesk_core::auth::token_hash(&visitor.token))
+    );
+    let stored: String = redis::cmd("GET").arg(&key).query_async(&mut redis).await.unwrap();
+    let mut session: Value = serde_json::from_str(&stored).unwrap();
+    session["created_at"] = json!((chrono::Utc::now() - chrono::Duration::hours(9)).to_rfc3339());
+    let _: () = redis::cmd("SET").arg(&key).arg(session.to_string()).query_async(&mut redis).await.unwrap();
+    let body = app.gql(Some(&visitor.token), "{ viewer { id } }", json!({})).await;
+    assert!(body["data"]["viewer"].is_null(), "{body}");
+}
+
+/// Attack 4: the demo is sealed. Every path that creates or changes a person is tried from a real
+/// organisation with the demo's people, and from the demo with real ones; none ties them
+/// together, nobody logs in to the demo, and the nightly reset still works afterwards.
+#[tokio::test]
+async fn no_path_ties_a_demo_person_to_a_real_organisation_and_the_reset_still_works() {
+    let h = MailHarness::start().await;
+    let db = ferrodesk_db::Db::connect(&h.app.db.worker_url.clone().into(), 4).await.unwrap();
+    let anchor = ferrodesk_core::demo::fixed_anchor();
+    ferrodesk_core::demo::reset(&db, anchor, ferrodesk_core::demo::When::Always).await.unwrap();
+    let cast_member = "grace.holloway@northwind.invalid";
+    let acme = h.app.sign_up("acme").await;
+    let app = &h.app;
+
+    let body = app
+        .gql(None, "mutation($i: SignUpInput!) { signUp(input: $i) { token } }", json!({ "i": {
+            "organizationName": "Evil", "slug": "evil", "name": "Grace", "email": cast_member, "password": "attacker chosen pw" } }))
+        .await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "sign-up: {body}");
+    let body = app
+        .gql(Some(&acme.token), "mutation($e: String!) { inviteMember(input: { email: $e, name: \"G\", role: ADMIN }) { invitation { id } } }", json!({ "e": cast_member }))
+        .await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "invitation: {body}");
+    let body = app
+        .gql(Some(&acme.token), "mutation($e: String!) { createTicket(input: { kind: INCIDENT, subject: \"x\", requesterEmail: $e }) { ticket { id } } }", json!({ "e": cast_member }))
+        .await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "ticket on behalf: {body}");
+    let body = app
+        .gql(None, "mutation($e: String!) { requestPasswordReset(email: $e) }", json!({ "e": cast_member }))
+        .await;
+    assert_eq!(body["data"]["requestPasswordReset"], true, "the same answer as ever: {body}");
+    let body = app
+        .gql(Some(&acme.token), "mutation($e: String!) { requestEmailChange(input: { newEmail: $e, password: \"correct horse battery\" }) }", json!({ "e": cast_member }))
+        .await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "change of address: {body}");
+    // By mail: from a demo person, and copying one.
+    let raw = message(
+        &format!("Grace <{cast_member}>"),
+        &format!("acme@{DOMAIN}"),
+        "Hi",
+        Some("g-1@northwind.invalid"),
+        "",
+        "x",
+    );
+    h.send(cast_member, &format!("acme@{DOMAIN}"), &raw).await.unwrap();
+    let raw = message(
+        "Ann <ann@example.com>",
+        &format!("acme@{DOMAIN}"),
+        "Hi",
+        Some("a-1@example.com"),
+        &format!("Cc: {cast_member}\r\n"),
+        "x",
+    );
+    h.send("ann@example.com", &format!("acme@{DOMAIN}"), &raw).await.unwrap();
+    // From the demo: a real person cannot be named, nor mail their way in.
+    let visitor = crate::demo::demo_session(app).await;
+    let body = app
+        .gql(Some(&visitor.token), "mutation { createTicket(input: { kind: INCIDENT, subject: \"x\", requesterEmail: \"owner@acme.test\" }) { ticket { id } } }", json!({}))
+        .await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+    let raw = message(
+        "Owner <owner@acme.test>",
+        &format!("demo@{DOMAIN}"),
+        "Let me in",
+        Some("o-1@acme.test"),
+        "",
+        "x",
+    );
+    h.send("owner@acme.test", &format!("demo@{DOMAIN}"), &raw).await.unwrap();
+    // The demo's own invitations cannot be accepted, even with the mailed token.
+    let body = app
+        .gql(Some(&visitor.token), "mutation { inviteMember(input: { email: \"sam.new@northwind.invalid\", name: \"Sam\", role: ADMIN }) { invitation { id } } }", json!({}))
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    let token = app.invitation_token("sam.new@northwind.invalid").await;
+    let body = app
+        .gql(None, "mutation($t: String!) { acceptInvitation(input: { token: $t, password: \"attacker chosen pw\" }) { token } }", json!({ "t": token }))
+        .await;
+    assert_eq!(error_code(&body), Some("NOT_FOUND"), "{body}");
+    let body = app
+        .gql(None, "mutation($e: String!) { logIn(input: { email: $e, password: \"anything at all\", organizationSlug: \"demo\" }) { token } }", json!({ "e": cast_member }))
+        .await;
+    assert_eq!(error_code(&body), Some("UNAUTHENTICATED"), "{body}");
+    h.settle().await;
+
+    let mut admin = app.db.admin_conn().await;
+    let crossed: i64 = sqlx::query_scalar(
+        "select count(*) from memberships m join users u on u.id = m.user_id join organizations o on o.id = m.org_id
+         where u.demo <> o.is_demo",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(crossed, 0, "no membership ties the demo to a real organisation");
+    let quarantined: Vec<String> = sqlx::query_scalar(
+        "select message_id from inbound_messages where status = 'quarantined' order by message_id",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(quarantined, ["g-1@northwind.invalid", "o-1@acme.test"]);
+    // And the reset, twice, as nights do.
+    let report = ferrodesk_core::demo::reset(&db, anchor, ferrodesk_core::demo::When::Always).await.unwrap();
+    assert!(report.replaced);
+    ferrodesk_core::demo::reset(&db, anchor, ferrodesk_core::demo::When::Always).await.unwrap();
 }

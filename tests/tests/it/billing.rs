@@ -27,7 +27,7 @@ const SUBSCRIPTION: &str =
 const CHECKOUT: &str = "mutation($interval: BillingInterval!) { startCheckout(interval: $interval) { url } }";
 const PORTAL: &str = "mutation { openBillingPortal { url } }";
 
-fn billing_config(api_base: &str) -> BillingConfig {
+pub(crate) fn billing_config(api_base: &str) -> BillingConfig {
     BillingConfig {
         mode: BillingMode::Stripe(StripeConfig {
             secret_key: "sk_test_ferrodesk".to_owned().into(),

@@ -72,7 +72,7 @@ async fn org_id(conn: &mut PgConnection, slug: &str) -> Uuid {
         .unwrap()
 }
 
-async fn demo_session(app: &TestApp) -> Session {
+pub(crate) async fn demo_session(app: &TestApp) -> Session {
     let body =
         app.gql(None, "mutation { startDemoSession { token viewer { id name role } } }", json!({})).await;
     let data = &body["data"]["startDemoSession"];

@@ -1,10 +1,9 @@
 //! The public demo's operations: `startDemoSession` (as `GET /demo` does for browsers) and
-//! `organization.demo`; and the per-session cap on writes, applied before a demo mutation runs.
+//! `organization.demo`. (The cap on a visitor's writes is the admission's, at every door.)
 
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use ferrodesk_core::{AppError, Principal, demo};
+use ferrodesk_core::{AppError, demo};
 
 use super::mutation::{AuthPayload, signed_in};
 use super::{OrGql, app, gql_error, request, tenant};
@@ -53,22 +52,4 @@ pub(super) async fn info(ctx: &Context<'_>) -> async_graphql::Result<Option<Demo
     let state = demo::state(&mut tx, app(ctx).demo.reset_at_minute).await.gql()?;
     tx.commit().await.gql()?;
     Ok(state.map(|s| DemoInfo { data_as_of: s.data_as_of, next_reset_at: s.next_reset_at }))
-}
-
-/// Whether a request is a mutation made in the demo: those count against the session's hourly
-/// cap (checked by the transport before anything runs).
-pub(crate) fn is_demo_write(
-    principal: Option<Principal>,
-    document: &ExecutableDocument,
-    operation_name: Option<&str>,
-) -> bool {
-    if !principal.is_some_and(|p| demo::is_demo(p.org_id)) {
-        return false;
-    }
-    let operation = match (&document.operations, operation_name) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
-        (DocumentOperations::Multiple(ops), None) => ops.values().next(),
-    };
-    operation.is_some_and(|op| op.node.ty == OperationType::Mutation)
 }

@@ -26,8 +26,6 @@ use uuid::Uuid;
 
 use crate::live::LiveSubscription;
 use crate::state::AppState;
-pub(crate) use billing::read_only_refusal;
-pub(crate) use demo::is_demo_write;
 
 /// The root types are merged from each module's own, so a module adds its operations in its file.
 #[derive(MergedObject, Default)]
@@ -62,16 +60,19 @@ pub(crate) const TX: usize = 20;
 /// The largest page a connection returns.
 pub const MAX_PAGE: i32 = 100;
 
-/// The schema served over HTTP. It has no extensions: the handler refuses writes of read-only
-/// organisations itself (`billing::read_only_refusal`).
+/// The schema served over HTTP. It has no extensions: the handler admits each request itself
+/// (`crate::admission`), with the document it parsed once, which execution reuses. (An
+/// extension, even one that only looks at parsing, sends every resolved field through
+/// async-graphql's extension chain: boxed futures per field and extension, seen on every field
+/// of the agent queue's profile.)
 pub fn build_schema() -> AppSchema {
     builder().finish()
 }
 
-/// The schema served on sockets, where queries and mutations may travel too: the same refusal,
-/// as an extension.
+/// The schema served on sockets, where queries and mutations may travel too and no handler sees
+/// each operation first: the same admission, as an extension.
 pub fn build_socket_schema() -> AppSchema {
-    builder().extension(billing::ReadOnlyGuard).finish()
+    builder().extension(crate::admission::SocketAdmission).finish()
 }
 
 fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, LiveSubscription> {
@@ -97,6 +98,8 @@ pub struct SessionCookie {
 pub struct RequestCtx {
     pub principal: Option<Principal>,
     pub session_token: Option<String>,
+    /// The credential as sent (session or API token; "" when none), for the request limits.
+    pub credential: String,
     pub client_ip: String,
     pub set_cookie: Arc<Mutex<Option<Option<SessionCookie>>>>,
     /// Set when the response may become a kept ticket page: resolvers report whether, and
