@@ -3,13 +3,14 @@
 // Checkout → active → a failed payment (warning) → read-only after the grace period → paid →
 // writable again.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { consoleErrors, describeViolations, gql, gqlInPage, launchChromium, newPage, screenshot, seriousAxeViolations, unique } from './helpers';
+import { linkIn, waitForMail } from './outbox';
 
 const web = resolve(import.meta.dirname, '..');
 const repo = resolve(web, '..');
@@ -20,6 +21,7 @@ const database = `fdweb_${process.pid}_billing${Date.now().toString(36)}`;
 const run = unique();
 const owner = { name: 'Bea Billing', email: `bea.${run}@acme.example`, password: 'correct horse battery' };
 const slug = `pay-${run}`;
+const outbox = join(web, 'test-results', 'billing-outbox');
 
 let base = '';
 let browser: Browser;
@@ -64,6 +66,7 @@ function start(name: string, tool: string, args: string[], env: NodeJS.ProcessEn
 beforeAll(async () => {
   const [port, stripePort] = [await freePort(), await freePort()];
   base = `http://127.0.0.1:${port}`;
+  rmSync(outbox, { recursive: true, force: true });
   const env = {
     ...process.env,
     DATABASE_URL: `postgres://ferrodesk_app:ferrodesk_app@${pgHost}/${database}`,
@@ -78,7 +81,8 @@ beforeAll(async () => {
     WEB_DIR: join(web, 'dist'),
     GRAPHIQL: 'false',
     INTAKE_SMTP_ADDR: '127.0.0.1:0',
-    OUTBOX_DIR: join(web, 'test-results', 'billing-outbox'),
+    OUTBOX_DIR: outbox,
+    FERRODESK_ENV: 'development',
     BILLING: 'stripe',
     STRIPE_SECRET_KEY: 'sk_test_e2e',
     STRIPE_WEBHOOK_SECRET: 'whsec_e2e',
@@ -125,6 +129,9 @@ describe.sequential('Billing in Chromium against the fake Stripe', () => {
       i: { organizationName: `Pay ${run}`, slug, name: owner.name, email: owner.email, password: owner.password },
     });
     expect(signUp.errors).toBeUndefined();
+    // The password signs in once the address is confirmed with the mailed link.
+    await page.goto(linkIn(await waitForMail(outbox, { to: owner.email, containing: '/account/confirm/' }), '/account/confirm/'));
+    await page.getByRole('heading', { name: 'Your address is confirmed' }).waitFor();
     await page.goto(`${base}/login`);
     await page.getByLabel('Email').fill(owner.email);
     await page.getByLabel('Password').fill(owner.password);

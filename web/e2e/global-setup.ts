@@ -2,7 +2,9 @@
 // port, over a fresh database bootstrapped and migrated with the `ferrodesk` CLI and its own Redis
 // key prefix, serving the built web app from dist/. The worker runs the jobs (outbound mail, SLA)
 // and generates the demo; its SMTP intake takes any free port and its mail goes to a scratch
-// outbox. Stops both and drops the database afterwards.
+// outbox (emptied first), where the journeys read the links people get by mail. Both run in
+// development mode (production refuses the http:// PUBLIC_URL and the development SECRET_KEY).
+// Stops both and drops the database afterwards.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,6 +15,8 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The worker's file outbox: one .eml per message sent. */
+    outboxDir: string;
   }
 }
 
@@ -94,6 +98,8 @@ export default async function setup(project: TestProject) {
 
   dropStaleDatabases();
   const database = `fdweb_${process.pid}_${Date.now().toString(36)}`;
+  const outboxDir = join(web, 'test-results', 'outbox');
+  rmSync(outboxDir, { recursive: true, force: true });
   const env = {
     ...process.env,
     DATABASE_URL: `postgres://ferrodesk_app:ferrodesk_app@${pgHost}/${database}`,
@@ -105,9 +111,10 @@ export default async function setup(project: TestProject) {
     REDIS_KEY_PREFIX: `${database}:`,
     WEB_DIR: join(web, 'dist'),
     GRAPHIQL: 'false',
+    FERRODESK_ENV: 'development',
     DEMO: 'on',
     INTAKE_SMTP_ADDR: '127.0.0.1:0',
-    OUTBOX_DIR: join(web, 'test-results', 'outbox'),
+    OUTBOX_DIR: outboxDir,
     ATTACHMENTS_DIR: join(web, 'test-results', 'attachments'),
     LOG_FORMAT: 'json',
     RUST_LOG: process.env.E2E_RUST_LOG || 'warn',
@@ -125,6 +132,7 @@ export default async function setup(project: TestProject) {
   const workerOut = openSync(workerLog, 'w');
   const worker = spawn(join(bin, 'ferrodesk-worker'), [], { env: { ...env, PUBLIC_URL: url }, cwd: repo, stdio: ['ignore', workerOut, workerOut] });
   project.provide('baseUrl', url);
+  project.provide('outboxDir', outboxDir);
   console.log(`e2e: gateway ${url}, database ${database}`);
 
   return async () => {

@@ -102,7 +102,8 @@ export interface AxeViolation {
 
 /** axe-core's WCAG 2.x A/AA rules on the page as it is; the serious and critical violations. */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: axeSource });
+  // Evaluated rather than added as a <script>: the app's Content-Security-Policy refuses inline scripts.
+  await page.evaluate(axeSource);
   const violations = (await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: unknown[] }> } }).axe;
     const result = await axe.run(document, {
@@ -123,4 +124,34 @@ export function describeViolations(violations: AxeViolation[]): string {
 /** A unique suffix, so reruns against a shared database never collide. */
 export function unique(): string {
   return Math.random().toString(36).slice(2, 8);
+}
+
+/** The policy the gateway sends with the web app (docs/SECURITY.md). */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
+  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+/**
+ * A page whose documents carry the app's Content-Security-Policy (set here as well, so the check
+ * does not depend on the gateway's headers), with every violation the browser reports.
+ */
+export async function newStrictPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; violations: string[] }> {
+  const { context, page } = await newPage(browser);
+  const violations: string[] = [];
+  await context.route('**/*', async (route) => {
+    if (route.request().resourceType() !== 'document') return route.continue();
+    const response = await route.fetch();
+    return route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': CONTENT_SECURITY_POLICY } });
+  });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
+  });
+  await context.exposeFunction('reportCspViolation', (text: string) => violations.push(text));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = (window as unknown as { reportCspViolation: (text: string) => void }).reportCspViolation;
+      report(`${location.pathname}: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  return { context, page, violations };
 }

@@ -9,13 +9,16 @@ import {
   gqlInPage,
   launchChromium,
   newPage,
+  newStrictPage,
   screenshot,
   screenshotsTaken,
   seriousAxeViolations,
   unique,
 } from './helpers';
+import { linkIn, waitForMail } from './outbox';
 
 const base = inject('baseUrl');
+const outbox = inject('outboxDir');
 const run = unique();
 const org = { name: `Acme ${run}`, slug: `acme-${run}` };
 const owner = { name: 'Olivia Owner', email: `olivia.${run}@acme.example`, password: 'correct horse battery' };
@@ -28,6 +31,8 @@ let agentPage: Page;
 let requesterPage: Page;
 let ownerToken = '';
 let requestNumber = '';
+
+const LOG_IN = 'mutation($i: LogInInput!) { logIn(input: $i) { token } }';
 
 async function logInAs(page: Page, who: { email: string; password: string }) {
   await page.goto(`${base}/login`);
@@ -43,17 +48,22 @@ async function acceptInvitation(page: Page, link: string, who: { name: string; p
   await page.getByRole('button', { name: 'Accept invitation' }).click();
 }
 
-async function invite(page: Page, who: { name: string; email: string }, role: string): Promise<string> {
+/** Invites someone as the admin on `page`; the link comes from the invitee's mail, never the app. */
+async function invite(page: Page, who: { name: string; email: string }, role: string, picture?: string): Promise<string> {
+  const since = Date.now();
   await page.goto(`${base}/admin/members`);
   await page.getByRole('button', { name: 'Invite member' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Name').fill(who.name);
   await dialog.getByLabel('Email').fill(who.email);
   await dialog.getByLabel('Role').selectOption(role);
-  await dialog.getByRole('button', { name: 'Create invitation' }).click();
-  const link = await dialog.getByLabel('Invitation link').inputValue();
+  await dialog.getByRole('button', { name: 'Send invitation' }).click();
+  await dialog.getByText(`Invitation sent to ${who.email}: the link goes to their mailbox only; it works for 7 days.`).waitFor();
+  expect(await dialog.getByRole('textbox').count()).toBe(0);
+  expect(await dialog.innerText()).not.toMatch(/invitations\/|fdi_/);
+  if (picture) await screenshot(page, picture);
   await dialog.getByRole('button', { name: 'Done' }).click();
-  return link;
+  return linkIn(await waitForMail(outbox, { to: who.email, containing: '/invitations/', since }), '/invitations/');
 }
 
 beforeAll(async () => {
@@ -115,15 +125,44 @@ describe.sequential('Ferrodesk in Chromium', () => {
     await ownerPage.getByRole('heading', { name: 'My open tickets' }).waitFor();
     await ownerPage.getByText('Nothing on your plate').waitFor();
 
-    const login = await gql<{ logIn: { token: string } }>(base, 'mutation($i: LogInInput!) { logIn(input: $i) { token } }', {
-      i: { email: owner.email, password: owner.password },
-    });
+    // Until the address is confirmed, the workspace says so and the password does not sign in again.
+    await ownerPage.getByText(`Confirm ${owner.email}: we sent you a link. Until then you cannot sign in again with your password.`).waitFor();
+    await screenshot(ownerPage, '02a-confirm-banner');
+    const early = await gql(base, LOG_IN, { i: { email: owner.email, password: owner.password } });
+    expect(early.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('confirms the address with the link from the mail, then logs out and in with the password', async () => {
+    const link = linkIn(await waitForMail(outbox, { to: owner.email, containing: '/account/confirm/' }), '/account/confirm/');
+    expect(link).toMatch(new RegExp(`^${base}/account/confirm/fdc_`));
+    await ownerPage.goto(link);
+    await ownerPage.getByRole('heading', { name: 'Your address is confirmed' }).waitFor();
+    await screenshot(ownerPage, '02b-address-confirmed');
+    await ownerPage.getByRole('link', { name: 'Continue to Ferrodesk' }).click();
+    await ownerPage.waitForURL(`${base}/queue`);
+    await ownerPage.getByRole('heading', { name: 'My open tickets' }).waitFor();
+    expect(await ownerPage.getByText(/we sent you a link/).count()).toBe(0);
+
+    // The link works once.
+    const { page: again, context } = await newPage(browser);
+    await again.goto(link);
+    await again.getByText('This confirmation link has expired or has already been used.').waitFor();
+    await context.close();
+
+    await ownerPage.getByRole('button', { name: /account menu/ }).click();
+    await ownerPage.getByRole('menuitem', { name: 'Sign out' }).click();
+    await ownerPage.waitForURL(`${base}/login`);
+    await logInAs(ownerPage, owner);
+    await ownerPage.waitForURL(`${base}/queue`);
+    await ownerPage.getByRole('heading', { name: 'My open tickets' }).waitFor();
+
+    const login = await gql<{ logIn: { token: string } }>(base, LOG_IN, { i: { email: owner.email, password: owner.password } });
     ownerToken = login.data?.logIn.token ?? '';
     expect(ownerToken).toMatch(/^fds_/);
   });
 
-  it('invites an agent and a requester, who accept and set their passwords', async () => {
-    const agentLink = await invite(ownerPage, agent, 'AGENT');
+  it('invites an agent and a requester by mail only, who open their links and set their passwords', async () => {
+    const agentLink = await invite(ownerPage, agent, 'AGENT', '03a-invitation-sent');
     const requesterLink = await invite(ownerPage, requester, 'REQUESTER');
     expect(agentLink).toMatch(new RegExp(`^${base}/invitations/fdi_`));
     await ownerPage.getByRole('cell', { name: agent.email }).waitFor();
@@ -138,6 +177,47 @@ describe.sequential('Ferrodesk in Chromium', () => {
     await acceptInvitation(requesterPage, requesterLink, requester);
     await requesterPage.waitForURL(`${base}/portal`);
     await requesterPage.getByRole('heading', { name: /how can we help/ }).waitFor();
+  });
+
+  it('an agent who forgot their password sets a new one from the mailed link, which ends their other sessions', async () => {
+    const { page } = await newPage(browser);
+    await page.goto(`${base}/login`);
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.waitForURL(`${base}/account/forgot`);
+    const since = Date.now();
+    await page.getByLabel('Email').fill(agent.email);
+    await page.getByRole('button', { name: 'Send link' }).click();
+    await page.getByText(`If an account exists for ${agent.email}, we sent a link to it to choose a new password.`).waitFor();
+    await screenshot(page, '03b-forgot-password');
+
+    const link = linkIn(await waitForMail(outbox, { to: agent.email, containing: '/account/reset/', since }), '/account/reset/');
+    expect(link).toMatch(new RegExp(`^${base}/account/reset/fdr_`));
+    await page.goto(link);
+    agent.password = 'a fresh agent password';
+    await page.getByLabel('New password').fill(agent.password);
+    await screenshot(page, '03c-reset-password');
+    await page.getByRole('button', { name: 'Set password and log in' }).click();
+    await page.waitForURL(`${base}/queue`);
+    await page.getByRole('heading', { name: 'My open tickets' }).waitFor();
+
+    // The session the agent had before no longer works: the old cookie finds nobody.
+    const stale = await gqlInPage<{ viewer: { id: string } | null }>(agentPage, '{ viewer { id } }');
+    expect(stale.data?.viewer ?? null).toBeNull();
+    await agentPage.goto(`${base}/queue`);
+    await agentPage.waitForURL(/\/login\?next=/);
+    const old = await gql(base, LOG_IN, { i: { email: agent.email, password: 'agent password 42' } });
+    expect(old.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    // The link works once.
+    const { page: again, context } = await newPage(browser);
+    await again.goto(link);
+    await again.getByLabel('New password').fill('yet another password');
+    await again.getByRole('button', { name: 'Set password and log in' }).click();
+    await again.getByText('This link has expired or has already been used.').waitFor();
+    await context.close();
+
+    await agentPage.context().close();
+    agentPage = page;
   });
 
   it('a requester submits a request in the portal', async () => {
@@ -302,6 +382,7 @@ describe.sequential('Ferrodesk in Chromium', () => {
     const { page: visitor, context } = await newPage(browser);
     await visitor.goto(`${base}/queue?view=all`);
     await visitor.waitForURL(`${base}/login?next=%2Fqueue%3Fview%3Dall`);
+    await visitor.getByRole('heading', { name: 'Log in to Ferrodesk' }).waitFor();
     await screenshot(visitor, '08-login');
     await context.close();
   });
@@ -320,8 +401,9 @@ describe.sequential('Ferrodesk in Chromium', () => {
       [requesterPage, '/portal/new', 'New request'],
       [requesterPage, `/portal/tickets/${requestNumber}`, 'VPN drops every few minutes'],
     ];
+    pages.push([ownerPage, '/account', 'Your account'], [requesterPage, '/portal/account', 'Your account']);
     const { page: visitor, context } = await newPage(browser);
-    pages.push([visitor, '/', 'service desk'], [visitor, '/login', 'Log in to Ferrodesk']);
+    pages.push([visitor, '/', 'service desk'], [visitor, '/login', 'Log in to Ferrodesk'], [visitor, '/account/forgot', 'Reset your password']);
     const problems: string[] = [];
     for (const [page, path, heading] of pages) {
       await page.goto(`${base}${path}`);
@@ -381,6 +463,76 @@ describe.sequential('Ferrodesk in Chromium', () => {
     await agentPhone.getByRole('heading', { name: 'VPN drops every few minutes' }).waitFor();
     await screenshot(agentPhone, '14-ticket-phone');
     await agentContext.close();
+  });
+
+  it('works under the gateway’s Content-Security-Policy: no inline script, no eval, nothing from elsewhere', async () => {
+    const { page, context, violations } = await newStrictPage(browser);
+    for (const [path, heading] of [
+      ['/', 'service desk'],
+      ['/login', 'Log in to Ferrodesk'],
+      ['/account/forgot', 'Reset your password'],
+    ] as const) {
+      await page.goto(`${base}${path}`);
+      await page.getByRole('heading', { name: new RegExp(heading) }).first().waitFor();
+    }
+    await logInAs(page, owner);
+    await page.waitForURL(`${base}/queue`);
+    for (const [path, heading] of [
+      ['/queue?view=all', 'All tickets'],
+      [`/tickets/${requestNumber}`, 'VPN drops every few minutes'],
+      ['/overview', 'Overview'],
+      ['/admin/members', 'Members'],
+      ['/admin/email', 'Email'],
+      ['/admin/sla', 'SLA policies'],
+      ['/account', 'Your account'],
+    ] as const) {
+      await page.goto(`${base}${path}`);
+      await page.getByRole('heading', { name: new RegExp(heading) }).first().waitFor();
+      await page.waitForLoadState('networkidle');
+    }
+    // A dialog and a menu (Radix adds styles of its own as they open).
+    await page.goto(`${base}/admin/members`);
+    await page.getByRole('button', { name: 'Invite member' }).click();
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: /account menu/ }).click();
+    await page.getByRole('menuitem', { name: 'Your account' }).click();
+    await page.waitForURL(`${base}/account`);
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await screenshot(page, '16-account');
+    await context.close();
+    expect(violations).toEqual([]);
+  });
+
+  it('a requester renames themself and moves their account to a new address, from the portal', async () => {
+    await requesterPage.goto(`${base}/portal`);
+    await requesterPage.getByRole('button', { name: /account menu/ }).click();
+    await requesterPage.getByRole('menuitem', { name: 'Your account' }).click();
+    await requesterPage.waitForURL(`${base}/portal/account`);
+    await requesterPage.getByLabel('Your name').fill('Rosa R. Requester');
+    await requesterPage.getByRole('button', { name: 'Save name' }).click();
+    await requesterPage.getByRole('button', { name: /Rosa R\. Requester.*account menu/ }).waitFor();
+
+    const newEmail = `rosa.new.${run}@acme.example`;
+    const since = Date.now();
+    const address = requesterPage.getByRole('region', { name: 'Email address' });
+    await address.getByLabel('New address').fill(newEmail);
+    await address.getByLabel('Current password').fill(requester.password);
+    await address.getByRole('button', { name: 'Send confirmation link' }).click();
+    await address.getByText(`We sent a link to ${newEmail}.`, { exact: false }).waitFor();
+    await screenshot(requesterPage, '17-portal-account');
+
+    const link = linkIn(await waitForMail(outbox, { to: newEmail, containing: '/account/email/', since }), '/account/email/');
+    expect(link).toMatch(new RegExp(`^${base}/account/email/fde_`));
+    await requesterPage.goto(link);
+    await requesterPage.waitForURL(`${base}/login?notice=email-changed`);
+    await requesterPage.getByText(/^Your address has changed/).waitFor();
+    const old = await gql(base, LOG_IN, { i: { email: requester.email, password: requester.password } });
+    expect(old.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    requester.email = newEmail;
+    await logInAs(requesterPage, requester);
+    await requesterPage.waitForURL(`${base}/portal`);
+    await requesterPage.getByText('VPN drops every few minutes').waitFor();
   });
 
   it('measures the queue with 50 rows: interactive within a second of navigation', async () => {

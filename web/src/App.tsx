@@ -12,6 +12,11 @@ import { PageLoading } from './ui/Feedback';
 const Landing = lazy(() => import('./pages/auth/Landing'));
 const Login = lazy(() => import('./pages/auth/Login'));
 const AcceptInvitation = lazy(() => import('./pages/auth/AcceptInvitation'));
+const ForgotPassword = lazy(() => import('./pages/auth/ForgotPassword'));
+const ResetPassword = lazy(() => import('./pages/auth/ResetPassword'));
+const ConfirmEmail = lazy(() => import('./pages/auth/ConfirmEmail'));
+const ConfirmEmailChange = lazy(() => import('./pages/auth/ConfirmEmailChange'));
+const Account = lazy(() => import('./pages/account/Account'));
 const NewTicket = lazy(() => import('./pages/agent/NewTicket'));
 const Overview = lazy(() => import('./pages/overview/Overview'));
 const AdminRoutes = lazy(() => import('./pages/admin/AdminRoutes'));
@@ -39,12 +44,18 @@ export function App() {
       <Route path="/" element={<Home />} />
       <Route path="/login" element={<Lazy><Login /></Lazy>} />
       <Route path="/invitations/:token" element={<Lazy><AcceptInvitation /></Lazy>} />
+      {/* The pages that mailed links open (the gateway writes these paths into its mail). */}
+      <Route path="/account/forgot" element={<Lazy><ForgotPassword /></Lazy>} />
+      <Route path="/account/reset/:token" element={<Lazy><ResetPassword /></Lazy>} />
+      <Route path="/account/confirm/:token" element={<Lazy><ConfirmEmail /></Lazy>} />
+      <Route path="/account/email/:token" element={<Lazy><ConfirmEmailChange /></Lazy>} />
       <Route element={<AppShell />}>
         <Route path="/queue" element={<RequireArea area="agent"><Queue /></RequireArea>} />
         <Route path="/tickets/new" element={<RequireArea area="agent"><Lazy><NewTicket /></Lazy></RequireArea>} />
         <Route path="/tickets/:number" element={<RequireArea area="agent"><TicketPage /></RequireArea>} />
         <Route path="/overview" element={<RequireArea area="overview"><Lazy><Overview /></Lazy></RequireArea>} />
         <Route path="/admin/*" element={<RequireArea area="admin"><Lazy><AdminRoutes /></Lazy></RequireArea>} />
+        <Route path="/account" element={<Lazy><Account /></Lazy>} />
       </Route>
       <Route path="/portal/*" element={<RequireArea area="portal"><Lazy><PortalRoutes /></Lazy></RequireArea>} />
       <Route path="*" element={<NotFound />} />

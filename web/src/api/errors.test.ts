@@ -9,6 +9,9 @@ describe('API errors as sentences', () => {
   it('turns the gateway’s phrases into sentences', () => {
     expect(sentence('the slug is already taken')).toBe('The slug is already taken.');
     expect(sentence('Too late!')).toBe('Too late!');
+    expect(sentence('ada@acme.example already has a Ferrodesk account: enter its password')).toBe(
+      'ada@acme.example already has a Ferrodesk account: enter its password.',
+    );
   });
 
   it('puts input errors next to the field they name', () => {
@@ -28,6 +31,19 @@ describe('API errors as sentences', () => {
   it('says when to try again after too many attempts', () => {
     const problem = describeError(gqlError('too many attempts', { code: 'RATE_LIMITED', retryAfterSeconds: 840 }));
     expect(problem.message).toBe('Too many attempts. Try again in 14 minutes.');
+  });
+
+  it('passes on why mail cannot go when the organisation’s quota is spent', () => {
+    const problem = describeError(
+      gqlError('this organisation has sent its 200 emails for the last 24 hours; more can go as the earliest leave that window', {
+        code: 'RATE_LIMITED',
+      }),
+      ['body'],
+    );
+    expect(problem.message).toBe(
+      'This organisation has sent its 200 emails for the last 24 hours; more can go as the earliest leave that window.',
+    );
+    expect(problem.code).toBe('RATE_LIMITED');
   });
 
   it('never shows internals, and explains network trouble', () => {

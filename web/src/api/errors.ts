@@ -27,11 +27,11 @@ export function hasProblem(p: Problem): boolean {
   return p.message !== null || Object.keys(p.fields).length > 0;
 }
 
-/** "the slug is already taken" → "The slug is already taken." */
+/** "the slug is already taken" → "The slug is already taken." An email address leads as it is. */
 export function sentence(text: string): string {
   const trimmed = text.trim();
   if (!trimmed) return trimmed;
-  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  const capital = /^[^\s@]+@/.test(trimmed) ? trimmed : trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
@@ -53,10 +53,11 @@ function messageFor(
 ): string {
   if (code && overrides[code]) return overrides[code];
   switch (code) {
-    case 'RATE_LIMITED': {
-      const wait = typeof extensions.retryAfterSeconds === 'number' ? extensions.retryAfterSeconds : 60;
-      return `Too many attempts. Try again in ${retryIn(wait)}.`;
-    }
+    case 'RATE_LIMITED':
+      // Too many attempts say when to try again; a spent mail quota explains itself instead.
+      return typeof extensions.retryAfterSeconds === 'number'
+        ? `Too many attempts. Try again in ${retryIn(extensions.retryAfterSeconds)}.`
+        : sentence(message);
     case 'INTERNAL':
     case null:
       return INTERNAL;

@@ -40,9 +40,53 @@ export function homeFor(role: MemberRole | null | undefined): string {
   return '/portal';
 }
 
-/** A `?next=` target, only if it is a path of this app (never another site). */
+const SOME_ORIGIN = 'https://ferrodesk.invalid';
+
+/** Every valid percent-escape undone once; a stray `%` stays as it is (it hides nothing). */
+function decodeOnce(text: string): string {
+  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
+/** Percent-escapes undone until nothing changes; null for an escape nested deeper than anyone needs. */
+function fullyDecoded(text: string): string | null {
+  let current = text;
+  for (let round = 0; round < 4; round++) {
+    const next = decodeOnce(current);
+    if (next === current) return current;
+    current = next;
+  }
+  return null;
+}
+
+/** A path of this app: one slash, then no second slash or backslash that would name a host. */
+function looksLikePath(text: string): boolean {
+  return text.startsWith('/') && !text.startsWith('//') && !text.startsWith('/\\');
+}
+
+/**
+ * A `?next=` target, only if it is a path of this app (never another site). Browsers drop tabs and
+ * newlines from a URL and read `\` as `/`, so `/%09/evil.example` would become `//evil.example`,
+ * another host: the target is judged decoded as well as raw, must hold no whitespace or control
+ * character at all, and must resolve to the origin it started from.
+ */
 export function safeNext(next: string | null | undefined): string | null {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null;
+  if (!next) return null;
+  const decoded = fullyDecoded(next);
+  if (decoded === null || !looksLikePath(next) || !looksLikePath(decoded)) return null;
+  if (/[\s\p{Cc}]/u.test(decoded)) return null;
+  for (const form of [next, decoded]) {
+    try {
+      if (new URL(form, SOME_ORIGIN).origin !== SOME_ORIGIN) return null;
+    } catch {
+      return null;
+    }
+  }
   return next;
 }
 

@@ -19,6 +19,10 @@ const ViewerDocument = graphql(`
       email
       role
     }
+    account {
+      email
+      emailConfirmed
+    }
     organization {
       id
       name
@@ -40,13 +44,18 @@ const LogOutDocument = graphql(`
 
 export type Viewer = NonNullable<ViewerQuery['viewer']>;
 export type Organization = NonNullable<ViewerQuery['organization']>;
+export type Account = NonNullable<ViewerQuery['account']>;
 
 interface SessionValue {
   viewer: Viewer | null;
   organization: Organization | null;
+  /** The person's own account (the same in every organisation): address and whether it is confirmed. */
+  account: Account | null;
   loading: boolean;
   liveStatus: LiveStatus;
   signOut: () => Promise<void>;
+  /** Asks the gateway again, after something changed what it would answer (an address confirmed). */
+  refresh: () => void;
 }
 
 /** After signing in, signing up or accepting an invitation: load the app as the new session. */
@@ -87,15 +96,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     await logOut({});
     enterApp('/login');
   }, [logOut]);
+  const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const value = useMemo<SessionValue>(
     () => ({
       viewer: data?.viewer ?? null,
       organization: data?.organization ?? null,
+      account: data?.account ?? null,
       loading: fetching && !data && !error,
       liveStatus: api.liveStatus,
       signOut,
+      refresh,
     }),
-    [data, fetching, error, api.liveStatus, signOut],
+    [data, fetching, error, api.liveStatus, signOut, refresh],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

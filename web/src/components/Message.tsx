@@ -1,12 +1,16 @@
 // One message of a conversation. A public reply and an internal note must never be mistaken for
 // each other: a note is amber, dashed, locked and says who can see it.
-import type { MessageFieldsFragment } from '../gql/graphql';
+import type { MailAuthenticationFieldsFragment, MessageFieldsFragment } from '../gql/graphql';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { LockIcon } from '../ui/icons';
 import { Avatar } from './Avatar';
+import { MailVerdict } from './MailVerdict';
 import './conversation.css';
 
-export function Message({ message, requesterId }: { message: MessageFieldsFragment; requesterId?: string | undefined }) {
+/** Staff's documents ask for how an email's sender was verified; the portal's do not. */
+type MessageData = MessageFieldsFragment & { email?: { authentication?: MailAuthenticationFieldsFragment | null } | null };
+
+export function Message({ message, requesterId }: { message: MessageData; requesterId?: string | undefined }) {
   const author = message.author?.name ?? 'Someone no longer here';
   const fromRequester = message.author?.id !== undefined && message.author.id === requesterId;
   return (
@@ -26,6 +30,7 @@ export function Message({ message, requesterId }: { message: MessageFieldsFragme
             </span>
           )}
         </div>
+        <MailVerdict authentication={message.email?.authentication} />
         <time className="message__time" dateTime={message.createdAt} title={formatDateTime(message.createdAt)}>
           {formatRelative(message.createdAt)}
         </time>

@@ -1,16 +1,21 @@
-// Email: the address requesters write to, forwarding aliases, how outgoing mail reads, and the
-// quarantine of messages that could not be processed.
+// Email: the address requesters write to, forwarding aliases, how outgoing mail reads and how much
+// of it may go, what happens to mail that claims a ticket without proof, and the quarantine of
+// messages that could not be processed.
 import { useEffect, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { describeError, hasProblem, noProblem, type Problem } from '../../api/errors';
+import { MailVerdict } from '../../components/MailVerdict';
 import { graphql } from '../../gql';
-import type { AdminMailSetupQuery, ClosedReply } from '../../gql/graphql';
+import type { AdminMailSetupQuery, ClosedReply, UnprovenReplies } from '../../gql/graphql';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { Button } from '../../ui/Button';
 import { Alert, Badge, EmptyState, PageLoading } from '../../ui/Feedback';
 import { TextArea, TextField } from '../../ui/Field';
 import { CheckIcon, CopyIcon, InboxIcon } from '../../ui/icons';
+import { Dialog } from '../../ui/Overlay';
 import { useToast } from '../../ui/Toast';
+import { aliasCodeProblem, describeQuota, normalizeAliasCode } from './mailSettings';
 
 const MailSetupDocument = graphql(`
   query AdminMailSetup {
@@ -24,6 +29,11 @@ const MailSetupDocument = graphql(`
       signature
       closedReply
       acknowledge
+      unprovenReplies
+      quota {
+        sentLast24Hours
+        limit
+      }
       aliases {
         id
         address
@@ -39,6 +49,9 @@ const MailSetupDocument = graphql(`
         mailFrom
         subject
         reason
+        authentication {
+          ...MailAuthenticationFields
+        }
       }
     }
   }
@@ -51,6 +64,7 @@ const UpdateMailSettingsDocument = graphql(`
       signature
       closedReply
       acknowledge
+      unprovenReplies
     }
   }
 `);
@@ -58,6 +72,17 @@ const UpdateMailSettingsDocument = graphql(`
 const AddAliasDocument = graphql(`
   mutation AddMailAlias($address: String!) {
     addMailAlias(address: $address) {
+      id
+      address
+      verifiedAt
+      createdAt
+    }
+  }
+`);
+
+const VerifyAliasDocument = graphql(`
+  mutation VerifyMailAlias($id: ID!, $code: String!) {
+    verifyMailAlias(id: $id, code: $code) {
       id
       address
       verifiedAt
@@ -143,7 +168,10 @@ export function Email() {
         <div className="card__header">
           <div>
             <h2 id="quarantine">Quarantine</h2>
-            <p className="small muted">Messages that could not be turned into tickets. Release one to process it again.</p>
+            <p className="small muted">
+              Messages that could not be turned into tickets, or that claimed a ticket without proof. Release one to process it
+              again.
+            </p>
           </div>
         </div>
         {quarantine.length === 0 ? (
@@ -163,6 +191,11 @@ export function Email() {
                     </time>
                     {m.reason && ` · ${m.reason}`}
                   </div>
+                  {m.authentication && (
+                    <div className="quarantine__verdict">
+                      <MailVerdict authentication={m.authentication} />
+                    </div>
+                  )}
                 </div>
                 <div className="row">
                   <Button size="sm" onClick={() => void act(() => release({ id: m.id }), 'Released for processing')}>
@@ -195,6 +228,7 @@ function Aliases({
   const [{ fetching }, add] = useMutation(AddAliasDocument);
   const [problem, setProblem] = useState<Problem>(noProblem);
   const [address, setAddress] = useState('');
+  const [verifying, setVerifying] = useState<Setup['aliases'][number] | null>(null);
   const toast = useToast();
 
   async function submit(e: FormEvent) {
@@ -222,6 +256,11 @@ function Aliases({
             <li key={a.id}>
               <span>{a.address}</span>
               {a.verifiedAt ? <Badge tone="success">Verified</Badge> : <Badge tone="warning">Waiting for verification</Badge>}
+              {!a.verifiedAt && (
+                <button type="button" className="link-button" onClick={() => setVerifying(a)}>
+                  Enter code<span className="visually-hidden"> for {a.address}</span>
+                </button>
+              )}
               <button type="button" className="link-button" onClick={() => onRemove(a.id, a.address)}>
                 Remove<span className="visually-hidden"> {a.address}</span>
               </button>
@@ -242,7 +281,85 @@ function Aliases({
           Add alias
         </Button>
       </form>
+      <VerifyAliasDialog
+        alias={verifying}
+        onClose={() => setVerifying(null)}
+        onVerified={(verified) => {
+          toast({ tone: 'success', title: `${verified} is verified`, description: 'Mail forwarded from it now becomes tickets.' });
+          setVerifying(null);
+          onChanged();
+        }}
+      />
     </div>
+  );
+}
+
+/**
+ * The code from an alias's verification mail, for a forward that does not bring that mail back as
+ * it was sent. Only someone who reads the alias's mailbox has it; admins cannot look it up.
+ */
+function VerifyAliasDialog({
+  alias,
+  onClose,
+  onVerified,
+}: {
+  alias: Setup['aliases'][number] | null;
+  onClose: () => void;
+  onVerified: (address: string) => void;
+}) {
+  const [search] = useSearchParams();
+  const [{ fetching }, verify] = useMutation(VerifyAliasDocument);
+  const [problem, setProblem] = useState<Problem>(noProblem);
+
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    if (!alias) return;
+    const code = String(new FormData(e.currentTarget).get('code') ?? '');
+    const wrong = aliasCodeProblem(code);
+    if (wrong) {
+      setProblem({ ...noProblem, fields: { code: wrong } });
+      return;
+    }
+    const result = await verify({ id: alias.id, code: normalizeAliasCode(code) });
+    const p = describeError(result.error, ['code']);
+    setProblem(p);
+    if (!hasProblem(p)) onVerified(alias.address);
+  }
+
+  return (
+    <Dialog
+      open={alias !== null}
+      onOpenChange={(open) => {
+        if (!open) {
+          setProblem(noProblem);
+          onClose();
+        }
+      }}
+      title="Enter the verification code"
+      description={alias ? `We sent a code to ${alias.address}. Whoever reads that mailbox can enter it here.` : undefined}
+      width={440}
+    >
+      <form className="stack" noValidate onSubmit={(e) => void submit(e)}>
+        {problem.message && <Alert>{problem.message}</Alert>}
+        <TextField
+          label="Verification code"
+          name="code"
+          defaultValue={search.get('code') ?? ''}
+          autoComplete="one-time-code"
+          autoCapitalize="characters"
+          spellCheck={false}
+          autoFocus
+          hint="16 letters and digits. Spaces and dashes do not matter."
+          error={problem.fields.code}
+        />
+        <div className="dialog__actions">
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" loading={fetching}>
+            Verify alias
+          </Button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
 
@@ -251,6 +368,7 @@ function MailSettings({ setup, organizationName }: { setup: Setup; organizationN
   const [signature, setSignature] = useState(setup.signature ?? '');
   const [closedReply, setClosedReply] = useState<ClosedReply>(setup.closedReply);
   const [acknowledge, setAcknowledge] = useState(setup.acknowledge);
+  const [unprovenReplies, setUnprovenReplies] = useState<UnprovenReplies>(setup.unprovenReplies);
   const [problem, setProblem] = useState<Problem>(noProblem);
   const [{ fetching }, save] = useMutation(UpdateMailSettingsDocument);
   const toast = useToast();
@@ -259,11 +377,13 @@ function MailSettings({ setup, organizationName }: { setup: Setup; organizationN
     setSignature(setup.signature ?? '');
     setClosedReply(setup.closedReply);
     setAcknowledge(setup.acknowledge);
+    setUnprovenReplies(setup.unprovenReplies);
   }, [setup]);
+  const quota = describeQuota(setup.quota);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const result = await save({ input: { fromName, signature, closedReply, acknowledge } });
+    const result = await save({ input: { fromName, signature, closedReply, acknowledge, unprovenReplies } });
     const p = describeError(result.error, ['fromName', 'signature']);
     setProblem(p);
     if (!hasProblem(p)) toast({ tone: 'success', title: 'Email settings saved' });
@@ -271,7 +391,11 @@ function MailSettings({ setup, organizationName }: { setup: Setup; organizationN
 
   return (
     <form className="card card__body stack" aria-labelledby="outgoing" noValidate onSubmit={(e) => void submit(e)}>
-      <h2 id="outgoing">Outgoing mail</h2>
+      <div className="mail-quota">
+        <h2 id="outgoing">Outgoing mail</h2>
+        <Badge tone={quota.tone}>{quota.text}</Badge>
+      </div>
+      {quota.note && <Alert tone={quota.tone === 'danger' ? 'danger' : 'warning'}>{quota.note}</Alert>}
       {problem.message && <Alert>{problem.message}</Alert>}
       <div className="form-grid">
         <TextField
@@ -295,6 +419,32 @@ function MailSettings({ setup, organizationName }: { setup: Setup; organizationN
           <input type="radio" name="closedReply" checked={closedReply === 'FOLLOW_UP'} onChange={() => setClosedReply('FOLLOW_UP')} />
           <span className="choice__title">Open a follow-up</span>
           <span className="choice__hint">A new ticket, linked to the closed one</span>
+        </label>
+      </fieldset>
+      <fieldset className="choice-group choice-group--explained" aria-describedby="unproven-explain">
+        <legend>When mail names a ticket but cannot prove it belongs there</legend>
+        <p className="choice-group__explain small muted" id="unproven-explain">
+          It neither answers our own mail nor is authenticated by its sender’s domain, so anyone could have written it.
+        </p>
+        <label className="choice">
+          <input
+            type="radio"
+            name="unprovenReplies"
+            checked={unprovenReplies === 'NEW_TICKET'}
+            onChange={() => setUnprovenReplies('NEW_TICKET')}
+          />
+          <span className="choice__title">Open a new ticket</span>
+          <span className="choice__hint">Its sender learns nothing of the ticket it named</span>
+        </label>
+        <label className="choice">
+          <input
+            type="radio"
+            name="unprovenReplies"
+            checked={unprovenReplies === 'QUARANTINE'}
+            onChange={() => setUnprovenReplies('QUARANTINE')}
+          />
+          <span className="choice__title">Hold it in quarantine</span>
+          <span className="choice__hint">It waits below until an admin releases or discards it</span>
         </label>
       </fieldset>
       <label className="row">

@@ -1,5 +1,5 @@
 // Members and their roles: change a role, deactivate or reactivate someone, and invite people
-// (an invitation yields a link to send them).
+// (the invitation's link goes to their mailbox, and only there: whoever opens it proves the address).
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { describeError, hasProblem, noProblem, type Problem } from '../../api/errors';
@@ -11,7 +11,7 @@ import { roleDescription, roleLabel } from '../../lib/labels';
 import { Button } from '../../ui/Button';
 import { Alert, Badge, EmptyState, PageLoading } from '../../ui/Feedback';
 import { SelectField, TextField } from '../../ui/Field';
-import { CheckIcon, CopyIcon, UserPlusIcon } from '../../ui/icons';
+import { UserPlusIcon } from '../../ui/icons';
 import { Dialog } from '../../ui/Overlay';
 import { useToast } from '../../ui/Toast';
 import { requireFields } from '../auth/forms';
@@ -42,7 +42,6 @@ const InviteDocument = graphql(`
         email
         role
         expiresAt
-        acceptUrl
       }
     }
   }
@@ -193,8 +192,7 @@ export function Members() {
 function InviteDialog({ open, onOpenChange, onInvited }: { open: boolean; onOpenChange: (open: boolean) => void; onInvited: () => void }) {
   const [{ fetching }, invite] = useMutation(InviteDocument);
   const [problem, setProblem] = useState<Problem>(noProblem);
-  const [link, setLink] = useState<{ url: string; name: string } | null>(null);
-  const [copied, setCopied] = useState(false);
+  const [sentTo, setSentTo] = useState<string | null>(null);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -211,44 +209,35 @@ function InviteDialog({ open, onOpenChange, onInvited }: { open: boolean; onOpen
     setProblem(p);
     const invitation = result.data?.inviteMember.invitation;
     if (!hasProblem(p) && invitation) {
-      setLink({ url: invitation.acceptUrl, name: values.name });
+      setSentTo(invitation.email);
       onInvited();
     }
+  }
+
+  // However it closes, it opens next time on an empty form.
+  function close() {
+    setSentTo(null);
+    setProblem(noProblem);
+    onOpenChange(false);
   }
 
   return (
     <Dialog
       open={open}
-      onOpenChange={(next) => {
-        if (!next) {
-          setLink(null);
-          setProblem(noProblem);
-          setCopied(false);
-        }
-        onOpenChange(next);
-      }}
-      title={link ? 'Invitation ready' : 'Invite a member'}
-      description={link ? `Send this link to ${link.name}. It works once, for 7 days.` : 'They’ll choose a password when they accept.'}
+      onOpenChange={(next) => (next ? onOpenChange(true) : close())}
+      title={sentTo ? 'Invitation sent' : 'Invite a member'}
+      description={
+        sentTo
+          ? `Invitation sent to ${sentTo}: the link goes to their mailbox only; it works for 7 days.`
+          : 'We email them a link; they choose a password when they accept.'
+      }
     >
-      {link ? (
-        <div className="stack">
-          <div className="invite-link">
-            <input className="input" readOnly value={link.url} aria-label="Invitation link" onFocus={(e) => e.currentTarget.select()} />
-            <Button
-              icon={copied ? <CheckIcon /> : <CopyIcon />}
-              onClick={() => {
-                void navigator.clipboard?.writeText(link.url).then(() => setCopied(true));
-              }}
-            >
-              {copied ? 'Copied' : 'Copy'}
-            </Button>
-          </div>
-          <div className="dialog__actions">
-            <Button onClick={() => setLink(null)}>Invite someone else</Button>
-            <Button variant="primary" onClick={() => onOpenChange(false)}>
-              Done
-            </Button>
-          </div>
+      {sentTo ? (
+        <div className="dialog__actions">
+          <Button onClick={() => setSentTo(null)}>Invite someone else</Button>
+          <Button variant="primary" onClick={close}>
+            Done
+          </Button>
         </div>
       ) : (
         <form className="stack" noValidate onSubmit={(e) => void submit(e)}>
@@ -263,9 +252,9 @@ function InviteDialog({ open, onOpenChange, onInvited }: { open: boolean; onOpen
             ))}
           </SelectField>
           <div className="dialog__actions">
-            <Button onClick={() => onOpenChange(false)}>Cancel</Button>
+            <Button onClick={close}>Cancel</Button>
             <Button type="submit" variant="primary" loading={fetching}>
-              Create invitation
+              Send invitation
             </Button>
           </div>
         </form>

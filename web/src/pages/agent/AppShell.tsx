@@ -1,12 +1,13 @@
 // The frame around the agent workspace, the overview and admin: navigation by role, the person's
 // menu, notifications, and the live-updates indicator.
 import { useEffect, useState } from 'react';
-import { Link, NavLink, Outlet, useLocation } from 'react-router';
-import { isAdmin, isStaff } from '../../auth/roles';
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { isAdmin, isStaff, mayEnter } from '../../auth/roles';
 import { RequireArea, useSession, useViewer } from '../../auth/session';
 import { Avatar } from '../../components/Avatar';
 import { DemoBanner } from '../../components/DemoBanner';
 import { BillingBanner, useSubscription } from '../../components/BillingBanner';
+import { ConfirmEmailBanner } from '../../components/ConfirmEmailBanner';
 import { LiveUpdates } from '../../components/LiveUpdates';
 import { Kbd } from '../../ui/Feedback';
 import {
@@ -38,6 +39,10 @@ const viewIcons: Record<ViewId, typeof InboxIcon> = {
 };
 
 export function AppShell() {
+  const { viewer } = useSession();
+  const { pathname } = useLocation();
+  // Requesters have their account page in the portal's frame.
+  if (viewer && pathname === '/account' && !mayEnter(viewer.role, 'overview')) return <Navigate to="/portal/account" replace />;
   return (
     <RequireArea area="overview">
       <Shell />
@@ -49,6 +54,7 @@ function Shell() {
   const { viewer, organization } = useViewer();
   const { signOut, liveStatus } = useSession();
   const location = useLocation();
+  const navigate = useNavigate();
   const [navOpen, setNavOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const currentView = location.pathname === '/queue' ? (new URLSearchParams(location.search).get('view') ?? 'mine') : null;
@@ -103,6 +109,9 @@ function Shell() {
                 </div>
               </div>
               <MenuSeparator />
+              <MenuItem onSelect={() => navigate('/account')}>
+                <UserIcon /> Your account
+              </MenuItem>
               {staff && (
                 <MenuItem onSelect={() => setHelpOpen(true)}>
                   <KeyboardIcon /> Keyboard shortcuts
@@ -220,6 +229,7 @@ function Shell() {
       <div className="shell__scrim" aria-hidden="true" onClick={() => setNavOpen(false)} />
       <main className="shell__main" id="main" tabIndex={-1}>
         <DemoBanner />
+        <ConfirmEmailBanner />
         <BillingBanner />
         <Outlet />
       </main>

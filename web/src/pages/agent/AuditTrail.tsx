@@ -1,7 +1,7 @@
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { EmptyState } from '../../ui/Feedback';
 import { ListIcon } from '../../ui/icons';
-import { describeEvent, type Names } from './audit';
+import { describeEvent, describeNotice, type Names } from './audit';
 
 interface Event {
   id: string;
@@ -18,20 +18,26 @@ export function AuditTrail({ events, names }: { events: Event[]; names: Names })
   }
   return (
     <ol className="audit">
-      {events.map((e) => (
-        <li key={e.id} className="audit__item">
-          <span className="audit__dot" aria-hidden="true" />
-          <div>
-            <strong>{e.actor ? (e.actor.name ?? 'A former member') : 'Ferrodesk'}</strong>{' '}
-            {describeEvent(e, names).join(', ')}
-            <div className="muted small">
-              <time dateTime={e.createdAt} title={formatDateTime(e.createdAt)}>
-                {formatRelative(e.createdAt)}
-              </time>
+      {events.map((e) => {
+        const notice = describeNotice(e);
+        return (
+          <li key={e.id} className={`audit__item${notice ? ' audit__item--warning' : ''}`}>
+            <span className="audit__dot" aria-hidden="true" />
+            <div>
+              {notice ?? (
+                <>
+                  <strong>{e.actor ? (e.actor.name ?? 'A former member') : 'Ferrodesk'}</strong> {describeEvent(e, names).join(', ')}
+                </>
+              )}
+              <div className="muted small">
+                <time dateTime={e.createdAt} title={formatDateTime(e.createdAt)}>
+                  {formatRelative(e.createdAt)}
+                </time>
+              </div>
             </div>
-          </div>
-        </li>
-      ))}
+          </li>
+        );
+      })}
     </ol>
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { describeError, hasProblem, noProblem, type Problem } from '../../api/errors';
 import { Avatar } from '../../components/Avatar';
+import { MailVerdict } from '../../components/MailVerdict';
 import { Message } from '../../components/Message';
 import type { TicketQuery } from '../../gql/graphql';
 import { formatDateTime, formatRelative } from '../../lib/format';
@@ -74,8 +75,9 @@ export function Conversation({
           <Avatar name={ticket.requester?.name ?? '?'} size={28} />
           <div className="message__who">
             <span className="message__author">{ticket.requester?.name ?? 'Unknown requester'}</span>
-            <span className="message__kind">Opened the ticket</span>
+            <span className="message__kind">Opened the ticket{ticket.channel === 'EMAIL' && ' · by email'}</span>
           </div>
+          <MailVerdict authentication={ticket.emailAuthentication} />
           <time className="message__time" dateTime={ticket.createdAt} title={formatDateTime(ticket.createdAt)}>
             {formatRelative(ticket.createdAt)}
           </time>

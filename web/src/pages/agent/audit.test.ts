@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { globalId } from '../../lib/ids';
-import { describeEvent, type Names } from './audit';
+import { describeEvent, describeNotice, type Names } from './audit';
 
 const ada = '0190a1b2-0000-7000-8000-000000000001';
 const vpn = '0190a1b2-0000-7000-8000-000000000002';
@@ -42,5 +42,19 @@ describe('audit trail sentences', () => {
       'unassigned a former member',
     ]);
     expect(describeEvent({ action: 'sla.policy_changed', changes: null }, names)).toEqual(['policy changed']);
+  });
+
+  it('tells of staff mail that its domain did not vouch for in a sentence of its own', () => {
+    const event = {
+      action: 'ticket.unverified_staff_mail',
+      changes: { from: 'agent@acme.example', spf: 'fail', dkim: 'none', dmarc: 'fail' },
+    };
+    expect(describeNotice(event)).toBe(
+      'Mail from agent@acme.example (a staff address) was not authenticated by its domain, so it was treated as a requester’s (SPF fail, DKIM none, DMARC fail).',
+    );
+    expect(describeNotice({ action: 'ticket.unverified_staff_mail', changes: null })).toBe(
+      'Mail from an unknown sender (a staff address) was not authenticated by its domain, so it was treated as a requester’s.',
+    );
+    expect(describeNotice({ action: 'ticket.updated', changes: {} })).toBeNull();
   });
 });

@@ -42,6 +42,27 @@ function list(v: unknown): string {
   return Array.isArray(v) && v.length > 0 ? v.join(', ') : 'none';
 }
 
+function text(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() ? v.trim() : null;
+}
+
+/**
+ * Events told as a sentence of their own, not as something a person did: the system's warnings.
+ * Null for every other event.
+ */
+export function describeNotice(event: AuditEventLike): string | null {
+  if (event.action !== 'ticket.unverified_staff_mail') return null;
+  const changes = (typeof event.changes === 'object' && event.changes !== null ? event.changes : {}) as Record<string, unknown>;
+  const results = (['spf', 'dkim', 'dmarc'] as const)
+    .map((check) => (text(changes[check]) ? `${check.toUpperCase()} ${text(changes[check])}` : null))
+    .filter((r): r is string => r !== null);
+  const from = text(changes.from) ?? 'an unknown sender';
+  return (
+    `Mail from ${from} (a staff address) was not authenticated by its domain, so it was treated as a requester’s` +
+    (results.length ? ` (${results.join(', ')}).` : '.')
+  );
+}
+
 /** One sentence per thing that happened, without the actor ("changed status from Open to Pending"). */
 export function describeEvent(event: AuditEventLike, names: Names): string[] {
   const changes = (typeof event.changes === 'object' && event.changes !== null ? event.changes : {}) as Record<string, unknown>;

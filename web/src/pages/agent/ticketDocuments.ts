@@ -15,6 +15,18 @@ export const MessageFields = graphql(`
   }
 `);
 
+/** A message as staff see it: with what was verified of an email's sender (null for requesters). */
+export const AgentMessageFields = graphql(`
+  fragment AgentMessageFields on TicketMessage {
+    ...MessageFields
+    email {
+      authentication {
+        ...MailAuthenticationFields
+      }
+    }
+  }
+`);
+
 export const TicketDocument = graphql(`
   query Ticket($number: String!) {
     ticket(number: $number) {
@@ -28,6 +40,9 @@ export const TicketDocument = graphql(`
       impact
       urgency
       channel
+      emailAuthentication {
+        ...MailAuthenticationFields
+      }
       tags
       createdAt
       updatedAt
@@ -85,7 +100,7 @@ export const TicketDocument = graphql(`
       messages(first: 100) {
         edges {
           node {
-            ...MessageFields
+            ...AgentMessageFields
           }
         }
         pageInfo {
@@ -126,7 +141,7 @@ export const MoreMessagesDocument = graphql(`
       messages(first: 100, after: $after) {
         edges {
           node {
-            ...MessageFields
+            ...AgentMessageFields
           }
         }
         pageInfo {
@@ -177,7 +192,7 @@ export const AddMessageDocument = graphql(`
   mutation TicketAddMessage($input: AddTicketMessageInput!) {
     addTicketMessage(input: $input) {
       message {
-        ...MessageFields
+        ...AgentMessageFields
       }
       ticket {
         id

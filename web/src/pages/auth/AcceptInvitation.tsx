@@ -36,7 +36,7 @@ export default function AcceptInvitation() {
     const form = new FormData(e.currentTarget);
     const name = String(form.get('name') ?? '').trim();
     const password = String(form.get('password') ?? '');
-    const missing = requireFields({ password }, { password: 'Choose a password.' });
+    const missing = requireFields({ password }, { password: 'Enter a password.' });
     if (missing) {
       setProblem(missing);
       return;
@@ -53,9 +53,18 @@ export default function AcceptInvitation() {
   }
 
   return (
-    <AuthCard title="Join your team on Ferrodesk" subtitle="You’ve been invited. Set a password to accept.">
+    <AuthCard title="Join your team on Ferrodesk" subtitle="You’ve been invited. Enter a password to accept.">
       <form className="stack" noValidate onSubmit={(e) => void submit(e)}>
         {problem.message && <Alert>{problem.message}</Alert>}
+        <div className="auth__explain">
+          <p>
+            <strong>New to Ferrodesk?</strong> Choose a new password of at least 10 characters.
+          </p>
+          <p>
+            <strong>Already have a Ferrodesk account</strong> with this address, in another organisation? Enter that
+            account’s password: it stays the same everywhere.
+          </p>
+        </div>
         <TextField
           label="Your name"
           name="name"
@@ -69,7 +78,7 @@ export default function AcceptInvitation() {
           name="password"
           type="password"
           autoComplete="new-password"
-          hint="At least 10 characters. If you already use Ferrodesk with this email, enter that password."
+          hint="A new one, unless you already have a Ferrodesk account: then that account’s password."
           error={problem.fields.password}
         />
         <Button type="submit" variant="primary" loading={fetching}>

@@ -10,6 +10,7 @@ import { Alert } from '../../ui/Feedback';
 import { TextField } from '../../ui/Field';
 import { AuthCard } from './AuthLayout';
 import { requireFields } from './forms';
+import { loginNotice } from './mailedLink';
 
 const LogInDocument = graphql(`
   mutation LogIn($input: LogInInput!) {
@@ -29,6 +30,7 @@ export default function Login() {
   const [{ fetching }, logIn] = useMutation(LogInDocument);
   const [problem, setProblem] = useState<Problem>(noProblem);
   const [showOrg, setShowOrg] = useState(false);
+  const notice = loginNotice(search.get('notice'));
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -62,9 +64,18 @@ export default function Login() {
       }
     >
       <form className="stack" noValidate onSubmit={(e) => void submit(e)}>
+        {notice && !problem.message && <Alert tone="info">{notice}</Alert>}
         {problem.message && <Alert>{problem.message}</Alert>}
+        {problem.code === 'UNAUTHENTICATED' && (
+          <p className="small muted">
+            Signed up recently? Your password works once you have opened the confirmation link we emailed you.
+          </p>
+        )}
         <TextField label="Email" name="email" type="email" autoComplete="email" autoFocus error={problem.fields.email} />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" error={problem.fields.password} />
+        <Link to="/account/forgot" className="link-button auth__more">
+          Forgot your password?
+        </Link>
         {showOrg ? (
           <TextField
             label="Organisation"

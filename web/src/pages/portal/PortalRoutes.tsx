@@ -1,9 +1,12 @@
 // The requester portal: submit a request, follow your requests, reply. Built for phones first.
-import { Link, NavLink, Route, Routes } from 'react-router';
+import { lazy, Suspense } from 'react';
+import { Link, NavLink, Route, Routes, useNavigate } from 'react-router';
 import { useSession, useViewer } from '../../auth/session';
 import { BillingBanner } from '../../components/BillingBanner';
+import { ConfirmEmailBanner } from '../../components/ConfirmEmailBanner';
 import { LiveUpdates } from '../../components/LiveUpdates';
-import { ChevronDownIcon, LogOutIcon } from '../../ui/icons';
+import { PageLoading } from '../../ui/Feedback';
+import { ChevronDownIcon, LogOutIcon, UserIcon } from '../../ui/icons';
 import { Menu, MenuContent, MenuItem, MenuLabel, MenuTrigger } from '../../ui/Overlay';
 import { NotFound } from '../NotFound';
 import { PortalHome } from './PortalHome';
@@ -11,9 +14,13 @@ import { PortalNew } from './PortalNew';
 import { PortalTicket } from './PortalTicket';
 import './portal.css';
 
+// The same page as the workspace's /account, in a chunk of its own.
+const Account = lazy(() => import('../account/Account'));
+
 export default function PortalRoutes() {
   const { viewer, organization } = useViewer();
   const { signOut } = useSession();
+  const navigate = useNavigate();
   return (
     <div className="portal">
       <a className="skip-link" href="#main">
@@ -43,6 +50,9 @@ export default function PortalRoutes() {
             </MenuTrigger>
             <MenuContent align="end">
               <MenuLabel>{viewer.email}</MenuLabel>
+              <MenuItem onSelect={() => navigate('/portal/account')}>
+                <UserIcon /> Your account
+              </MenuItem>
               <MenuItem onSelect={() => void signOut()}>
                 <LogOutIcon /> Sign out
               </MenuItem>
@@ -51,11 +61,20 @@ export default function PortalRoutes() {
         </div>
       </header>
       <main className="portal__main" id="main" tabIndex={-1}>
+        <ConfirmEmailBanner />
         <BillingBanner />
         <Routes>
           <Route index element={<PortalHome />} />
           <Route path="new" element={<PortalNew />} />
           <Route path="tickets/:number" element={<PortalTicket />} />
+          <Route
+            path="account"
+            element={
+              <Suspense fallback={<PageLoading />}>
+                <Account />
+              </Suspense>
+            }
+          />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>
