@@ -36,6 +36,21 @@ if ! grep -q '^WORKER_DATABASE_URL=' .env; then
   grep '^WORKER_DATABASE_URL=' .env.example >>.env
   log "added WORKER_DATABASE_URL to .env from .env.example"
 fi
+# This machine is a developer's: the example is production's, so the overrides come last (a later
+# line wins when .env is sourced). A .env that has them already keeps its own, and its secret.
+if ! grep -q '^# --- This machine' .env; then
+  secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
+  cat >>.env <<EOF
+
+# --- This machine (written by infra/up.sh: a developer's, not production) -----------------------
+FERRODESK_ENV=development
+SECRET_KEY=$secret
+PUBLIC_URL=http://localhost:8080
+GRAPHIQL=true
+DEMO=on
+EOF
+  log "added this machine's development settings to .env (a random SECRET_KEY among them)"
+fi
 set -a
 # shellcheck disable=SC1091
 source .env

@@ -20,7 +20,7 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde_json::json;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeader;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::admission::{self, Knock};
@@ -30,6 +30,18 @@ use crate::state::AppState;
 
 /// Largest GraphQL request body accepted.
 const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// What a browser may load and run for our pages (docs/SECURITY.md, "Safe defaults"): our own
+/// scripts only, no inline script, nothing framed by another site, no plugin, and forms and
+/// connections to ourselves. Inline styles stay allowed for the HTML of received mail, which is
+/// sanitised and has no script.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; form-action 'self'; object-src 'none'";
+/// GraphiQL (development only, `GRAPHIQL=true`) loads itself from a CDN with inline script.
+const GRAPHIQL_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
+     style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; font-src 'self' data: https://unpkg.com; \
+     connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 pub const SESSION_COOKIE: &str = "fd_session";
 
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
@@ -44,7 +56,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .route("/webhooks/stripe", axum::routing::post(stripe_webhook))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics));
+        .route("/metrics", get(public_metrics));
     if let Some(dir) =
         config.web_dir.as_deref().filter(|d| std::path::Path::new(d).join("index.html").exists())
     {
@@ -68,6 +80,20 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             ));
     }
     let request_id = header::HeaderName::from_static("x-request-id");
+    let static_header = |name: header::HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    let router = router
+        .layer(static_header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .layer(static_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(static_header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(static_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"));
+    // Browsers keep to https for a year once they have seen it over https.
+    let router = if config.is_https() {
+        router.layer(static_header(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"))
+    } else {
+        router
+    };
     router
         .layer(middleware::from_fn(record_metrics))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -105,8 +131,29 @@ async fn record_metrics(req: Request, next: Next) -> Response {
     response
 }
 
-async fn metrics() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], prometheus().render())
+/// `GET /metrics` for Prometheus: on its own listener (`METRICS_ADDR`), where it needs nothing.
+pub(crate) async fn metrics() -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], prometheus().render()).into_response()
+}
+
+/// `GET /metrics` on the public listener: only with `METRICS_TOKEN` as a bearer token, and not at
+/// all without one configured (the figures tell an outsider what the tenants do).
+async fn public_metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match (&state.metrics_token, given) {
+        (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => {
+            metrics().await
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
@@ -159,8 +206,9 @@ async fn stripe_webhook(State(state): State<AppState>, headers: HeaderMap, body:
     }
 }
 
-async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").title("Ferrodesk GraphQL").finish())
+async fn graphiql() -> Response {
+    let page = Html(GraphiQLSource::build().endpoint("/graphql").title("Ferrodesk GraphQL").finish());
+    ([(header::CONTENT_SECURITY_POLICY, GRAPHIQL_POLICY)], page).into_response()
 }
 
 /// A transport-level failure, shaped like any other GraphQL error.
@@ -407,5 +455,32 @@ async fn demo(
                 "The demo is not available right now. Try again in a minute.",
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forwarded(values: &[&'static str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append("x-forwarded-for", HeaderValue::from_static(v));
+        }
+        headers
+    }
+
+    #[test]
+    fn the_client_is_the_address_our_nearest_proxy_saw() {
+        // The client wrote the leftmost entry; our one proxy appended the address it saw.
+        let headers = forwarded(&["1.1.1.1, 203.0.113.7"]);
+        assert_eq!(forwarded_client(1, &headers).as_deref(), Some("203.0.113.7"));
+        assert_eq!(forwarded_client(2, &headers).as_deref(), Some("1.1.1.1"));
+        assert_eq!(forwarded_client(0, &headers), None, "no proxy: the header is ignored");
+        assert_eq!(forwarded_client(3, &headers), None, "fewer entries than proxies: the peer");
+        // Several headers read as one list, in order.
+        let headers = forwarded(&["6.6.6.6", "198.51.100.2"]);
+        assert_eq!(forwarded_client(1, &headers).as_deref(), Some("198.51.100.2"));
+        assert_eq!(forwarded_client(1, &forwarded(&["not-an-address"])), None);
     }
 }

@@ -20,6 +20,8 @@ pub use state::{AppState, connect_redis};
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    /// `METRICS_ADDR`: Prometheus's own listener, which serves `/metrics` and nothing else.
+    metrics: Option<TcpListener>,
 }
 
 impl Application {
@@ -33,14 +35,29 @@ impl Application {
         let listener = TcpListener::bind(config.http.addr)
             .await
             .with_context(|| format!("binding {}", config.http.addr))?;
-        Ok(Self { listener, router })
+        let metrics = match config.http.metrics_addr {
+            Some(addr) => Some(TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?),
+            None => None,
+        };
+        Ok(Self { listener, router, metrics })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
+    /// Where Prometheus scrapes, when it has a listener of its own.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        if let Some(listener) = self.metrics {
+            let metrics = axum::Router::new().route("/metrics", axum::routing::get(http::metrics));
+            tokio::spawn(async move {
+                axum::serve(listener, metrics).with_graceful_shutdown(shutdown_signal()).await
+            });
+        }
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         Ok(())

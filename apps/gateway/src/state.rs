@@ -34,6 +34,8 @@ pub struct App {
     pub mail_quota: MailQuota,
     /// Requests per minute per client address, credential and organisation.
     pub rate_limits: ferrodesk_config::RateLimits,
+    /// The bearer token that opens `GET /metrics` on the public listener.
+    pub metrics_token: Option<String>,
     pub public_url: String,
     /// Organisations receive mail at `<slug>@inbound_domain`.
     pub inbound_domain: String,
@@ -86,6 +88,7 @@ impl AppState {
             trusted_proxies: config.http.trusted_proxies,
             links: LinkKey::new(&config.security.secret_key, &config.http.public_url),
             rate_limits: config.http.rate_limits,
+            metrics_token: config.http.metrics_token.as_ref().map(|t| t.expose_secret().to_owned()),
             mail_quota: MailQuota {
                 per_day: config.mail.daily_quota,
                 trial_per_day: config.mail.trial_daily_quota,

@@ -547,6 +547,23 @@ mod tests {
         assert!(redis_is_protected("rediss://app:s3cret@cache.internal:6380/1"));
     }
 
+    /// `.env.example` is what an operator copies: as written it turns on nothing that is only for
+    /// a developer's machine, and leaves the secret for them to set.
+    #[test]
+    fn the_example_environment_is_safe_for_production() {
+        let example: std::collections::HashMap<&str, &str> = include_str!("../../../.env.example")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .filter_map(|l| l.split_once('='))
+            .collect();
+        assert_eq!(example.get("FERRODESK_ENV"), Some(&"production"));
+        assert_eq!(example.get("DEMO"), Some(&"off"));
+        assert_eq!(example.get("GRAPHIQL"), Some(&"false"));
+        assert_eq!(example.get("SECRET_KEY"), Some(&""), "no secret to copy");
+        assert!(example.get("PUBLIC_URL").is_some_and(|u| u.starts_with("https://")));
+        assert_eq!(example.get("TRUST_PROXY"), Some(&"0"));
+    }
+
     #[test]
     fn production_refuses_the_development_key() {
         let mut security = SecurityConfig::development();

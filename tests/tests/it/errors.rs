@@ -65,3 +65,51 @@ async fn graphiql_can_be_turned_off() {
     let body = app.gql(None, "{ viewer { id } }", json!({})).await;
     assert_eq!(body, json!({ "data": { "viewer": null } }));
 }
+
+/// Every response tells browsers what our pages may do, and the metrics are not public.
+#[tokio::test]
+async fn responses_carry_the_security_headers_and_metrics_need_their_own_door() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .http
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ viewer { id } }" }))
+        .send()
+        .await
+        .unwrap();
+    let header =
+        |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert!(header("content-security-policy").contains("frame-ancestors 'none'"), "{:?}", response.headers());
+    assert!(header("content-security-policy").contains("script-src 'self'"));
+    assert_eq!(header("x-frame-options"), "DENY");
+    assert_eq!(header("referrer-policy"), "no-referrer");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    let metrics = app.http.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(metrics.status(), 404, "no token configured: the public listener serves no metrics");
+
+    let with_token =
+        TestApp::spawn_with(|c| c.http.metrics_token = Some("s3cret-scrape-token".to_owned().into())).await;
+    let refused = with_token.http.get(with_token.url("/metrics")).bearer_auth("guess").send().await.unwrap();
+    assert_eq!(refused.status(), 404);
+    let allowed = with_token
+        .http
+        .get(with_token.url("/metrics"))
+        .bearer_auth("s3cret-scrape-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), 200);
+    assert!(allowed.text().await.unwrap().contains("http_requests_total"));
+}
+
+/// In production the gateway refuses what is only safe on a developer's machine.
+#[tokio::test]
+async fn production_refuses_a_default_secret_plain_http_and_an_open_redis() {
+    let db = ferrodesk_testkit::test_db().await;
+    let mut config = ferrodesk_testkit::gateway_config(&db, "fdtest:production:");
+    config.security.environment = ferrodesk_config::Environment::Production;
+    let err = ferrodesk_gateway::Application::build(config).await.err().expect("refused").to_string();
+    for problem in ["SECRET_KEY", "PUBLIC_URL", "REDIS_URL"] {
+        assert!(err.contains(problem), "{problem} missing from: {err}");
+    }
+}

@@ -219,3 +219,41 @@ async fn bootstrap_takes_the_worker_group_from_the_gateways_login() {
     result.unwrap();
     assert_eq!(groups, vec![(gateway, true, false), (worker, true, true)]);
 }
+
+/// A SECURITY DEFINER function runs with its owner's rights: each pins its search_path, with
+/// pg_temp named (last), so that no object a caller creates is taken for ours.
+#[tokio::test]
+async fn every_definer_function_pins_its_search_path() {
+    let db = ferrodesk_testkit::test_db().await;
+    let mut conn = db.admin_conn().await;
+    let unpinned: Vec<String> = sqlx::query_scalar(
+        "select p.oid::regprocedure::text from pg_proc p
+         where p.pronamespace = 'public'::regnamespace and p.prosecdef
+           and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c
+                           where c like 'search_path=%' and c like '%pg_temp')
+         order by 1",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert!(unpinned.is_empty(), "definer functions without a pinned search_path: {unpinned:?}");
+}
+
+/// Every tenant table refuses a read-only organisation's writes in the database.
+#[tokio::test]
+async fn every_tenant_table_refuses_a_read_only_organisations_writes() {
+    let db = ferrodesk_testkit::test_db().await;
+    let mut conn = db.admin_conn().await;
+    let unguarded: Vec<String> = sqlx::query_scalar(
+        "select c.relname::text from pg_class c
+         where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+           and exists (select 1 from pg_policy p where p.polrelid = c.oid and p.polname = 'tenant_isolation')
+           and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid
+                           and t.tgname = 'refuse_writes_when_read_only' and t.tgenabled <> 'D')
+         order by 1",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert!(unguarded.is_empty(), "tenant tables without the read-only guard: {unguarded:?}");
+}
