@@ -218,7 +218,11 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
-    tokio::spawn(smtp::serve(listener, Arc::new(ServerConfig::new(DOMAIN)), intake, stop.clone()));
+    // Every sender here connects from 127.0.0.1, where real mail comes from many addresses.
+    let mut server = ServerConfig::new(DOMAIN);
+    server.max_sessions_per_ip =
+        server.max_sessions_per_ip.max(args.senders.iter().copied().max().unwrap_or(1));
+    tokio::spawn(smtp::serve(listener, Arc::new(server), intake, stop.clone()));
     tokio::spawn(runner.run(stop));
     let mut admin = PgConnection::connect(&admin_url).await.context("owner connection")?;
 

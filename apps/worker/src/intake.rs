@@ -24,12 +24,23 @@ const MAX_BATCH: usize = 64;
 /// at most eight such transactions, as many as the intake had before batches.
 const SINGLES_AT_ONCE: usize = 4;
 
+/// One organisation's share of a batch while others' mail waits too: a burst to one address
+/// (a flood, or a mailing) cannot keep the others of its lane waiting for batch after batch.
+const FAIR_SHARE: usize = MAX_BATCH / 4;
+
+/// How long an unknown recipient is remembered as unknown: a dictionary attack's guesses cost
+/// no database query each.
+const UNKNOWN_TTL: Duration = Duration::from_secs(30);
+
 pub struct MailIntake {
-    routes: Mutex<HashMap<String, (OrgId, Instant)>>,
+    /// Recipients routed lately: to their organisation, or to nobody (`None`).
+    routes: Mutex<HashMap<String, (Option<OrgId>, Instant)>>,
     inner: Arc<Inner>,
     /// Verifies each message's SPF, DKIM and DMARC as it arrives; without one (a test that does
     /// not need it), every message is unauthenticated.
     authenticator: Option<Arc<Authenticator>>,
+    /// `@` and the inbound domain.
+    inbound_suffix: String,
 }
 
 /// What the batches share: they run as tasks of their own, so that an SMTP session that ends
@@ -71,6 +82,7 @@ impl MailIntake {
             (0..lanes.max(1)).map(|_| Lane { waiting: Mutex::default(), turn: Semaphore::new(1) }).collect();
         Self {
             routes: Mutex::new(HashMap::new()),
+            inbound_suffix: format!("@{}", mail.inbound_domain),
             inner: Arc::new(Inner { mail, wake, lanes }),
             authenticator: None,
         }
@@ -85,21 +97,23 @@ impl MailIntake {
     async fn route(&self, address: &str) -> Result<Option<OrgId>, ()> {
         if let Ok(routes) = self.routes.lock()
             && let Some((org, at)) = routes.get(address)
-            && at.elapsed() < ROUTE_TTL
+            && at.elapsed() < if org.is_some() { ROUTE_TTL } else { UNKNOWN_TTL }
         {
-            return Ok(Some(*org));
+            return Ok(*org);
         }
         match self.inner.mail.route(address).await {
-            Ok(Some(org)) => {
+            // Unknown addresses at our own domain are remembered as unknown for a while; an
+            // alias is not, since it can be verified at any moment (and a 550 is for good).
+            Ok(None) if !address.ends_with(&self.inbound_suffix) => Ok(None),
+            Ok(org) => {
                 if let Ok(mut routes) = self.routes.lock() {
                     if routes.len() > 10_000 {
                         routes.clear();
                     }
                     routes.insert(address.to_owned(), (org, Instant::now()));
                 }
-                Ok(Some(org))
+                Ok(org)
             }
-            Ok(None) => Ok(None),
             Err(error) => {
                 tracing::warn!(%error, "routing an inbound recipient");
                 Err(())
@@ -204,23 +218,22 @@ impl Inner {
         self.mail.store_files(&mut prepared).await;
         let (done, mut answer) = oneshot::channel();
         lane.waiting.lock().unwrap_or_else(PoisonError::into_inner).push((prepared, done));
-        let turn = tokio::select! {
-            biased;
-            answered = &mut answer => return answered.unwrap_or_else(|_| not_stored()),
-            turn = lane.turn.acquire() => turn,
-        };
-        let batch = {
-            let mut waiting = lane.waiting.lock().unwrap_or_else(PoisonError::into_inner);
-            let take = waiting.len().min(MAX_BATCH);
-            waiting.drain(..take).collect::<Vec<_>>()
-        };
-        if !batch.is_empty() {
-            // Its own task: dropping this session's future must not drop the others' messages.
-            let inner = self.clone();
-            let _ = tokio::spawn(async move { inner.run(batch).await }).await;
+        // Until answered: whoever gets the turn runs a batch of what waits (a fair share of it,
+        // so this message may be left for the next batch, which this session may run too).
+        loop {
+            let turn = tokio::select! {
+                biased;
+                answered = &mut answer => return answered.unwrap_or_else(|_| not_stored()),
+                turn = lane.turn.acquire() => turn,
+            };
+            let batch = fair_batch(&mut lane.waiting.lock().unwrap_or_else(PoisonError::into_inner));
+            if !batch.is_empty() {
+                // Its own task: dropping this session's future must not drop the others' messages.
+                let inner = self.clone();
+                let _ = tokio::spawn(async move { inner.run(batch).await }).await;
+            }
+            drop(turn);
         }
-        drop(turn);
-        answer.await.unwrap_or_else(|_| not_stored())
     }
 
     /// Receives a batch: the plain new tickets together, the rest one at a time after them (so
@@ -281,6 +294,66 @@ impl Inner {
     }
 }
 
+/// The next batch from what waits, in order: at most [`FAIR_SHARE`] of each organisation's first,
+/// then, if there is room, the rest in order (a lone organisation's burst still fills batches).
+fn fair_batch<T: HasOrg>(waiting: &mut Vec<T>) -> Vec<T> {
+    let mut taken_of: HashMap<OrgId, usize> = HashMap::new();
+    let mut batch = Vec::new();
+    let mut left = Vec::new();
+    for item in waiting.drain(..) {
+        let taken = taken_of.entry(item.org()).or_default();
+        if batch.len() < MAX_BATCH && *taken < FAIR_SHARE {
+            *taken += 1;
+            batch.push(item);
+        } else {
+            left.push(item);
+        }
+    }
+    let room = MAX_BATCH - batch.len();
+    let rest = left.len().min(room);
+    batch.extend(left.drain(..rest));
+    *waiting = left;
+    batch
+}
+
+/// What a waiting message's organisation is.
+trait HasOrg {
+    fn org(&self) -> OrgId;
+}
+
+impl HasOrg for (Prepared, oneshot::Sender<Delivery>) {
+    fn org(&self) -> OrgId {
+        self.0.incoming.org
+    }
+}
+
 fn not_stored() -> Delivery {
     Delivery::TryLater("cannot store the message right now, try again later".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl HasOrg for (OrgId, usize) {
+        fn org(&self) -> OrgId {
+            self.0
+        }
+    }
+
+    #[test]
+    fn a_batch_takes_each_organisations_fair_share_first() {
+        let (flood, quiet) = (OrgId::generate(), OrgId::generate());
+        let mut waiting: Vec<(OrgId, usize)> = (0..100).map(|i| (flood, i)).collect();
+        waiting.push((quiet, 100));
+        let batch = fair_batch(&mut waiting);
+        assert_eq!(batch.len(), MAX_BATCH, "a full batch");
+        assert!(batch.contains(&(quiet, 100)), "the quiet organisation's message does not wait");
+        assert_eq!(waiting.len(), 101 - MAX_BATCH);
+        assert!(waiting.iter().all(|(org, _)| *org == flood));
+        // A lone organisation still fills its batches, in order.
+        let mut alone: Vec<(OrgId, usize)> = (0..70).map(|i| (flood, i)).collect();
+        let batch = fair_batch(&mut alone);
+        assert_eq!(batch.iter().map(|(_, i)| *i).collect::<Vec<_>>(), (0..MAX_BATCH).collect::<Vec<_>>());
+    }
 }

@@ -172,6 +172,7 @@ pub async fn keep_demo_fresh(db: Db, reset_minute: u32, mut stop: watch::Receive
 pub fn intake_config(config: &MailConfig, lmtp: bool) -> anyhow::Result<ServerConfig> {
     let mut server = ServerConfig::new(config.inbound_domain.clone());
     server.max_message_bytes = config.max_message_bytes;
+    server.max_sessions_per_ip = config.max_sessions_per_ip;
     server.lmtp = lmtp;
     if let (Some(cert), Some(key)) = (&config.intake_tls_cert, &config.intake_tls_key) {
         server.tls = Some(smtp::tls_acceptor(&std::fs::read(cert)?, &std::fs::read(key)?)?);

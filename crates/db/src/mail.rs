@@ -947,13 +947,19 @@ pub async fn ticket_source_auth(tx: &mut TenantTx, ticket_id: TicketId) -> Resul
     .flatten())
 }
 
-/// How much mail the organisation sent, or has queued, in the last 24 hours (failures aside),
-/// and whether it is on its own free trial: what its outbound quota is measured against.
+/// How much mail the organisation sent, or has queued, in the last 24 hours (failures aside):
+/// its stored messages, and the notices whose jobs have not composed them yet. And whether it is
+/// on its own free trial: what its outbound quota is measured against.
 pub async fn quota_usage(tx: &mut TenantTx) -> Result<(i64, bool), DbError> {
     let org_id = tx.org_id();
     let row = sqlx::query!(
         r#"select (select count(*) from outbound_messages x
                    where x.org_id = o.id and x.created_at > now() - interval '24 hours' and x.status <> 'failed')
+                  + (select count(*) from jobs j
+                     where j.org_id = o.id and j.kind = 'mail.notify' and j.status in ('queued', 'running')
+                       and not exists (select 1 from outbound_messages x
+                                       where x.org_id = j.org_id and x.kind = j.payload ->> 'notice'
+                                         and x.source_id = (j.payload ->> 'source_id')::uuid))
                       as "used!",
                   o.subscription_status = 'trialing' and o.stripe_subscription_id is null as "trialing!"
            from organizations o where o.id = $1"#,

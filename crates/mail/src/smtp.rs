@@ -4,8 +4,10 @@
 //! is configured, STARTTLS. It decides nothing about mail itself: an [`Intake`] says whether a
 //! recipient exists and stores the message. The reply to DATA comes only after the intake has
 //! stored the message durably, so the sending server keeps any message we did not confirm.
-//! Every read has a timeout, lines and messages have size caps, and the number of concurrent
-//! sessions is bounded; malformed input gets a reply code, never a crash.
+//! Every read has a timeout, lines and messages have size caps, the number of concurrent sessions
+//! is bounded (overall and per client address), the messages being received share one memory
+//! budget, and errors (unknown recipients included) end a session after ten; malformed input gets
+//! a reply code, never a crash (docs/SECURITY.md, "The intake's limits").
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -14,7 +16,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio_rustls::TlsAcceptor;
 
 use crate::address::normalize_address;
@@ -23,8 +25,11 @@ use crate::address::normalize_address;
 const MAX_COMMAND_LINE: usize = 4096;
 /// Longest line inside DATA that is kept whole (RFC 5321 allows 1000; real mail is sloppier).
 const MAX_DATA_LINE: usize = 1 << 20;
-/// Protocol errors tolerated before the session is closed.
+/// Protocol errors tolerated before the session is closed; each unknown recipient counts.
 const MAX_ERRORS: u32 = 10;
+/// The memory budget's unit: a message being received takes a permit per KiB, 64 at a time.
+const BUDGET_UNIT: usize = 1024;
+const BUDGET_STEP: u32 = 64;
 
 #[derive(Clone)]
 pub struct ServerConfig {
@@ -32,8 +37,16 @@ pub struct ServerConfig {
     pub max_message_bytes: usize,
     pub max_recipients: usize,
     pub max_sessions: usize,
+    /// Sessions one client address may hold at once.
+    pub max_sessions_per_ip: usize,
+    /// How long a session may wait for the client's next command.
     pub command_timeout: Duration,
+    /// How long a message's data may pause, and take in all.
+    pub data_idle_timeout: Duration,
     pub data_timeout: Duration,
+    /// The bytes all sessions may hold of messages being received, in [`BUDGET_UNIT`]s: a
+    /// message that would go over it is answered `452` (try later) and dropped, whatever its size.
+    pub memory: Arc<Semaphore>,
     /// Speak LMTP (LHLO, one reply per recipient after DATA) instead of SMTP.
     pub lmtp: bool,
     /// Offer STARTTLS with this certificate.
@@ -47,8 +60,11 @@ impl ServerConfig {
             max_message_bytes: 25 * 1024 * 1024,
             max_recipients: 100,
             max_sessions: 256,
-            command_timeout: Duration::from_secs(300),
-            data_timeout: Duration::from_secs(600),
+            max_sessions_per_ip: 20,
+            command_timeout: Duration::from_secs(60),
+            data_idle_timeout: Duration::from_secs(30),
+            data_timeout: Duration::from_secs(300),
+            memory: Arc::new(Semaphore::new(256 * 1024 * 1024 / BUDGET_UNIT)),
             lmtp: false,
             tls: None,
         }
@@ -115,6 +131,7 @@ pub async fn serve<I: Intake>(
     mut stop: watch::Receiver<bool>,
 ) {
     let sessions = Arc::new(Semaphore::new(config.max_sessions.max(1)));
+    let per_ip: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>> = Arc::default();
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -132,8 +149,9 @@ pub async fn serve<I: Intake>(
         let config = config.clone();
         let intake = intake.clone();
         let permit = sessions.clone().try_acquire_owned();
+        let address = PeerSlot::take(&per_ip, peer.ip(), config.max_sessions_per_ip);
         tokio::spawn(async move {
-            let Ok(_permit) = permit else {
+            let (Ok(_permit), Some(_address)) = (permit, address) else {
                 let mut stream = stream;
                 let line = format!("421 4.3.2 {} too busy, try again later\r\n", config.hostname);
                 let _ = stream.write_all(line.as_bytes()).await;
@@ -143,6 +161,40 @@ pub async fn serve<I: Intake>(
                 tracing::debug!(%peer, %error, "smtp session ended with an error");
             }
         });
+    }
+}
+
+/// One of a client address's sessions, given back when the session ends.
+struct PeerSlot {
+    open: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
+    ip: std::net::IpAddr,
+}
+
+impl PeerSlot {
+    fn take(
+        open: &Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
+        ip: std::net::IpAddr,
+        max: usize,
+    ) -> Option<Self> {
+        let mut map = open.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let held = map.entry(ip).or_default();
+        if *held >= max.max(1) {
+            return None;
+        }
+        *held += 1;
+        Some(Self { open: open.clone(), ip })
+    }
+}
+
+impl Drop for PeerSlot {
+    fn drop(&mut self) {
+        let mut map = self.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(held) = map.get_mut(&self.ip) {
+            *held -= 1;
+            if *held == 0 {
+                map.remove(&self.ip);
+            }
+        }
     }
 }
 
@@ -239,6 +291,8 @@ struct Conversation<'a, I> {
     mail_from: Option<String>,
     recipients: Vec<String>,
     errors: u32,
+    /// Set when the session is to end after its pending replies (too many errors).
+    closing: bool,
     out: Vec<u8>,
 }
 
@@ -252,6 +306,7 @@ impl<'a, I: Intake> Conversation<'a, I> {
             mail_from: None,
             recipients: Vec::new(),
             errors: 0,
+            closing: false,
             out: Vec::with_capacity(512),
         }
     }
@@ -371,7 +426,13 @@ impl<'a, I: Intake> Conversation<'a, I> {
                     }
                 }
                 "MAIL" => self.mail(arg),
-                "RCPT" => self.rcpt(arg).await,
+                "RCPT" => {
+                    self.rcpt(arg).await;
+                    if self.closing {
+                        self.flush(reader.get_mut()).await?;
+                        return Ok(End::Closed);
+                    }
+                }
                 "DATA" => {
                     if !arg.is_empty() {
                         self.reply("501 5.5.4 DATA takes no parameters");
@@ -488,7 +549,13 @@ impl<'a, I: Intake> Conversation<'a, I> {
                 }
                 self.reply("250 2.1.5 recipient OK");
             }
-            RcptVerdict::Unknown => self.reply("550 5.1.1 no such recipient here"),
+            RcptVerdict::Unknown => {
+                self.reply("550 5.1.1 no such recipient here");
+                // Guessing addresses is the same mistake, made on purpose: it counts.
+                if self.count_error() {
+                    self.closing = true;
+                }
+            }
             RcptVerdict::TryLater => self.reply("451 4.3.0 cannot accept mail right now, try again later"),
         }
     }
@@ -505,8 +572,18 @@ impl<'a, I: Intake> Conversation<'a, I> {
             received_header(&helo, self.peer, &self.config.hostname, self.config.lmtp).into_bytes();
         let header_len = message.len();
         let mut too_big = false;
+        // What this message holds of the shared memory budget, until it has been delivered.
+        let mut budget = Budget::new(&self.config.memory);
+        let mut over_budget = false;
         loop {
-            let line = match read_line(reader, MAX_DATA_LINE).await? {
+            let line =
+                match tokio::time::timeout(self.config.data_idle_timeout, read_line(reader, MAX_DATA_LINE))
+                    .await
+                {
+                    Err(_) => return Ok(false),
+                    Ok(line) => line?,
+                };
+            let line = match line {
                 Line::Eof => return Ok(false),
                 Line::TooLong => {
                     // A line over a megabyte is not mail any server should relay.
@@ -530,11 +607,24 @@ impl<'a, I: Intake> Conversation<'a, I> {
                 message = Vec::new();
                 continue;
             }
+            if !budget.cover(message.len() + content.len() + 2) {
+                // The intake holds all it may: this message waits for another try.
+                over_budget = true;
+                too_big = true;
+                message = Vec::new();
+                continue;
+            }
             message.extend_from_slice(content);
             message.extend_from_slice(b"\r\n");
         }
         let recipients = std::mem::take(&mut self.recipients);
         let mail_from = self.mail_from.take().unwrap_or_default();
+        if over_budget {
+            for _ in self.reply_targets(&recipients) {
+                self.reply("452 4.3.1 insufficient system storage, try again later");
+            }
+            return Ok(true);
+        }
         if too_big {
             for _ in self.reply_targets(&recipients) {
                 self.reply("552 5.3.4 message size exceeds the fixed limit");
@@ -562,6 +652,34 @@ impl<'a, I: Intake> Conversation<'a, I> {
 
     fn reply_targets<'r>(&self, recipients: &'r [String]) -> &'r [String] {
         if self.config.lmtp { recipients } else { &recipients[..recipients.len().min(1)] }
+    }
+}
+
+/// A message's share of the intake's memory budget ([`ServerConfig::memory`]), taken as it grows
+/// and given back when it is dropped.
+struct Budget {
+    memory: Arc<Semaphore>,
+    held: Vec<OwnedSemaphorePermit>,
+    units: usize,
+}
+
+impl Budget {
+    fn new(memory: &Arc<Semaphore>) -> Self {
+        Self { memory: memory.clone(), held: Vec::new(), units: 0 }
+    }
+
+    /// Holds enough for `bytes`; false when the budget has no more to give right now.
+    fn cover(&mut self, bytes: usize) -> bool {
+        while self.units * BUDGET_UNIT < bytes {
+            match self.memory.clone().try_acquire_many_owned(BUDGET_STEP) {
+                Ok(permit) => {
+                    self.held.push(permit);
+                    self.units += BUDGET_STEP as usize;
+                }
+                Err(_) => return false,
+            }
+        }
+        true
     }
 }
 
@@ -755,6 +873,63 @@ mod tests {
         let input = "X\r\n".repeat(20);
         let (output, _) = converse(ServerConfig::new("mx.test"), &input).await;
         assert!(output.trim_end().ends_with("421 4.7.0 too many errors, closing connection"));
+    }
+
+    #[tokio::test]
+    async fn guessing_recipients_ends_the_session() {
+        let input = "EHLO c\r\nMAIL FROM:<a@b.test>\r\n".to_owned()
+            + &(0..12).map(|i| format!("RCPT TO:<guess{i}@else.test>\r\n")).collect::<String>();
+        let (output, _) = converse(ServerConfig::new("mx.test"), &input).await;
+        let refusals = output.lines().filter(|l| l.starts_with("550")).count();
+        assert_eq!(refusals, 10, "{output}");
+        assert!(output.trim_end().ends_with("421 4.7.0 too many errors, closing connection"), "{output}");
+    }
+
+    #[tokio::test]
+    async fn messages_share_one_memory_budget() {
+        let mut config = ServerConfig::new("mx.test");
+        // 64 KiB for everyone: one step of the budget.
+        config.memory = Arc::new(Semaphore::new(64));
+        let body = "x".repeat(1000);
+        let big: String = (0..100).map(|_| format!("{body}\r\n")).collect();
+        let input = format!(
+            "EHLO c\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<acme@inbound.test>\r\nDATA\r\n{big}.\r\n\
+             MAIL FROM:<a@b.test>\r\nRCPT TO:<acme@inbound.test>\r\nDATA\r\nsmall\r\n.\r\nQUIT\r\n"
+        );
+        let (output, stored) = converse(config.clone(), &input).await;
+        assert_eq!(
+            codes(&output),
+            ["220", "250", "250", "250", "354", "452", "250", "250", "354", "250", "221"],
+            "{output}"
+        );
+        assert_eq!(stored.len(), 1, "the small one, after the big one gave its share back");
+        assert_eq!(config.memory.available_permits(), 64, "all of the budget is free again");
+    }
+
+    #[tokio::test]
+    async fn one_address_holds_a_bounded_number_of_sessions() {
+        let mut config = ServerConfig::new("mx.test");
+        config.max_sessions_per_ip = 2;
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (_stop_tx, stop) = watch::channel(false);
+        tokio::spawn(serve(listener, Arc::new(config), Arc::new(Memory::default()), stop));
+        let mut held = Vec::new();
+        let mut greetings = Vec::new();
+        for _ in 0..3 {
+            let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let mut line = [0u8; 64];
+            let n = stream.read(&mut line).await.unwrap();
+            greetings.push(String::from_utf8_lossy(&line[..n])[..3].to_owned());
+            held.push(stream);
+        }
+        assert_eq!(greetings, ["220", "220", "421"]);
+        drop(held.remove(0));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut again = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let mut line = [0u8; 64];
+        let n = again.read(&mut line).await.unwrap();
+        assert!(line[..n].starts_with(b"220"), "a slot came back when a session ended");
     }
 
     #[test]

@@ -16,6 +16,8 @@ use sqlx::{Connection, PgConnection};
 use tokio::sync::OnceCell;
 
 pub const OWNER_ROLE: &str = "ferrodesk_owner";
+/// What opens `GET /metrics` on a test gateway.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
 pub const APP_ROLE: &str = "ferrodesk_app";
 pub const WORKER_ROLE: &str = "ferrodesk_worker_app";
 
@@ -174,7 +176,7 @@ pub fn gateway_config(db: &TestDb, redis_prefix: &str) -> GatewayConfig {
             // checks that no stale page is served.
             page_cache_mb: 16,
             metrics_addr: None,
-            metrics_token: None,
+            metrics_token: Some(METRICS_TOKEN.to_owned().into()),
             rate_limits: ferrodesk_config::RateLimits::default(),
         },
         // Attachments uploaded in tests go to the system's temporary directory, not the tree.
@@ -222,6 +224,14 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// The gateway's Prometheus figures.
+    pub async fn metrics(&self) -> String {
+        let response =
+            self.http.get(self.url("/metrics")).bearer_auth(METRICS_TOKEN).send().await.expect("send");
+        assert_eq!(response.status(), 200, "metrics");
+        response.text().await.expect("text")
     }
 
     /// Sends a GraphQL request (as a bearer when `token` is given) and returns the JSON body.

@@ -730,3 +730,31 @@ async fn no_path_ties_a_demo_person_to_a_real_organisation_and_the_reset_still_w
     assert!(report.replaced);
     ferrodesk_core::demo::reset(&db, anchor, ferrodesk_core::demo::When::Always).await.unwrap();
 }
+
+/// Attack 8's spam relay: tickets on behalf of any address and public replies mail arbitrary text
+/// to it. Each organisation has an outbound quota (stricter on a free trial): past it a reply is
+/// refused with RATE_LIMITED and nothing is written; admins see the count.
+#[tokio::test]
+async fn outbound_mail_stops_at_the_organisations_quota() {
+    let app = TestApp::spawn_with(|c| c.mail.trial_daily_quota = 2).await;
+    let owner = app.sign_up("acme").await;
+    let reply = "mutation($t: ID!) { addTicketMessage(input: { ticketId: $t, body: \"Buy cheap watches\", internal: false }) { message { id } } }";
+    let mut answers = Vec::new();
+    for n in 0..3 {
+        let ticket = app
+            .create_ticket(&owner, json!({ "kind": "INCIDENT", "subject": "x", "requesterEmail": format!("victim{n}@example.com") }))
+            .await;
+        let mut admin = app.db.admin_conn().await;
+        let before = counts(&mut admin).await;
+        let body = app.gql(Some(&owner.token), reply, json!({ "t": ticket["id"] })).await;
+        if error_code(&body).is_some() {
+            assert_unchanged(&before, &counts(&mut admin).await, &[]);
+        }
+        answers.push(error_code(&body).unwrap_or("sent").to_owned());
+    }
+    // No worker has sent them yet: a reply counts from when it is queued.
+    let body =
+        app.gql(Some(&owner.token), "{ mailSetup { quota { sentLast24Hours limit } } }", json!({})).await;
+    assert_eq!(body["data"]["mailSetup"]["quota"], json!({ "sentLast24Hours": 2, "limit": 2 }), "{body}");
+    assert_eq!(answers, ["sent", "sent", "RATE_LIMITED"]);
+}

@@ -166,7 +166,7 @@ const CREATE: &str = "mutation($input: CreateTicketInput!) { createTicket(input:
 const UPDATE_MEMBER: &str = "mutation($input: UpdateMemberInput!) { updateMember(input: $input) { id } }";
 
 async fn one_statement_creations(app: &TestApp) -> u64 {
-    let metrics = app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = app.metrics().await;
     metrics
         .lines()
         .find(|l| l.starts_with("ticket_creations_total") && l.contains("path=\"one_statement\""))

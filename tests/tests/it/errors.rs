@@ -53,7 +53,7 @@ async fn health_readiness_and_metrics() {
     let (status, _, body) = get("/readyz").await;
     assert_eq!((status, body.as_str()), (200, "{\"database\":true,\"redis\":true}"));
     app.gql(None, "{ viewer { id } }", json!({})).await;
-    let (_, _, metrics) = get("/metrics").await;
+    let metrics = app.metrics().await;
     assert!(metrics.contains("http_requests_total") && metrics.contains("path=\"/graphql\""), "{metrics}");
 }
 
@@ -69,7 +69,7 @@ async fn graphiql_can_be_turned_off() {
 /// Every response tells browsers what our pages may do, and the metrics are not public.
 #[tokio::test]
 async fn responses_carry_the_security_headers_and_metrics_need_their_own_door() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.http.metrics_token = None).await;
     let response = app
         .http
         .post(app.url("/graphql"))

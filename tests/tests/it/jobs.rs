@@ -352,3 +352,67 @@ async fn jobs_enqueued_during_the_linger_are_claimed_together() {
     let left: i64 = sqlx::query_scalar("select count(*) from jobs").fetch_one(&mut admin).await.unwrap();
     assert_eq!(left, 0);
 }
+
+/// One organisation's backlog does not hold back the others: a claim takes each organisation's
+/// due jobs by turns, and reaches past a backlog deeper than it looks at.
+#[tokio::test]
+async fn a_claim_shares_the_workers_among_organisations() {
+    let test_db = ferrodesk_testkit::test_db().await;
+    let mut admin = test_db.admin_conn().await;
+    let mut org = async |slug: &str| -> uuid::Uuid {
+        sqlx::query_scalar(
+            "insert into organizations (id, slug, name) values (gen_random_uuid(), $1, $1) returning id",
+        )
+        .bind(slug)
+        .fetch_one(&mut admin)
+        .await
+        .unwrap()
+    };
+    let (flood, quiet, other) = (org("flooded").await, org("quiet-one").await, org("other-one").await);
+    // 500 of the flooded organisation's jobs, all older than the others' one each.
+    sqlx::query(
+        "insert into jobs (id, org_id, kind, payload, run_at)
+         select gen_random_uuid(), $1, 'flood', '{}', now() - interval '1 hour' + make_interval(secs => n)
+         from generate_series(1, 500) n",
+    )
+    .bind(flood)
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    for (org, kind) in [(quiet, "quiet"), (other, "other")] {
+        sqlx::query("insert into jobs (id, org_id, kind, payload, run_at) values (gen_random_uuid(), $1, $2, '{}', now() - interval '1 second')")
+            .bind(org)
+            .bind(kind)
+            .execute(&mut admin)
+            .await
+            .unwrap();
+    }
+    let mut worker = sqlx::PgConnection::connect(&test_db.worker_url).await.unwrap();
+    let mut kinds: Vec<String> = sqlx::query_scalar("select kind from fd_claim_jobs('me', 8, '1 minute')")
+        .fetch_all(&mut worker)
+        .await
+        .unwrap();
+    kinds.sort();
+    assert_eq!(kinds.len(), 8, "{kinds:?}");
+    assert!(kinds.contains(&"quiet".into()) && kinds.contains(&"other".into()), "{kinds:?}");
+
+    // Within what a claim looks at, organisations take turns.
+    sqlx::query("delete from jobs").execute(&mut admin).await.unwrap();
+    sqlx::query(
+        "insert into jobs (id, org_id, kind, payload, run_at)
+         select gen_random_uuid(), case when n <= 6 then $1 else $2 end, case when n <= 6 then 'flood' else 'quiet' end,
+                '{}', now() - interval '1 hour' + make_interval(secs => n)
+         from generate_series(1, 8) n",
+    )
+    .bind(flood)
+    .bind(quiet)
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let kinds: Vec<String> =
+        sqlx::query_scalar("select kind from fd_claim_jobs('me', 4, '1 minute') order by kind")
+            .fetch_all(&mut worker)
+            .await
+            .unwrap();
+    assert_eq!(kinds, ["flood", "flood", "quiet", "quiet"]);
+}

@@ -94,6 +94,8 @@ impl MailHarness {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let smtp_addr = listener.local_addr().unwrap();
         let mut config = ServerConfig::new(DOMAIN);
+        // The tests' senders all connect from 127.0.0.1, where real mail comes from many addresses.
+        config.max_sessions_per_ip = 64;
         configure(&mut config);
         tokio::spawn(smtp::serve(listener, Arc::new(config), intake, stop.clone()));
         let runner = if run_jobs {
