@@ -357,3 +357,9 @@ pub fn error_code(body: &Value) -> Option<&str> {
 pub fn error_field(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["field"].as_str()
 }
+
+/// A Relay global id, as the API makes them: `base64url("Type:uuid")`.
+pub fn global_id(type_name: &str, id: uuid::Uuid) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{type_name}:{id}"))
+}

@@ -758,3 +758,44 @@ async fn outbound_mail_stops_at_the_organisations_quota() {
     assert_eq!(body["data"]["mailSetup"]["quota"], json!({ "sentLast24Hours": 2, "limit": 2 }), "{body}");
     assert_eq!(answers, ["sent", "sent", "RATE_LIMITED"]);
 }
+
+/// Attack 7: an invitee whom an admin deactivated before they accepted cannot join with the link,
+/// and a role changed before acceptance is the role they get.
+#[tokio::test]
+async fn a_deactivated_invitee_cannot_join_and_an_invitation_grants_its_own_role() {
+    let app = TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    let invite = "mutation($e: String!, $r: MemberRole!) { inviteMember(input: { email: $e, name: \"X\", role: $r }) { invitation { id } } }";
+    app.gql(Some(&owner.token), invite, json!({ "e": "gone@acme.test", "r": "ADMIN" })).await;
+    let token = app.invitation_token("gone@acme.test").await;
+    let mut admin = app.db.admin_conn().await;
+    let user: uuid::Uuid =
+        sqlx::query_scalar("select user_id from memberships where email = 'gone@acme.test'")
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+    let update = "mutation($u: ID!) { updateMember(input: { userId: $u, active: false }) { status } }";
+    let id = ferrodesk_testkit::global_id("User", user);
+    let body = app.gql(Some(&owner.token), update, json!({ "u": id })).await;
+    assert_eq!(body["data"]["updateMember"]["status"], "DISABLED", "{body}");
+    let before = counts(&mut admin).await;
+    let accept = "mutation($t: String!) { acceptInvitation(input: { token: $t, password: \"a fine new password\" }) { token } }";
+    let body = app.gql(None, accept, json!({ "t": token })).await;
+    assert_eq!(error_code(&body), Some("NOT_FOUND"), "{body}");
+    assert_unchanged(&before, &counts(&mut admin).await, &[]);
+
+    // Another invitation, demoted to requester before it is accepted: a requester joins.
+    app.gql(Some(&owner.token), invite, json!({ "e": "later@acme.test", "r": "ADMIN" })).await;
+    let user: uuid::Uuid =
+        sqlx::query_scalar("select user_id from memberships where email = 'later@acme.test'")
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+    let demote = "mutation($u: ID!) { updateMember(input: { userId: $u, role: REQUESTER }) { role } }";
+    app.gql(Some(&owner.token), demote, json!({ "u": ferrodesk_testkit::global_id("User", user) })).await;
+    let token = app.invitation_token("later@acme.test").await;
+    let body = app
+        .gql(None, "mutation($t: String!) { acceptInvitation(input: { token: $t, password: \"a fine new password\" }) { viewer { role } } }", json!({ "t": token }))
+        .await;
+    assert_eq!(body["data"]["acceptInvitation"]["viewer"]["role"], "REQUESTER", "{body}");
+}
