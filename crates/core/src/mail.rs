@@ -1076,22 +1076,17 @@ impl MailService {
                 "org_name": settings.name,
                 "code": SECRET_PLACEHOLDER,
             });
-            let (text, html) = self.templates.render(Template::AliasVerification, &context)?;
+            let body = self.templates.render(Template::AliasVerification, &context)?;
             return Ok(Some(OutboundMail {
-                message_id,
-                from_address,
-                from_name,
-                reply_to: None,
-                to: vec![alias.address.clone()],
-                cc: Vec::new(),
-                subject: format!("Verify forwarding for {}", alias.address),
-                in_reply_to: None,
-                references: Vec::new(),
-                auto_submitted: Some("auto-generated".into()),
-                loop_tag,
-                text,
-                html,
                 secret: Some(SecretRef { purpose: LinkPurpose::MailAlias.as_str().into(), id: alias.id }),
+                ..OutboundMail::automatic(
+                    message_id,
+                    (from_address, from_name),
+                    vec![alias.address.clone()],
+                    format!("Verify forwarding for {}", alias.address),
+                    loop_tag,
+                    body,
+                )
             }));
         }
         if payload.notice == Notice::Invitation {
@@ -1109,25 +1104,20 @@ impl MailService {
                 "expires": invitation.expires_at.format("%-d %B %Y, %H:%M UTC").to_string(),
                 "link": SECRET_PLACEHOLDER,
             });
-            let (text, html) = self.templates.render(Template::Invitation, &context)?;
+            let body = self.templates.render(Template::Invitation, &context)?;
             return Ok(Some(OutboundMail {
-                message_id,
-                from_address: format!("no-reply@{}", self.inbound_domain),
-                from_name: format!("{} via Ferrodesk", settings.name),
-                reply_to: None,
-                to: vec![invitation.email],
-                cc: Vec::new(),
-                subject,
-                in_reply_to: None,
-                references: Vec::new(),
-                auto_submitted: Some("auto-generated".into()),
-                loop_tag,
-                text,
-                html,
                 secret: Some(SecretRef {
                     purpose: LinkPurpose::Invitation.as_str().into(),
                     id: payload.source_id,
                 }),
+                ..OutboundMail::automatic(
+                    message_id,
+                    (format!("no-reply@{}", self.inbound_domain), format!("{} via Ferrodesk", settings.name)),
+                    vec![invitation.email],
+                    subject,
+                    loop_tag,
+                    body,
+                )
             }));
         }
         let Some(ticket_id) = payload.ticket_id.map(TicketId::from_uuid) else { return Ok(None) };
@@ -1278,27 +1268,15 @@ impl MailService {
             "expires": link.expires_at.format("%-d %B %Y, %H:%M UTC").to_string(),
             "link": self.links.secret(purpose, link_id),
         });
-        let (text, html) = self.templates.render(Template::Account, &context)?;
-        let mail = OutboundMail {
-            message_id: format!(
-                "account-{}.{link_id}@{}",
-                purpose.as_str().replace('_', "-"),
-                self.inbound_domain
-            ),
-            from_address: format!("no-reply@{}", self.inbound_domain),
-            from_name: "Ferrodesk".into(),
-            reply_to: None,
-            to: vec![link.email],
-            cc: Vec::new(),
+        let body = self.templates.render(Template::Account, &context)?;
+        let mail = OutboundMail::automatic(
+            format!("account-{}.{link_id}@{}", purpose.as_str().replace('_', "-"), self.inbound_domain),
+            (format!("no-reply@{}", self.inbound_domain), "Ferrodesk".into()),
+            vec![link.email],
             subject,
-            in_reply_to: None,
-            references: Vec::new(),
-            auto_submitted: Some("auto-generated".into()),
-            loop_tag: "account".into(),
-            text,
-            html,
-            secret: None,
-        };
+            "account".into(),
+            body,
+        );
         match self.transport.send(&mail).await {
             Ok(()) | Err(MailError::Permanent(_) | MailError::Compose(_)) => {}
             Err(MailError::Transient(reason)) => {
@@ -1338,23 +1316,15 @@ impl MailService {
             "grace_ends": day(billing.grace_ends_at),
             "billing_url": format!("{}/admin/billing", self.public_url.trim_end_matches('/')),
         });
-        let (text, html) = self.templates.render(Template::Billing, &context)?;
-        Ok(Some(OutboundMail {
+        let body = self.templates.render(Template::Billing, &context)?;
+        Ok(Some(OutboundMail::automatic(
             message_id,
-            from_address: format!("billing@{}", self.inbound_domain),
-            from_name: "Ferrodesk Billing".into(),
-            reply_to: None,
-            to: owners.into_iter().map(|(email, _)| email).collect(),
-            cc: Vec::new(),
+            (format!("billing@{}", self.inbound_domain), "Ferrodesk Billing".into()),
+            owners.into_iter().map(|(email, _)| email).collect(),
             subject,
-            in_reply_to: None,
-            references: Vec::new(),
-            auto_submitted: Some("auto-generated".into()),
             loop_tag,
-            text,
-            html,
-            secret: None,
-        }))
+            body,
+        )))
     }
 }
 

@@ -66,6 +66,36 @@ fn bracket(id: &str) -> String {
 }
 
 impl OutboundMail {
+    /// A message that starts no conversation: no reply-to, no thread, marked `auto-generated`
+    /// so that out-of-office robots leave it alone. `from` is (address, display name) and
+    /// `body` is (text, HTML).
+    pub fn automatic(
+        message_id: String,
+        from: (String, String),
+        to: Vec<String>,
+        subject: String,
+        loop_tag: String,
+        body: (String, String),
+    ) -> Self {
+        let ((from_address, from_name), (text, html)) = (from, body);
+        Self {
+            message_id,
+            from_address,
+            from_name,
+            reply_to: None,
+            to,
+            cc: Vec::new(),
+            subject,
+            in_reply_to: None,
+            references: Vec::new(),
+            auto_submitted: Some("auto-generated".into()),
+            loop_tag,
+            text,
+            html,
+            secret: None,
+        }
+    }
+
     pub fn to_message(&self) -> Result<lettre::Message, MailError> {
         let bad = |e: &dyn std::fmt::Display| MailError::Compose(e.to_string());
         let from =
