@@ -1240,8 +1240,9 @@ impl MailService {
 
 impl MailService {
     /// Mails a link about a person's own account (job [`LINK_MAIL_JOB`]): confirming their
-    /// address, setting a password, taking a new address. Not an organisation's mail: nothing is
-    /// stored but that it went, and the link is in the sent message only. A link already used,
+    /// address, setting a password, taking a new address; or a notice, to the address the account
+    /// had, that its password or its address changed. Not an organisation's mail: nothing is
+    /// stored but that it went, and a link is in the sent message only. A link already used,
     /// expired or sent is not mailed (again).
     pub async fn send_link_mail(&self, link_id: Uuid) -> anyhow::Result<()> {
         let mut conn = self.db.acquire().await?;
@@ -1252,25 +1253,31 @@ impl MailService {
         if link.used || link.sent || link.expires_at <= Utc::now() {
             return Ok(());
         }
-        let purpose = LinkPurpose::parse(&link.purpose)
-            .ok_or_else(|| anyhow::anyhow!("a link of unknown purpose {}", link.purpose))?;
-        let subject = match (purpose, &link.org_name) {
-            (LinkPurpose::ConfirmEmail, _) => "Confirm your address for Ferrodesk".to_owned(),
-            (LinkPurpose::ResetPassword, Some(org)) => format!("You own {org} on Ferrodesk"),
-            (LinkPurpose::ResetPassword, None) => "Set a new Ferrodesk password".to_owned(),
-            _ => "Confirm your new address for Ferrodesk".to_owned(),
+        let subject = match (link.purpose.as_str(), &link.org_name) {
+            ("confirm_email", _) => "Confirm your address for Ferrodesk".to_owned(),
+            ("reset_password", Some(org)) => format!("You own {org} on Ferrodesk"),
+            ("reset_password", None) => "Set a new Ferrodesk password".to_owned(),
+            ("change_email", _) => "Confirm your new address for Ferrodesk".to_owned(),
+            ("password_changed", _) => "Your Ferrodesk password was changed".to_owned(),
+            ("email_changed", _) => "Your Ferrodesk account has a new address".to_owned(),
+            (other, _) => anyhow::bail!("account mail of unknown purpose {other}"),
         };
+        // Notices carry no link: they only tell.
+        let secret = LinkPurpose::parse(&link.purpose).map(|purpose| self.links.secret(purpose, link_id));
         let context = json!({
             "subject": subject,
             "purpose": link.purpose,
             "email": link.email,
+            "account_email": link.account_email,
             "org_name": link.org_name,
             "expires": link.expires_at.format("%-d %B %Y, %H:%M UTC").to_string(),
-            "link": self.links.secret(purpose, link_id),
+            "when": link.created_at.format("%-d %B %Y, %H:%M UTC").to_string(),
+            "forgot_url": format!("{}/account/forgot", self.public_url.trim_end_matches('/')),
+            "link": secret,
         });
         let body = self.templates.render(Template::Account, &context)?;
         let mail = OutboundMail::automatic(
-            format!("account-{}.{link_id}@{}", purpose.as_str().replace('_', "-"), self.inbound_domain),
+            format!("account-{}.{link_id}@{}", link.purpose.replace('_', "-"), self.inbound_domain),
             (format!("no-reply@{}", self.inbound_domain), "Ferrodesk".into()),
             vec![link.email],
             subject,

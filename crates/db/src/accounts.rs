@@ -260,7 +260,7 @@ pub async fn request_email_change(
     Ok(())
 }
 
-/// What a mailed link's message needs (the worker's `fd_link_mail`).
+/// What a mailed link's or an account notice's message needs (the worker's `fd_link_mail`).
 #[derive(Debug, Clone)]
 pub struct LinkMail {
     pub purpose: String,
@@ -269,13 +269,17 @@ pub struct LinkMail {
     pub expires_at: DateTime<Utc>,
     pub used: bool,
     pub sent: bool,
+    /// The identity's address now (after a change of address, the new one).
+    pub account_email: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// Worker: a link's mail, by the link's id.
 pub async fn link_mail(conn: &mut PgConnection, link_id: Uuid) -> Result<Option<LinkMail>, DbError> {
     let row = sqlx::query!(
         r#"select purpose as "purpose!", email::text as "email!", org_name, expires_at as "expires_at!",
-                  used as "used!", sent as "sent!"
+                  used as "used!", sent as "sent!", account_email::text as "account_email!",
+                  created_at as "created_at!"
            from fd_link_mail($1)"#,
         link_id
     )
@@ -288,6 +292,8 @@ pub async fn link_mail(conn: &mut PgConnection, link_id: Uuid) -> Result<Option<
         expires_at: r.expires_at,
         used: r.used,
         sent: r.sent,
+        account_email: r.account_email,
+        created_at: r.created_at,
     }))
 }
 

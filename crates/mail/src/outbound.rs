@@ -242,8 +242,8 @@ pub enum Template {
     Billing,
     /// An invitation to join an organisation.
     Invitation,
-    /// A link about a person's own account: confirm the address, set a password, take a new
-    /// address.
+    /// Mail about a person's own account: a link to confirm the address, set a password or take a
+    /// new one, or a notice that the password or the address changed.
     Account,
     /// The code that verifies a forwarding alias.
     AliasVerification,

@@ -1570,3 +1570,83 @@ async fn links_that_prove_an_address_are_only_in_the_mail_sent() {
     assert!(!stored.contains(&token), "the outbox never shows the link: {outbox}");
     assert!(stored.contains(ferrodesk_mail::outbound::SECRET_PLACEHOLDER), "{outbox}");
 }
+
+/// A new password or a new address is told to the address the account had (OWASP ASVS 2.2.3),
+/// in a notice that carries no link and cannot be used for anything.
+#[tokio::test]
+async fn changes_of_password_and_address_are_told_to_the_address_the_account_had() {
+    let h = MailHarness::start().await;
+    let owner = h.app.sign_up("acme").await;
+    let told = |purpose: &str| {
+        h.account_mail()
+            .into_iter()
+            .filter(|m| m.mail.message_id.starts_with(&format!("account-{purpose}.")))
+            .collect::<Vec<_>>()
+    };
+
+    let change = "mutation($input: ChangePasswordInput!) { changePassword(input: $input) }";
+    let body = h
+        .app
+        .gql(
+            Some(&owner.token),
+            change,
+            json!({ "input": { "currentPassword": "correct horse battery", "newPassword": "a second password" } }),
+        )
+        .await;
+    assert_eq!(body["data"]["changePassword"], true, "{body}");
+    h.settle().await;
+    let notices = told("password-changed");
+    assert_eq!(notices.len(), 1, "one notice for one change");
+    let notice = &notices[0];
+    assert_eq!(notice.mail.to, ["owner@acme.test"]);
+    assert!(notice.mail.text.contains("A new password was set"), "{}", notice.mail.text);
+    assert!(notice.mail.text.contains("/account/forgot"), "it says where to take the account back");
+    assert!(!notice.mail.text.contains("The link works once"), "a notice is not a link");
+
+    h.app.gql(None, "mutation { requestPasswordReset(email: \"owner@acme.test\") }", json!({})).await;
+    let token = h.app.mailed_link("owner@acme.test", ferrodesk_core::auth::LinkPurpose::ResetPassword).await;
+    let body = h
+        .app
+        .gql(
+            None,
+            "mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { token } }",
+            json!({ "input": { "token": token, "password": "a third password" } }),
+        )
+        .await;
+    let fresh = body["data"]["resetPassword"]["token"].as_str().expect("reset").to_owned();
+    h.settle().await;
+    assert_eq!(told("password-changed").len(), 2, "a reset is told too");
+
+    let body = h
+        .app
+        .gql(
+            Some(&fresh),
+            "mutation($input: RequestEmailChangeInput!) { requestEmailChange(input: $input) }",
+            json!({ "input": { "newEmail": "ada@new.test", "password": "a third password" } }),
+        )
+        .await;
+    assert_eq!(body["data"]["requestEmailChange"], true, "{body}");
+    h.settle().await;
+    assert!(told("email-changed").is_empty(), "nothing has changed until the new address answers");
+    let token = h.app.mailed_link("ada@new.test", ferrodesk_core::auth::LinkPurpose::ChangeEmail).await;
+    let body = h
+        .app
+        .gql(None, "mutation($t: String!) { confirmEmailChange(token: $t) }", json!({ "t": token }))
+        .await;
+    assert_eq!(body["data"]["confirmEmailChange"], true, "{body}");
+    h.settle().await;
+    let notices = told("email-changed");
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].mail.to, ["owner@acme.test"], "the old address hears of it");
+    assert!(notices[0].mail.text.contains("took the address ada@new.test"), "{}", notices[0].mail.text);
+
+    // Nothing in a notice proves anything: its row has no token to find it by.
+    let mut admin = h.app.db.admin_conn().await;
+    let tokens: i64 = sqlx::query_scalar(
+        "select count(token_hash) from email_links where purpose in ('password_changed', 'email_changed')",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(tokens, 0);
+}
