@@ -65,6 +65,11 @@ pub struct BenchArgs {
     /// Which measurements to run (all by default), for A/B runs of one of them.
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Measurement>,
+    /// Count no request against the rate limits (`RATE_LIMIT_*` 0, as a deployment without them
+    /// would), to see what counting in Redis costs. By default every request is counted, as in
+    /// production, under limits the clients never reach.
+    #[arg(long)]
+    uncounted: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -220,7 +225,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             page_cache_mb: 64,
             metrics_addr: None,
             metrics_token: None,
-            rate_limits: COUNTED_NEVER_REFUSED,
+            rate_limits: if args.uncounted {
+                ferrodesk_config::RateLimits { per_ip: 0, per_credential: 0, per_org: 0 }
+            } else {
+                COUNTED_NEVER_REFUSED
+            },
         },
         mail: ferrodesk_config::MailConfig::default(),
         demo: ferrodesk_config::DemoConfig::default(),
