@@ -16,6 +16,7 @@ mod mail;
 mod mail_batch;
 mod page_cache;
 mod pool;
+mod rate_limits;
 mod reports;
 mod schema_guard;
 mod sla;
