@@ -147,6 +147,11 @@ impl MailQuota {
     pub fn limit(self, trialing: bool) -> Option<i64> {
         Some(if trialing { self.trial_per_day } else { self.per_day }).filter(|l| *l > 0)
     }
+
+    /// The largest limit any organisation has: how far counting a message's place needs to go.
+    pub fn cap(self) -> Option<i64> {
+        self.limit(false).zip(self.limit(true)).map(|(paying, trial)| paying.max(trial))
+    }
 }
 
 /// How much of its quota an organisation used in the last 24 hours.
@@ -869,7 +874,7 @@ impl MailService {
             tx.commit().await?;
             return Ok(());
         }
-        let (rank, trialing) = repo::quota_rank(&mut tx, &row).await?;
+        let (rank, trialing) = repo::quota_rank(&mut tx, &row, self.quota.cap()).await?;
         if let Some(limit) = self.quota.limit(trialing).filter(|limit| rank > *limit) {
             // Held back, for good: a notice that goes out a day late misleads more than it helps.
             repo::set_outbound_status(&mut tx, row.id, "failed", Some(&over_quota(limit))).await?;
@@ -983,7 +988,7 @@ impl MailService {
     pub async fn notify_batch(&self, jobs: &[Job]) -> Vec<anyhow::Result<()>> {
         let Some(worker) = jobs.first().map(Job::worker) else { return Vec::new() };
         let ids: Vec<Uuid> = jobs.iter().map(|j| j.id).collect();
-        let stored = match repo::stored_notices(&self.db, worker, &ids).await {
+        let stored = match repo::stored_notices(&self.db, worker, &ids, self.quota.cap()).await {
             Ok(stored) => stored,
             Err(error) => {
                 let error = format!("{error}");

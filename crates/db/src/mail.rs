@@ -725,16 +725,22 @@ pub struct StoredNotice {
     pub trialing: bool,
 }
 
-/// Where a stored message stands against its organisation's quota (see [`StoredNotice`]).
-pub async fn quota_rank(tx: &mut TenantTx, outbound: &OutboundRow) -> Result<(i64, bool), DbError> {
+/// Where a stored message stands against its organisation's quota (see [`StoredNotice`]),
+/// counted no further than `cap + 1`: `cap` is the largest quota that applies (`None`: none).
+pub async fn quota_rank(
+    tx: &mut TenantTx,
+    outbound: &OutboundRow,
+    cap: Option<i64>,
+) -> Result<(i64, bool), DbError> {
     let org_id = tx.org_id();
     let row = sqlx::query!(
-        r#"select fd_quota_rank($1, $2, $3) as "rank!",
+        r#"select fd_quota_rank($1, $2, $3, $4) as "rank!",
                   o.subscription_status = 'trialing' and o.stripe_subscription_id is null as "trialing!"
            from organizations o where o.id = $1"#,
         org_id.as_uuid(),
         outbound.created_at,
-        outbound.id
+        outbound.id,
+        cap
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -742,16 +748,22 @@ pub async fn quota_rank(tx: &mut TenantTx, outbound: &OutboundRow) -> Result<(i6
 }
 
 /// Which of these jobs, held by `worker`, have their message stored: one statement for a batch
-/// across organisations (`fd_stored_notices`, migration `…06000001_send_in_batches`).
-pub async fn stored_notices(db: &Db, worker: &str, jobs: &[Uuid]) -> Result<Vec<StoredNotice>, DbError> {
+/// across organisations (`fd_stored_notices`). Quota ranks count no further than `cap + 1`.
+pub async fn stored_notices(
+    db: &Db,
+    worker: &str,
+    jobs: &[Uuid],
+    cap: Option<i64>,
+) -> Result<Vec<StoredNotice>, DbError> {
     let mut conn = db.acquire().await?;
     let rows = sqlx::query!(
         r#"select job_id as "job_id!", org_id as "org_id!", outbound_id as "outbound_id!", ticket_id,
                   status as "status!", recipients as "recipients!", mail as "mail!",
                   quota_rank as "quota_rank!", trialing as "trialing!"
-           from fd_stored_notices($1, $2)"#,
+           from fd_stored_notices($1, $2, $3)"#,
         worker,
-        jobs
+        jobs,
+        cap
     )
     .fetch_all(&mut *conn)
     .await?;

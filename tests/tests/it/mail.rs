@@ -999,7 +999,7 @@ async fn stored_acknowledgements_go_out_in_batches_and_each_failure_is_recorded(
         .await
         .unwrap();
     assert_eq!(claimed.len(), 1);
-    let other: i64 = sqlx::query_scalar("select count(*) from fd_stored_notices('w2', $1)")
+    let other: i64 = sqlx::query_scalar("select count(*) from fd_stored_notices('w2', $1, null)")
         .bind(&claimed)
         .fetch_one(&mut app)
         .await
@@ -1011,11 +1011,12 @@ async fn stored_acknowledgements_go_out_in_batches_and_each_failure_is_recorded(
         .await
         .unwrap();
     assert!(done.is_empty(), "another worker's jobs are not completed");
-    let notices: Vec<(String,)> = sqlx::query_as("select recipients[1] from fd_stored_notices('w1', $1)")
-        .bind(&claimed)
-        .fetch_all(&mut app)
-        .await
-        .unwrap();
+    let notices: Vec<(String,)> =
+        sqlx::query_as("select recipients[1] from fd_stored_notices('w1', $1, null)")
+            .bind(&claimed)
+            .fetch_all(&mut app)
+            .await
+            .unwrap();
     assert_eq!(notices, vec![("later@example.com".to_owned(),)], "the holder sees its job's message only");
     let done: Vec<uuid::Uuid> = sqlx::query_scalar("select * from fd_notices_sent('w1', $1)")
         .bind(&claimed)
@@ -1649,4 +1650,44 @@ async fn changes_of_password_and_address_are_told_to_the_address_the_account_had
     .await
     .unwrap();
     assert_eq!(tokens, 0);
+}
+
+/// A message's place against the quota is counted no further than the largest quota: a flood of
+/// stored acknowledgements costs each of them a bounded count, not one that grows with the flood.
+#[tokio::test]
+async fn a_place_against_the_quota_is_counted_no_further_than_the_quota() {
+    let h = MailHarness::start().await;
+    let app = &h.app;
+    let owner = app.sign_up("acme").await;
+    let reply = "mutation($t: ID!) { addTicketMessage(input: { ticketId: $t, body: \"Hello\", internal: false }) { message { id } } }";
+    for n in 0..4 {
+        let ticket = app
+            .create_ticket(
+                &owner,
+                json!({ "kind": "INCIDENT", "subject": "x", "requesterEmail": format!("r{n}@example.com") }),
+            )
+            .await;
+        let body = app.gql(Some(&owner.token), reply, json!({ "t": ticket["id"] })).await;
+        assert!(body["errors"].is_null(), "{body}");
+    }
+    h.settle().await;
+    let mut admin = app.db.admin_conn().await;
+    let stored: i64 = sqlx::query_scalar("select count(*) from outbound_messages where status <> 'failed'")
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+    assert!(stored >= 4, "{stored}");
+    let mut rank = async |cap: Option<i64>| -> i64 {
+        sqlx::query_scalar(
+            "select fd_quota_rank(o.org_id, o.created_at, o.id, $1) from outbound_messages o
+             order by o.created_at desc, o.id desc limit 1",
+        )
+        .bind(cap)
+        .fetch_one(&mut admin)
+        .await
+        .unwrap()
+    };
+    assert_eq!(rank(None).await, stored, "no quota: every message counts");
+    assert_eq!(rank(Some(2_000)).await, stored, "under the quota: the exact place");
+    assert_eq!(rank(Some(2)).await, 3, "beyond it: the quota and one, all that over needs");
 }
