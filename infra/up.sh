@@ -56,7 +56,7 @@ set -a
 source .env
 set +a
 
-# Billing against the fake Stripe (`ferrodesk fake-stripe`): test-mode values, no real account.
+# Billing against the fake Stripe (`ferrodesk-dev fake-stripe`): test-mode values, no real account.
 if [ "${FAKE_STRIPE:-}" = "1" ]; then
   export BILLING=stripe
   export STRIPE_API_BASE="http://${FAKE_STRIPE_ADDR:-127.0.0.1:12111}"
@@ -73,10 +73,12 @@ profile="${PROFILE:-debug}"
 export SQLX_OFFLINE=true
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ferrodesk/target}"
 log "building ($profile)"
+packages=(-p ferrodesk-gateway -p ferrodesk-worker -p ferrodesk-ctl)
+[ "${FAKE_STRIPE:-}" = "1" ] && packages+=(-p ferrodesk-devtools)
 if [ "$profile" = "release" ]; then
-  cargo build --locked --release -p ferrodesk-gateway -p ferrodesk-worker -p ferrodesk-ctl
+  cargo build --locked --release "${packages[@]}"
 else
-  cargo build --locked -p ferrodesk-gateway -p ferrodesk-worker -p ferrodesk-ctl
+  cargo build --locked "${packages[@]}"
 fi
 bin="$CARGO_TARGET_DIR/$profile"
 
@@ -99,7 +101,7 @@ fi
 stop
 if [ "${FAKE_STRIPE:-}" = "1" ]; then
   log "starting the fake Stripe on ${STRIPE_API_BASE}"
-  nohup "$bin/ferrodesk" fake-stripe --addr "${FAKE_STRIPE_ADDR:-127.0.0.1:12111}" \
+  nohup "$bin/ferrodesk-dev" fake-stripe --addr "${FAKE_STRIPE_ADDR:-127.0.0.1:12111}" \
     --webhook-url "http://${HTTP_ADDR:-127.0.0.1:8080}/webhooks/stripe" >>"$log_dir/fake-stripe.log" 2>&1 &
   echo $! >"$run_dir/fake-stripe.pid"
 fi

@@ -27,7 +27,7 @@ ensure_postgres
 ensure_redis
 
 log "building the gateway, the worker and the CLI (debug)"
-cargo build --locked -p ferrodesk-gateway -p ferrodesk-worker -p ferrodesk-ctl
+cargo build --locked -p ferrodesk-gateway -p ferrodesk-worker -p ferrodesk-ctl -p ferrodesk-devtools
 bin="$CARGO_TARGET_DIR/debug"
 
 log "web/schema.graphql matches the gateway's schema"

@@ -1,4 +1,4 @@
--- Setup for intake-floor.sql: a sample of the messages a `ferrodesk bench-mail` run left in its
+-- Setup for intake-floor.sql: a sample of the messages a `ferrodesk-dev bench-mail` run left in its
 -- database, with what each of them wrote (its ticket, raw message and acknowledgement), to be
 -- written again as new rows, one message or a batch of messages per transaction.
 drop table if exists floor_sample;

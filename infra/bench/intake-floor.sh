@@ -4,9 +4,9 @@
 # membership, duplicate and acknowledgement-limit checks), written one message per transaction
 # or a batch of messages (across organisations) per transaction with one statement per step.
 # No row security and no functions: the floor under any shape of the intake, not the product's
-# path (docs/ARCHITECTURE.md §Email, "What batching can reach").
+# path (docs/performance.md, "What batching can reach").
 #
-# Run after `ferrodesk bench-mail`, whose database it samples and writes into:
+# Run after `ferrodesk-dev bench-mail`, whose database it samples and writes into:
 #   bash infra/bench/intake-floor.sh [sizes, default "1 32 64"]
 # Env: ROUNDS (3), SECONDS_EACH (10), CLIENTS (2), DATABASE (ferrodesk_bench_mail), PGHOST, PGUSER.
 set -euo pipefail

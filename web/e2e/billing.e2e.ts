@@ -1,5 +1,5 @@
 // Billing in a real browser: a gateway and a worker of their own with BILLING=stripe, against
-// `ferrodesk fake-stripe` (its Checkout and portal pages are clicked like Stripe's). Trial →
+// `ferrodesk-dev fake-stripe` (its Checkout and portal pages are clicked like Stripe's). Trial →
 // Checkout → active → a failed payment (warning) → read-only after the grace period → paid →
 // writable again.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -94,7 +94,7 @@ beforeAll(async () => {
   };
   execFileSync(join(bin, 'ferrodesk'), ['bootstrap'], { env, cwd: repo, stdio: 'inherit' });
   execFileSync(join(bin, 'ferrodesk'), ['migrate'], { env, cwd: repo, stdio: 'inherit' });
-  start('fake-stripe', 'ferrodesk', ['fake-stripe', '--addr', `127.0.0.1:${stripePort}`, '--webhook-url', `${base}/webhooks/stripe`], env);
+  start('fake-stripe', 'ferrodesk-dev', ['fake-stripe', '--addr', `127.0.0.1:${stripePort}`, '--webhook-url', `${base}/webhooks/stripe`], env);
   start('gateway', 'ferrodesk-gateway', [], env);
   await waitFor(`http://127.0.0.1:${stripePort}/_fake/events`, 'the fake Stripe');
   await waitFor(`${base}/readyz`, 'the gateway');

@@ -91,8 +91,8 @@ async function startGateway(env: NodeJS.ProcessEnv, log: string) {
 }
 
 export default async function setup(project: TestProject) {
-  for (const tool of ['ferrodesk', 'ferrodesk-gateway']) {
-    if (!existsSync(join(bin, tool))) throw new Error(`${join(bin, tool)} is missing: cargo build -p ferrodesk-gateway -p ferrodesk-ctl`);
+  for (const tool of ['ferrodesk', 'ferrodesk-gateway', 'ferrodesk-dev']) {
+    if (!existsSync(join(bin, tool))) throw new Error(`${join(bin, tool)} is missing: cargo build -p ferrodesk-gateway -p ferrodesk-ctl -p ferrodesk-devtools`);
   }
   if (!existsSync(join(web, 'dist', 'index.html'))) throw new Error('web/dist is missing: npm run build');
 

@@ -1,8 +1,5 @@
-//! `ferrodesk`: the operator's command line (bootstrap, migrations, schema export, benchmarks).
-
-mod bench;
-mod bench_demo;
-mod bench_mail;
+//! `ferrodesk`: the operator's command line (bootstrap, migrations, schema export, the demo's
+//! reset). The benchmarks and the fake Stripe are development tools (`ferrodesk-dev`).
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -42,29 +39,11 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL) for client code generation.
     Schema,
-    /// Load 1,000 orgs × 1,000 tickets and measure the queue query and createTicket over HTTP.
-    Bench(bench::BenchArgs),
-    /// One SLA sweep over 1M open tickets in 1,000 tenants, and recomputing a 100k-ticket tenant.
-    BenchSla(bench::SlaBenchArgs),
-    /// Email intake end to end with 1, 8 and 32 concurrent SMTP senders.
-    BenchMail(bench_mail::MailBenchArgs),
-    /// A fake Stripe for local development: the API the gateway calls (point STRIPE_API_BASE at
-    /// it), clickable Checkout and portal pages, and signed webhooks to the gateway.
-    FakeStripe {
-        #[arg(long, env = "FAKE_STRIPE_ADDR", default_value = "127.0.0.1:12111")]
-        addr: std::net::SocketAddr,
-        #[arg(long, default_value = "http://127.0.0.1:8080/webhooks/stripe")]
-        webhook_url: String,
-        #[arg(long, env = "STRIPE_WEBHOOK_SECRET")]
-        webhook_secret: String,
-    },
     /// The public demo: `reset` replaces its dataset now.
     Demo {
         #[command(subcommand)]
         command: DemoCommand,
     },
-    /// Time from `GET /demo` to an authenticated queue, and the demo reset.
-    BenchDemo(bench_demo::DemoBenchArgs),
 }
 
 #[derive(Subcommand)]
@@ -96,19 +75,6 @@ async fn main() -> anyhow::Result<()> {
             ferrodesk_db::migrate(&admin_url).await.context("migrating")?;
             tracing::info!("migrations applied");
         }
-        Command::Bench(args) => bench::run(args).await?,
-        Command::BenchSla(args) => bench::run_sla(args).await?,
-        Command::BenchMail(args) => bench_mail::run(args).await?,
-        Command::FakeStripe { addr, webhook_url, webhook_secret } => {
-            let fake = ferrodesk_billing::fake::FakeStripe::start(addr).await?;
-            fake.set_webhook(Some(ferrodesk_billing::fake::WebhookTarget {
-                url: webhook_url.clone(),
-                secret: webhook_secret,
-            }));
-            tracing::info!(api_base = %fake.url(), webhooks = %webhook_url, "fake Stripe listening");
-            tokio::signal::ctrl_c().await?;
-        }
-        Command::BenchDemo(args) => bench_demo::run(args).await?,
         Command::Demo { command: DemoCommand::Reset { database_url, as_of } } => {
             let db = ferrodesk_db::Db::connect(&database_url.into(), 2).await?;
             db.check_runtime_role(ferrodesk_db::Service::Worker).await?;
@@ -116,10 +82,15 @@ async fn main() -> anyhow::Result<()> {
             let report = ferrodesk_core::demo::reset(&db, as_of, ferrodesk_core::demo::When::Always)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            bench::out(&format!(
+            use std::io::Write;
+            writeln!(
+                std::io::stdout(),
                 "demo reset: {} tickets, {} messages, {} events in {} ms",
-                report.tickets, report.messages, report.events, report.elapsed_ms
-            ));
+                report.tickets,
+                report.messages,
+                report.events,
+                report.elapsed_ms
+            )?;
         }
         Command::Schema => {
             use std::io::Write;

@@ -7,7 +7,7 @@
 //! - A GraphQL operation asks for at most [`MAX_ROOT_FIELDS`] root fields, aliases counted: each
 //!   opens a transaction of its own, and they run at once.
 //! - Writes in the public demo count against the visitor's hourly cap, per session and per
-//!   client address ([`ferrodesk_core::demo::WRITES_PER_HOUR`]).
+//!   client address ([`ferrodesk_core::sandbox::WRITES_PER_HOUR`]).
 //!
 //! Read-only organisations are not checked here: the database refuses their writes.
 
@@ -23,10 +23,11 @@ use async_graphql::{ErrorExtensions, Name, Pos, Positioned, ServerError, ServerR
 use axum::http::StatusCode;
 use axum::response::Response;
 use ferrodesk_core::auth::token_hash;
+use ferrodesk_core::sandbox::{self, Sandbox};
 use ferrodesk_core::{AppError, Principal, demo};
 
 use crate::graphql::RequestCtx;
-use crate::http::transport_error;
+use crate::http::transport::transport_error;
 use crate::state::AppState;
 
 /// Root fields (aliases counted) one GraphQL operation may select. The web app's largest page
@@ -91,7 +92,7 @@ impl Refusal {
             }
             Self::DemoWrites { retry_after_secs } => format!(
                 "The demo allows {} changes per hour per visitor; try again in {} minutes.",
-                demo::WRITES_PER_HOUR.max,
+                sandbox::WRITES_PER_HOUR.max,
                 retry_after_secs.div_ceil(60)
             ),
             Self::Unavailable => "try again shortly".to_owned(),
@@ -154,14 +155,14 @@ pub async fn rate_limit(state: &AppState, knock: &Knock<'_>) -> Result<(), Refus
 /// Counts a write in the demo against the visitor's hourly cap: per session, and per client
 /// address (a visitor who starts new sessions keeps their address's count).
 pub async fn demo_write(state: &AppState, knock: &Knock<'_>) -> Result<(), Refusal> {
-    if !knock.principal.is_some_and(|p| demo::is_demo(p.org_id)) {
+    let Some(cap) = knock.principal.and_then(|p| Sandbox::of(p.org_id).writes_per_hour()) else {
         return Ok(());
-    }
+    };
     let session = format!("demo-writes:{}", knock.credential_key().unwrap_or_default());
     let ip = format!("demo-writes-ip:{}", knock.ip);
-    let per_ip = demo::WRITES_PER_HOUR.max.saturating_mul(demo::SESSIONS_PER_IP.max.min(4));
-    let buckets = [(session.as_str(), demo::WRITES_PER_HOUR.max), (ip.as_str(), per_ip)];
-    match state.limiter.hit_all(demo::WRITES_PER_HOUR.window_secs, &buckets).await {
+    let per_ip = cap.max.saturating_mul(demo::SESSIONS_PER_IP.max.min(4));
+    let buckets = [(session.as_str(), cap.max), (ip.as_str(), per_ip)];
+    match state.limiter.hit_all(cap.window_secs, &buckets).await {
         Ok(()) => Ok(()),
         Err(AppError::RateLimited { retry_after_secs }) => Err(Refusal::DemoWrites { retry_after_secs }),
         Err(e) => Err(redis_trouble(e)),

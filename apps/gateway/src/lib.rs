@@ -1,10 +1,9 @@
 //! The HTTP edge: GraphQL, health, metrics and the web app. Stateless; run as many as needed.
 
 mod admission;
-mod files;
 mod graphql;
 mod http;
-mod live;
+mod hub;
 mod page_cache;
 mod state;
 

@@ -3,13 +3,12 @@ use std::sync::Arc;
 use anyhow::Context;
 use ferrodesk_config::{DemoConfig, GatewayConfig};
 use ferrodesk_core::auth::{LinkKey, RateLimiter, SessionStore};
-use ferrodesk_core::mail::MailQuota;
+use ferrodesk_core::notices::MailQuota;
 use ferrodesk_db::Db;
 use redis::aio::ConnectionManager;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::graphql::{AppSchema, build_schema, build_socket_schema};
-use crate::live::Live;
+use crate::hub::Live;
 use crate::page_cache::PageCache;
 
 /// Shared by every request. Cheap to clone.
@@ -21,12 +20,9 @@ pub struct App {
     pub redis: ConnectionManager,
     pub sessions: SessionStore,
     pub limiter: RateLimiter,
-    pub schema: AppSchema,
-    /// The same schema for sockets (see `build_socket_schema`).
-    pub socket_schema: AppSchema,
     pub live: Live,
     pub secure_cookies: bool,
-    /// Proxies of ours in front of the gateway (`TRUST_PROXY`): see `http::client_ip`.
+    /// Proxies of ours in front of the gateway (`TRUST_PROXY`): see `http::transport::client_ip`.
     pub trusted_proxies: usize,
     /// Derives the tokens of mailed links (invitations, password resets…).
     pub links: LinkKey,
@@ -79,8 +75,6 @@ impl AppState {
         Ok(Self(Arc::new(App {
             sessions: SessionStore::new(redis.clone(), prefix),
             limiter: RateLimiter::new(redis.clone(), prefix),
-            schema: build_schema(),
-            socket_schema: build_socket_schema(),
             live,
             db,
             redis,

@@ -1,5 +1,5 @@
 //! The SMTP/LMTP intake: routes recipients to organisations, and stores and processes each
-//! message in one transaction before the `250` (DESIGN §2.3); the job runner sends what that
+//! message in one transaction before the `250` (docs/email.md); the job runner sends what that
 //! queued, and retries what could only be stored.
 
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ use tokio::sync::{Semaphore, oneshot};
 /// How long a routing answer is reused (an organisation's slug or aliases rarely change).
 const ROUTE_TTL: Duration = Duration::from_secs(30);
 
-/// The most messages one batch takes (docs/ARCHITECTURE.md §Email, "Batches across
+/// The most messages one batch takes (docs/email.md, "Batches across
 /// organisations": 64 cost no less a message than 32 in the floor's measurements).
 const MAX_BATCH: usize = 64;
 
@@ -162,10 +162,11 @@ impl Intake for MailIntake {
         let raw = Arc::new(message);
         for (org, indexes) in by_org {
             // The demo is a sandbox, not file storage: its address takes small messages only.
-            if ferrodesk_core::demo::is_demo(org) && raw.len() > ferrodesk_core::demo::MAX_MAIL_BYTES {
+            let limit = ferrodesk_core::sandbox::Sandbox::of(org).max_upload_bytes(usize::MAX);
+            if raw.len() > limit {
                 let refused = Delivery::Rejected(format!(
                     "the demo accepts messages up to {} MB",
-                    ferrodesk_core::demo::MAX_MAIL_BYTES / (1024 * 1024)
+                    limit / (1024 * 1024)
                 ));
                 for i in indexes {
                     results[i] = refused.clone();

@@ -9,7 +9,8 @@ use std::time::Duration;
 use ferrodesk_config::{MailConfig, SecurityConfig, WorkerConfig};
 use ferrodesk_core::auth::LinkKey;
 use ferrodesk_core::live::LivePublisher;
-use ferrodesk_core::mail::{MailQuota, MailService};
+use ferrodesk_core::mail::MailService;
+use ferrodesk_core::notices::MailQuota;
 use ferrodesk_db::Db;
 use ferrodesk_jobs::Runner;
 use ferrodesk_mail::outbound::{Templates, Transport};
@@ -88,7 +89,7 @@ pub fn runner(db: Db, concurrency: usize, mail: Arc<MailService>) -> Runner {
             }
         })
         // In batches: stored messages go out together, marked sent in one statement.
-        .register_batch(ferrodesk_core::mail::NOTIFY_JOB, move |_db, jobs| {
+        .register_batch(ferrodesk_core::notices::NOTIFY_JOB, move |_db, jobs| {
             let mail = mail.clone();
             async move { mail.notify_batch(&jobs).await }
         })

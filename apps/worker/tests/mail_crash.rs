@@ -1,4 +1,4 @@
-//! The crash test (DESIGN §2.3): two real worker processes receive a burst of 2,000 messages
+//! The crash test (docs/email.md): two real worker processes receive a burst of 2,000 messages
 //! over SMTP; one is killed with SIGKILL in the middle and restarted. Senders behave like an MTA
 //! with two MX hosts: whatever was not answered with 250 is sent again, to either worker.
 //! Afterwards there are exactly 2,000 tickets, one per message, and one acknowledgement each.

@@ -3,7 +3,7 @@
 //! webhooks for what happens. Objects follow the shapes of Stripe's published fixtures, trimmed
 //! to what Ferrodesk reads (a test checks them against `shared/stripe/fixtures3.json`).
 //!
-//! Run it with `ferrodesk fake-stripe` (see README §Billing). A price id containing `year` is
+//! Run it with `ferrodesk-dev fake-stripe` (see README §Billing). A price id containing `year` is
 //! billed yearly, any other monthly.
 
 use std::collections::HashMap;

@@ -7,6 +7,7 @@
 //! gateway, the worker, the CLI and the integration tests need it. The read-only rule itself
 //! lives in `ferrodesk_core::billing`.
 
+#[cfg(feature = "fake")]
 pub mod fake;
 pub mod service;
 pub mod signature;

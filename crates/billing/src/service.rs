@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use ferrodesk_config::{BillingConfig, BillingMode};
 use ferrodesk_core::billing::{APPLY_JOB, SubscriptionStatus, grace_end};
-use ferrodesk_core::mail::{Notice, queue_billing_notice};
+use ferrodesk_core::notices::{Notice, queue_billing_notice};
 use ferrodesk_core::{AppError, Principal, require_admin};
 use ferrodesk_db::billing::{self as repo, BillingRow, SubscriptionUpdate};
 use ferrodesk_db::{Db, TenantTx, events};

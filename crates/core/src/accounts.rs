@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use ferrodesk_db::accounts::{self as repo, NewSignUp};
-use ferrodesk_db::{Db, TenantTx, catalog, events};
+use ferrodesk_db::{Db, TenantTx, events};
 use ferrodesk_domain::{Email, OrgId, OrgName, Password, PersonName, Role, Slug, TokenId, UserId};
 use serde_json::json;
 use uuid::Uuid;
@@ -33,14 +33,6 @@ const RESETS_PER_ADDRESS: RateLimit = RateLimit { max: 3, window_secs: 3600 };
 /// Password checks of a signed-in person (changing the password or the address), per hour.
 const PASSWORD_CHECKS_PER_PERSON: RateLimit = RateLimit { max: 10, window_secs: 3600 };
 
-/// The categories every new organisation starts with, in its IT department.
-pub const DEFAULT_CATEGORIES: &[(&str, &[&str])] = &[
-    ("Hardware", &["Laptop", "Desktop", "Monitor & peripherals", "Printer", "Mobile device"]),
-    ("Software", &["Installation", "Licence", "Bug or error", "Email & calendar"]),
-    ("Access", &["New account", "Password reset", "Permissions", "Multi-factor authentication"]),
-    ("Network", &["Wi-Fi", "VPN", "Internet connectivity"]),
-];
-
 pub struct SignUp<'a> {
     pub organization_name: &'a str,
     pub slug: &'a str,
@@ -60,7 +52,7 @@ pub async fn sign_up(db: &Db, links: &LinkKey, input: SignUp<'_>) -> Result<Prin
     let slug = Slug::parse(input.slug)?;
     let name = PersonName::parse(input.name)?;
     let email = Email::parse(input.email)?;
-    if crate::demo::is_demo_address(&email) {
+    if crate::sandbox::is_sandbox_address(&email) {
         return Err(AppError::bad_input("email", "this address belongs to the demo; use your own"));
     }
     let password = Password::parse(input.password)?;
@@ -96,13 +88,7 @@ pub async fn sign_up(db: &Db, links: &LinkKey, input: SignUp<'_>) -> Result<Prin
     .await?;
     let principal = Principal { org_id, user_id };
     let mut tx = TenantTx::system(tx, org_id).await?;
-    let it = catalog::insert_department(&mut tx, "IT").await?;
-    for (position, (parent, children)) in (0..).zip(DEFAULT_CATEGORIES) {
-        let parent_id = catalog::insert_category(&mut tx, it, None, parent, position).await?;
-        for (position, child) in (0..).zip(*children) {
-            catalog::insert_category(&mut tx, it, Some(parent_id), child, position).await?;
-        }
-    }
+    let it = crate::classification::seed_it_department(&mut tx).await?;
     crate::sla::seed_defaults(&mut tx, it, time_zone).await?;
     events::append(
         &mut tx,
@@ -185,14 +171,14 @@ pub struct Invitation {
 pub async fn invite_member(
     tx: &mut TenantTx,
     links: &LinkKey,
-    quota: crate::mail::MailQuota,
+    quota: crate::notices::MailQuota,
     email: &str,
     name: &str,
     role: Role,
 ) -> Result<Invitation, AppError> {
     require_admin(tx)?;
     let email = Email::parse(email)?;
-    crate::demo::check_new_person(tx.org_id(), "email", &email)?;
+    crate::sandbox::Sandbox::of(tx.org_id()).check_new_person("email", &email)?;
     let name = PersonName::parse(name)?;
     if role == Role::Owner {
         return Err(AppError::bad_input("role", "an organisation has one owner; invite an admin instead"));
@@ -229,8 +215,8 @@ pub async fn invite_member(
         },
     )
     .await?;
-    crate::mail::check_quota(tx, quota).await?;
-    crate::mail::queue_invitation(tx, id).await?;
+    crate::notices::check_quota(tx, quota).await?;
+    crate::notices::queue_invitation(tx, id).await?;
     Ok(Invitation { id, user_id, email, role, expires_at })
 }
 
@@ -346,7 +332,7 @@ pub async fn request_password_reset(
 ) -> Result<(), AppError> {
     limiter.hit(&format!("reset-ip:{client_ip}"), RESETS_PER_IP).await?;
     let email = Email::parse(email)?;
-    if crate::demo::is_demo_address(&email) {
+    if crate::sandbox::is_sandbox_address(&email) {
         return Ok(());
     }
     match limiter.hit(&format!("reset-address:{email}"), RESETS_PER_ADDRESS).await {
@@ -453,7 +439,7 @@ pub async fn request_email_change(
     password: &str,
 ) -> Result<(), AppError> {
     let new_email = Email::parse_field("newEmail", new_email)?;
-    if crate::demo::is_demo_address(&new_email) {
+    if crate::sandbox::is_sandbox_address(&new_email) {
         return Err(AppError::bad_input("newEmail", "addresses under .invalid belong to the public demo"));
     }
     let identity = prove_password(db, limiter, principal.user_id, "password", password).await?;
@@ -547,10 +533,7 @@ pub async fn create_api_token(tx: &mut TenantTx, name: &str) -> Result<CreatedAp
     if actor.role == Role::Requester {
         return Err(AppError::Forbidden("requesters cannot create API tokens"));
     }
-    if crate::demo::is_demo(tx.org_id()) {
-        // A token would outlive the demo session and its limits.
-        return Err(AppError::Forbidden("the demo does not issue API tokens"));
-    }
+    crate::sandbox::Sandbox::of(tx.org_id()).check_api_tokens()?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(AppError::bad_input("name", "name the token in 1 to 80 characters"));

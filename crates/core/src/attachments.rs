@@ -47,7 +47,7 @@ pub async fn attach(
     if role_of(tx) == Role::Stakeholder {
         return Err(AppError::Forbidden("stakeholders can read tickets but not change them"));
     }
-    let limit = if crate::demo::is_demo(tx.org_id()) { crate::demo::MAX_MAIL_BYTES } else { MAX_BYTES };
+    let limit = crate::sandbox::Sandbox::of(tx.org_id()).max_upload_bytes(MAX_BYTES);
     if bytes.len() > limit {
         return Err(AppError::bad_input(
             "file",

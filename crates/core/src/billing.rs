@@ -10,7 +10,7 @@ use ferrodesk_domain::OrgId;
 use serde_json::json;
 
 use crate::AppError;
-use crate::mail::Notice;
+use crate::notices::Notice;
 
 /// Applies one received Stripe event (payload `{"event_id": "evt_…"}`).
 pub const APPLY_JOB: &str = "billing.apply";
@@ -66,7 +66,7 @@ impl SubscriptionStatus {
 }
 
 /// Why an organisation is read-only, as the database's rule names it (`fd_read_only_reason`,
-/// DESIGN §2.7: the rule is written once, in SQL, where the writes it stops happen).
+/// docs/SECURITY.md: the rule is written once, in SQL, where the writes it stops happen).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadOnlyReason {
     /// The free trial ended without a subscription.
@@ -148,7 +148,7 @@ async fn remind(db: &Db, org: OrgId) -> Result<bool, AppError> {
     if !repo::mark_trial_reminded(&mut tx).await? {
         return Ok(false);
     }
-    crate::mail::queue_billing_notice(&mut tx, Notice::TrialEnding, org.into_uuid()).await?;
+    crate::notices::queue_billing_notice(&mut tx, Notice::TrialEnding, org.into_uuid()).await?;
     events::append(
         &mut tx,
         events::NewEvent {

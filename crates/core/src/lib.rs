@@ -5,11 +5,13 @@ pub mod accounts;
 pub mod attachments;
 pub mod auth;
 pub mod billing;
-pub mod catalog;
+pub mod classification;
 pub mod demo;
 mod error;
 pub mod live;
 pub mod mail;
+pub mod notices;
+pub mod sandbox;
 pub mod sla;
 pub mod tickets;
 

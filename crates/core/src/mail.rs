@@ -19,13 +19,14 @@ use ferrodesk_mail::store::LocalStore;
 use ferrodesk_mail::{InboundAddress, InboundMail, MailClass, Mailbox};
 use futures::StreamExt;
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::AppError;
 use crate::auth::LinkPurpose;
 use crate::live::{ChangeKind, LivePublisher, TicketChange};
+use crate::notices::{MailQuota, NOTIFY_JOB, Notice, NotifyPayload, QuotaState, notify_job, quota_state};
+use crate::sandbox::Sandbox;
 use crate::tickets::{AddMessage, CreateTicket};
 
 mod batch;
@@ -34,8 +35,6 @@ pub use batch::{Incoming, Prepared};
 
 /// Processes one stored inbound message.
 pub const INGEST_JOB: &str = "mail.ingest";
-/// Renders (once) and sends one outbound message.
-pub const NOTIFY_JOB: &str = "mail.notify";
 /// Mails a link about a person's own account (`email_links`): not an organisation's mail.
 pub const LINK_MAIL_JOB: &str = "account.mail";
 
@@ -47,40 +46,6 @@ const SEND_CONCURRENCY: usize = 8;
 
 /// People in Cc added to a new ticket at most (a message to a whole department adds no one more).
 const MAX_PARTICIPANTS: usize = 20;
-
-/// Why we write to someone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Notice {
-    /// "We have your request" (`source` = the inbound message).
-    Acknowledgement,
-    /// An agent's public reply (`source` = the ticket message).
-    Reply,
-    /// Resolved or closed (`source` = the audit event).
-    Status,
-    /// The code that verifies a forwarding alias (`source` = the alias).
-    AliasVerification,
-    /// To the owners: the free trial ends soon (`source` = the organisation).
-    TrialEnding,
-    /// To the owners: a subscription payment failed (`source` = derived from the invoice id).
-    PaymentFailed,
-    /// An invitation to join (`source` = the invitation); its link is filled in only as it is sent.
-    Invitation,
-}
-
-impl Notice {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Acknowledgement => "acknowledgement",
-            Self::Reply => "reply",
-            Self::Status => "status",
-            Self::AliasVerification => "alias_verification",
-            Self::TrialEnding => "trial_ending",
-            Self::PaymentFailed => "payment_failed",
-            Self::Invitation => "invitation",
-        }
-    }
-}
 
 /// A stored message handed to the transport, for recording how that went.
 struct Sent<'a> {
@@ -113,104 +78,6 @@ struct TicketNotice {
 /// The same Message-ID on every attempt, so that a receiver drops a second copy.
 fn notice_message_id(notice: Notice, source_id: Uuid, domain: &str) -> String {
     format!("{}.{source_id}@{domain}", notice.as_str().replace('_', "-"))
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct NotifyPayload {
-    notice: Notice,
-    ticket_id: Option<Uuid>,
-    source_id: Uuid,
-}
-
-/// Queues a notification in the caller's transaction: it exists exactly when the change does.
-pub async fn queue_notification(
-    tx: &mut TenantTx,
-    notice: Notice,
-    ticket_id: TicketId,
-    source_id: Uuid,
-) -> Result<(), AppError> {
-    queue(tx, notice, Some(ticket_id), source_id).await
-}
-
-/// Messages an organisation may send in 24 hours, and on its own free trial (0: no limit). Mail
-/// a person writes (replies, invitations) is refused over it with a clear error; automatic mail
-/// (acknowledgements, status notices) is held back when it would go out over it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MailQuota {
-    pub per_day: i64,
-    pub trial_per_day: i64,
-}
-
-impl MailQuota {
-    pub const UNLIMITED: Self = Self { per_day: 0, trial_per_day: 0 };
-
-    pub fn limit(self, trialing: bool) -> Option<i64> {
-        Some(if trialing { self.trial_per_day } else { self.per_day }).filter(|l| *l > 0)
-    }
-
-    /// The largest limit any organisation has: how far counting a message's place needs to go.
-    pub fn cap(self) -> Option<i64> {
-        self.limit(false).zip(self.limit(true)).map(|(paying, trial)| paying.max(trial))
-    }
-}
-
-/// How much of its quota an organisation used in the last 24 hours.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct QuotaState {
-    pub used: i64,
-    pub limit: Option<i64>,
-}
-
-pub async fn quota_state(tx: &mut TenantTx, quota: MailQuota) -> Result<QuotaState, AppError> {
-    let (used, trialing) = repo::quota_usage(tx).await?;
-    Ok(QuotaState { used, limit: quota.limit(trialing) })
-}
-
-/// Refuses one more message over the quota (the demo's mail never leaves: it has none).
-pub async fn check_quota(tx: &mut TenantTx, quota: MailQuota) -> Result<(), AppError> {
-    if quota == MailQuota::UNLIMITED || crate::demo::is_demo(tx.org_id()) {
-        return Ok(());
-    }
-    match quota_state(tx, quota).await? {
-        QuotaState { used, limit: Some(limit) } if used >= limit => Err(AppError::OutboundQuota { limit }),
-        _ => Ok(()),
-    }
-}
-
-/// Queues an invitation's mail in the transaction that makes the invitation.
-pub async fn queue_invitation(tx: &mut TenantTx, invitation_id: Uuid) -> Result<(), AppError> {
-    queue(tx, Notice::Invitation, None, invitation_id).await
-}
-
-/// Queues a billing mail to the organisation's owners, once per `source_id`.
-pub async fn queue_billing_notice(
-    tx: &mut TenantTx,
-    notice: Notice,
-    source_id: Uuid,
-) -> Result<(), AppError> {
-    queue(tx, notice, None, source_id).await
-}
-
-async fn queue(
-    tx: &mut TenantTx,
-    notice: Notice,
-    ticket_id: Option<TicketId>,
-    source_id: Uuid,
-) -> Result<(), AppError> {
-    let (payload, key) = notify_job(notice, ticket_id, source_id)?;
-    ferrodesk_jobs::enqueue(tx, NOTIFY_JOB, payload, Some(&key)).await?;
-    Ok(())
-}
-
-/// A `mail.notify` job's payload and its dedupe key: one job per notice and cause.
-fn notify_job(
-    notice: Notice,
-    ticket_id: Option<TicketId>,
-    source_id: Uuid,
-) -> Result<(serde_json::Value, String), AppError> {
-    let payload = NotifyPayload { notice, ticket_id: ticket_id.map(TicketId::into_uuid), source_id };
-    let payload = serde_json::to_value(&payload).map_err(|e| AppError::Internal(e.into()))?;
-    Ok((payload, format!("{}:{source_id}", notice.as_str())))
 }
 
 /// What the intake was told about a message, besides its bytes, and what it verified of its
@@ -260,7 +127,7 @@ impl MailService {
 
     /// Receives a message: turns it into a ticket or a reply and stores it, with its outcome, in
     /// one transaction, so that when this returns `Ok` the message is durable and already
-    /// processed, and the SMTP reply may be `250` (docs/ARCHITECTURE.md §Email, "The intake
+    /// processed, and the SMTP reply may be `250` (docs/email.md, "The intake
     /// path"). The raw row is written once, when its outcome is known.
     ///
     /// An error leaves nothing behind (the transaction rolls back): the caller then keeps the
@@ -366,7 +233,7 @@ impl MailService {
             Ok(sender) => sender,
             Err(why) => return done(self.without_sender(tx, mail, why).await?),
         };
-        if let Err(refused) = crate::demo::check_new_person(tx.org_id(), "from", &email) {
+        if let Err(refused) = Sandbox::of(tx.org_id()).check_new_person("from", &email) {
             return done(Ingested::Quarantined(format!("{}: {refused}", email.as_str())));
         }
         let auth = row.auth();
@@ -474,7 +341,7 @@ impl MailService {
         // The limit's lock is taken before the Cc'd people are added: a newcomer's membership takes
         // the organisation's page version, which every ticket takes too, so locks go in one order
         // (sender's limit, page version, number counter) and two mails from one sender cannot
-        // deadlock (ARCHITECTURE §Email, "One organisation's burst").
+        // deadlock (docs/email.md, "One organisation's burst").
         let wanted = settings.acknowledge && mail.class.may_acknowledge() && !row.mail_from().is_empty();
         // The demo's outbox needs no job: its acknowledgement is stored as sent.
         let job = (wanted && !settings.is_demo)
@@ -738,7 +605,7 @@ impl MailService {
                 continue;
             }
             let Ok(email) = Email::parse(&person.address) else { continue };
-            if crate::demo::check_new_person(tx.org_id(), "cc", &email).is_err() {
+            if Sandbox::of(tx.org_id()).check_new_person("cc", &email).is_err() {
                 continue;
             }
             if let Some(actor) = self.person(tx, &email, &person.display_name()).await?
@@ -1722,9 +1589,7 @@ pub async fn add_alias(
     if email.as_str().ends_with(&format!("@{inbound_domain}")) {
         return Err(AppError::bad_input("address", "this is already an intake address"));
     }
-    if repo::settings(tx).await?.is_demo {
-        return Err(AppError::Forbidden("the demo cannot receive mail at custom addresses"));
-    }
+    Sandbox::of(tx.org_id()).check_custom_addresses()?;
     let alias = repo::insert_alias(tx, email.as_str()).await.map_err(|e| match e {
         DbError::Unique { constraint } if constraint == "mail_aliases_org_address_key" => {
             AppError::Conflict { field: "address", message: "this alias is already set up".into() }
@@ -1741,7 +1606,7 @@ pub async fn add_alias(
         },
     )
     .await?;
-    queue(tx, Notice::AliasVerification, None, alias.id).await?;
+    crate::notices::queue_alias_verification(tx, alias.id).await?;
     Ok(alias)
 }
 

@@ -1,7 +1,7 @@
 //! Tickets: create, update, converse. Every change appends an audit event in the same transaction.
 
 use ferrodesk_db::tickets::{self as repo, MessageEmail, NewMessage, NewTicket, TicketRow};
-use ferrodesk_db::{Actor, Db, TenantTx, accounts, catalog, events};
+use ferrodesk_db::{Actor, Db, TenantTx, accounts, classification, events};
 use ferrodesk_domain::{
     CategoryId, Channel, DepartmentId, Email, Impact, MessageId, PersonName, Priority, Role, Subject,
     TagName, TicketId, TicketKind, TicketStatus, Urgency, UserId,
@@ -77,7 +77,7 @@ async fn check_assignee(tx: &mut TenantTx, user_id: UserId) -> Result<(), AppErr
 }
 
 async fn department_of_category(tx: &mut TenantTx, id: CategoryId) -> Result<DepartmentId, AppError> {
-    let category = catalog::category(tx, id).await?.ok_or(AppError::NotFound("category"))?;
+    let category = classification::category(tx, id).await?.ok_or(AppError::NotFound("category"))?;
     let department = DepartmentId::from_uuid(category.department_id);
     tx.saw_category_in(id, department);
     Ok(department)
@@ -136,7 +136,7 @@ pub async fn create_ticket_with_id(
     let requester_id = match requester(actor, &input, &checked)? {
         Requester::Actor => actor.user_id,
         Requester::OnBehalfOf(email) => {
-            crate::demo::check_new_person(tx.org_id(), "requesterEmail", &email)?;
+            crate::sandbox::Sandbox::of(tx.org_id()).check_new_person("requesterEmail", &email)?;
             let name = input
                 .requester_name
                 .as_deref()
@@ -345,7 +345,7 @@ pub async fn update_ticket(
         if before.status != after.status
             && matches!(after.status, TicketStatus::Resolved | TicketStatus::Closed)
         {
-            crate::mail::queue_notification(tx, crate::mail::Notice::Status, id, event_id.into_uuid())
+            crate::notices::queue_notification(tx, crate::notices::Notice::Status, id, event_id.into_uuid())
                 .await?;
         }
     }
@@ -363,7 +363,7 @@ pub struct AddMessage {
     /// being refused.
     pub reopen_closed: bool,
     /// The organisation's outbound quota: a staff reply that would be mailed over it is refused.
-    pub quota: crate::mail::MailQuota,
+    pub quota: crate::notices::MailQuota,
 }
 
 /// Adds a public reply or an internal note. A first public reply from staff records the first
@@ -443,10 +443,10 @@ pub async fn add_message(
     )
     .await?;
     if role.is_staff() && !input.internal {
-        crate::mail::check_quota(tx, input.quota).await?;
-        crate::mail::queue_notification(
+        crate::notices::check_quota(tx, input.quota).await?;
+        crate::notices::queue_notification(
             tx,
-            crate::mail::Notice::Reply,
+            crate::notices::Notice::Reply,
             input.ticket_id,
             message_id.into_uuid(),
         )

@@ -1,6 +1,6 @@
 //! Organisations, people, memberships, invitations and API tokens.
 //!
-//! The `fd_*` calls here are the system path (DESIGN §2.2): they cross tenants on purpose and are
+//! The `fd_*` calls here are the system path (docs/ARCHITECTURE.md §Definer functions): they cross tenants on purpose and are
 //! the only place that does.
 
 use chrono::{DateTime, Utc};

@@ -1,6 +1,6 @@
 //! The intake's batches: plain new tickets from many organisations' mail, written by three
-//! statements for the whole batch (migration `…06000005_intake_in_batches`, docs/ARCHITECTURE.md
-//! §Email, "Batches across organisations").
+//! statements for the whole batch (migration `…06000005_intake_in_batches`, docs/email.md,
+//! "Batches across organisations").
 //!
 //! A batch spans organisations, so it runs in a transaction with no tenant set
 //! ([`Db::begin_system_hot`]) and only these definer functions write in it. Each row they write

@@ -7,7 +7,7 @@
 pub mod accounts;
 pub mod billing;
 mod bootstrap;
-pub mod catalog;
+pub mod classification;
 mod config_cache;
 pub mod demo;
 mod error;

@@ -69,7 +69,7 @@ pub struct AckJob<'a> {
 
 /// Writes a processed message's raw row with its outcome, its Message-ID and attachments under
 /// its ticket, and decides and queues its acknowledgement, in one round trip where these took
-/// four or more (docs/ARCHITECTURE.md §Email, "One statement for the mail's rows"). Returns
+/// four or more (docs/email.md, "One statement for the mail's rows"). Returns
 /// whether the acknowledgement may go (false when none was asked for). As an ordinary statement
 /// under the tenant's row security, it can write only the tenant's own rows. A raw row processed
 /// in the transaction that received it gets `processed_at = received_at`; a retried one's is later.

@@ -1,4 +1,4 @@
-//! Durable jobs in Postgres (DESIGN §2.5).
+//! Durable jobs in Postgres (docs/ARCHITECTURE.md §Jobs).
 //!
 //! A job is enqueued with [`enqueue`] inside the transaction of the change that causes it, so it
 //! exists exactly when the change does. Workers claim due jobs through `fd_claim_jobs` (FOR

@@ -35,7 +35,7 @@ impl Mailbox {
     }
 }
 
-/// What kind of sender wrote the message, for loop and noise protection (DESIGN §2.4).
+/// What kind of sender wrote the message, for loop and noise protection (docs/email.md).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailClass {
     /// A person wrote it.

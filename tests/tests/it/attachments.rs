@@ -119,7 +119,8 @@ async fn the_demo_takes_small_files_only() {
     let (status, body) = upload(&app, &visitor, &number, "small.png", vec![7; 1000]).await;
     assert_eq!(status, 201, "{body}");
     let (status, body) =
-        upload(&app, &visitor, &number, "big.png", vec![7; ferrodesk_core::demo::MAX_MAIL_BYTES + 1]).await;
+        upload(&app, &visitor, &number, "big.png", vec![7; ferrodesk_core::sandbox::MAX_UPLOAD_BYTES + 1])
+            .await;
     assert_eq!((status, error_code(&body)), (422, Some("BAD_USER_INPUT")), "{body}");
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("up to 2 MB"), "{body}");
 }

@@ -596,7 +596,7 @@ async fn the_demo_caps_writes_at_every_door_and_issues_no_lasting_credential() {
 
     let mut socket = Socket::open(&app, &visitor.token).await;
     // The refused token was a write attempt too: it counted.
-    let cap = ferrodesk_core::demo::WRITES_PER_HOUR.max;
+    let cap = ferrodesk_core::sandbox::WRITES_PER_HOUR.max;
     for _ in 1..cap {
         let body = socket.run("mutation { markNotificationsRead(ids: []) }").await;
         assert!(body["errors"].is_null(), "{body}");

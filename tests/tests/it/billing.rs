@@ -66,7 +66,7 @@ impl Harness {
             templates: Templates::new(),
             transport,
             links: ferrodesk_testkit::links(),
-            quota: ferrodesk_core::mail::MailQuota { per_day: 2_000, trial_per_day: 200 },
+            quota: ferrodesk_core::notices::MailQuota { per_day: 2_000, trial_per_day: 200 },
             live: None,
         });
         let billing =

@@ -285,7 +285,7 @@ async fn demo_mail_stays_in_the_in_app_outbox() {
         "Huge",
         None,
         "",
-        &format!("{}\r\n", "x".repeat(998)).repeat(demo::MAX_MAIL_BYTES / 1000 + 10),
+        &format!("{}\r\n", "x".repeat(998)).repeat(ferrodesk_core::sandbox::MAX_UPLOAD_BYTES / 1000 + 10),
     );
     let refused = harness.send("someone@example.com", "demo@inbound.localhost", &big).await;
     let refused = refused.expect_err("a big message to the demo is refused");
@@ -341,12 +341,15 @@ async fn get_demo_signs_a_visitor_in_and_the_limits_hold() {
     let key =
         format!("{}session:{}", app.redis_prefix, hex::encode(ferrodesk_core::auth::token_hash(&token)));
     let ttl: i64 = redis::cmd("TTL").arg(&key).query_async(&mut redis).await.unwrap();
-    assert!(ttl > 0 && ttl as u64 <= demo::SESSION_LIFETIME.idle_secs, "demo sessions expire: ttl {ttl}");
+    assert!(
+        ttl > 0 && ttl as u64 <= ferrodesk_core::sandbox::SESSION_LIFETIME.idle_secs,
+        "demo sessions expire: ttl {ttl}"
+    );
 
     // Writes per session per hour are capped; reads go on.
     let write = json!({ "query": "mutation { markNotificationsRead(ids: []) }" });
     let mut status = 200;
-    for _ in 0..=demo::WRITES_PER_HOUR.max {
+    for _ in 0..=ferrodesk_core::sandbox::WRITES_PER_HOUR.max {
         let response =
             browser.post(app.url("/graphql")).header("cookie", &cookie).json(&write).send().await.unwrap();
         status = response.status().as_u16();

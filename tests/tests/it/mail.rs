@@ -77,7 +77,7 @@ impl MailHarness {
             templates: Templates::new(),
             transport,
             links: ferrodesk_testkit::links(),
-            quota: ferrodesk_core::mail::MailQuota { per_day: 2_000, trial_per_day: 200 },
+            quota: ferrodesk_core::notices::MailQuota { per_day: 2_000, trial_per_day: 200 },
             live: Some(live),
         });
         let (stop_tx, stop) = watch::channel(false);
@@ -1690,4 +1690,6 @@ async fn a_place_against_the_quota_is_counted_no_further_than_the_quota() {
     assert_eq!(rank(None).await, stored, "no quota: every message counts");
     assert_eq!(rank(Some(2_000)).await, stored, "under the quota: the exact place");
     assert_eq!(rank(Some(2)).await, 3, "beyond it: the quota and one, all that over needs");
+    let boundless = ferrodesk_core::notices::MailQuota { per_day: i64::MAX, trial_per_day: i64::MAX };
+    assert_eq!(rank(boundless.cap()).await, stored, "a quota no count reaches: the exact place");
 }

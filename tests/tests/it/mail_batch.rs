@@ -1,4 +1,4 @@
-//! The intake's batches (docs/ARCHITECTURE.md §Email, "Batches across organisations"): plain new
+//! The intake's batches (docs/email.md, "Batches across organisations"): plain new
 //! tickets from several organisations' mail in one transaction, each row under the organisation
 //! its envelope was routed to, and everything else left to the single-message path.
 

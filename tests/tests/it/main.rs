@@ -5,7 +5,7 @@ mod accounts;
 mod attachments;
 mod attacks;
 mod billing;
-mod catalog;
+mod classification;
 mod create_path;
 mod demo;
 mod errors;

@@ -1,16 +1,19 @@
-//! The GraphQL schema (API.md is the contract): Relay-style connections with opaque keyset
-//! cursors, global ids through `node(id:)`, and errors with a stable `extensions.code`.
+//! The GraphQL schema, the public contract (committed as web/schema.graphql): Relay-style
+//! connections with opaque keyset cursors, global ids through `node(id:)`, and errors with a
+//! stable `extensions.code`.
 
+mod accounts;
 mod billing;
-mod catalog;
+mod classification;
 mod demo;
+pub(crate) mod live;
 pub(crate) mod mail;
-mod mutation;
+mod node;
 mod notifications;
-mod query;
+mod organization;
 mod reports;
 mod sla;
-mod types;
+mod tickets;
 
 use std::sync::{Arc, Mutex};
 
@@ -24,13 +27,18 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::live::LiveSubscription;
 use crate::state::AppState;
+use live::LiveSubscription;
 
+// Each concept's file (`accounts`, `tickets`, `sla`, …) holds its queries, mutations and types,
+// merged here. (The doc comment below is the root types' description in the schema.)
 /// The root types are merged from each module's own, so a module adds its operations in its file.
 #[derive(MergedObject, Default)]
 pub struct Query(
-    query::CoreQuery,
+    accounts::AccountsQuery,
+    organization::OrganizationQuery,
+    tickets::TicketsQuery,
+    node::NodeQuery,
     sla::SlaQuery,
     notifications::NotificationsQuery,
     reports::ReportsQuery,
@@ -40,13 +48,13 @@ pub struct Query(
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
-    mutation::CoreMutation,
+    accounts::AccountsMutation,
+    tickets::TicketsMutation,
     sla::SlaMutation,
     notifications::NotificationsMutation,
     mail::MailMutation,
-    demo::DemoMutation,
     billing::BillingMutation,
-    catalog::CatalogMutation,
+    classification::ClassificationMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, LiveSubscription>;
@@ -69,13 +77,7 @@ pub fn build_schema() -> AppSchema {
     builder().finish()
 }
 
-/// The schema served on sockets, where queries and mutations may travel too and no handler sees
-/// each operation first: the same admission, as an extension.
-pub fn build_socket_schema() -> AppSchema {
-    builder().extension(crate::admission::SocketAdmission).finish()
-}
-
-fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, LiveSubscription> {
+pub(crate) fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, LiveSubscription> {
     Schema::build(Query::default(), Mutation::default(), LiveSubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)

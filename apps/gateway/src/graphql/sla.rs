@@ -7,7 +7,7 @@ use ferrodesk_core::{AppError, require_staff};
 use ferrodesk_db::sla::{self as repo, CalendarRow, PolicyRow};
 use ferrodesk_domain::DepartmentId;
 
-use super::types::Priority;
+use super::tickets::Priority;
 use super::{OrGql, global_id, gql_error, parse_global_id, tenant};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]

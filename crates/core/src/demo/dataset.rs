@@ -20,8 +20,7 @@ use super::scenarios::{
     SCENARIOS, STAKEHOLDERS, Scenario,
 };
 
-/// The demo organisation's id: fixed, so sessions and links survive resets.
-pub const ORG_ID: Uuid = Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_de30);
+pub use crate::sandbox::DEMO_ORG_ID as ORG_ID;
 pub const SLUG: &str = "demo";
 /// How many people work at the company (requesters), and how many tickets 90 days bring.
 pub const EMPLOYEES: usize = 200;
@@ -134,14 +133,14 @@ pub fn cast(as_of: DateTime<Utc>) -> Cast {
 }
 
 /// Departments, categories (name → id per department) and the SLA set-up.
-pub struct Catalog {
+pub struct Classification {
     pub structure: Structure,
     pub departments: Vec<(Dept, Uuid)>,
     /// (department, top-level name, subcategory name) → subcategory id.
     pub categories: Vec<(Dept, &'static str, &'static str, Uuid)>,
 }
 
-impl Catalog {
+impl Classification {
     pub fn department(&self, dept: Dept) -> Uuid {
         self.departments.iter().find(|(d, _)| *d == dept).map_or(Uuid::nil(), |(_, id)| *id)
     }
@@ -151,7 +150,7 @@ impl Catalog {
     }
 }
 
-pub fn catalog(as_of: DateTime<Utc>, memberships: Vec<Membership>) -> Catalog {
+pub fn classification(as_of: DateTime<Utc>, memberships: Vec<Membership>) -> Classification {
     let mut rng = Rng::new(0xD3E0_0002);
     let created = as_of - Duration::days(365);
     let mut departments = Vec::new();
@@ -164,7 +163,7 @@ pub fn catalog(as_of: DateTime<Utc>, memberships: Vec<Membership>) -> Catalog {
     let dept_id = |d: Dept| departments.iter().find(|(x, _)| *x == d).map_or(Uuid::nil(), |(_, id)| *id);
     let mut categories = Vec::new();
     let mut category_rows = Vec::new();
-    let it = crate::accounts::DEFAULT_CATEGORIES.iter().map(|(top, subs)| (Dept::It, *top, *subs));
+    let it = crate::classification::DEFAULT_CATEGORIES.iter().map(|(top, subs)| (Dept::It, *top, *subs));
     let all = it.chain(OTHER_CATEGORIES.iter().map(|(d, top, subs)| (*d, *top, *subs)));
     for (position, (dept, top, subs)) in (0..).zip(all) {
         let parent = rng.uuid_at(created);
@@ -213,7 +212,7 @@ pub fn catalog(as_of: DateTime<Utc>, memberships: Vec<Membership>) -> Catalog {
             });
         }
     }
-    Catalog {
+    Classification {
         structure: Structure {
             memberships,
             departments: dept_rows,
@@ -373,14 +372,14 @@ impl Writer<'_> {
 }
 
 /// Every ticket's story, in creation order, numbered per kind.
-pub fn stories(as_of: DateTime<Utc>, cast: &Cast, catalog: &Catalog) -> Vec<Story> {
+pub fn stories(as_of: DateTime<Utc>, cast: &Cast, classification: &Classification) -> Vec<Story> {
     let mut rng = Rng::new(0xD3E0_0003);
     let mut starts: Vec<DateTime<Utc>> = (0..TICKETS).map(|_| created_at(&mut rng, as_of)).collect();
     starts.sort();
     let mut numbers = [0i32; 2];
     let mut stories: Vec<Story> = starts
         .into_iter()
-        .map(|created| story(&mut rng, as_of, created, cast, catalog, &mut numbers))
+        .map(|created| story(&mut rng, as_of, created, cast, classification, &mut numbers))
         .collect();
     // Reply tokens from their own sequence, so they leave every other draw as it was.
     let mut tokens = Rng::new(0xD3E0_0004);
@@ -395,7 +394,7 @@ fn story(
     as_of: DateTime<Utc>,
     created: DateTime<Utc>,
     cast: &Cast,
-    catalog: &Catalog,
+    classification: &Classification,
     numbers: &mut [i32; 2],
 ) -> Story {
     let s = scenario(rng);
@@ -416,8 +415,8 @@ fn story(
     let kind_index = usize::from(s.kind == TicketKind::ServiceRequest);
     numbers[kind_index] += 1;
     let subject = (*rng.pick(s.subjects)).to_owned();
-    let department = catalog.department(s.dept);
-    let category = catalog.category(s.dept, s.category);
+    let department = classification.department(s.dept);
+    let category = classification.category(s.dept, s.category);
     let id = rng.uuid_at(created);
     let tags: Vec<&'static str> = s.tags.to_vec();
     let mut w = Writer { rng, ticket: id, channel, messages: Vec::new(), events: Vec::new() };
@@ -597,8 +596,8 @@ mod tests {
     fn the_same_anchor_gives_the_same_dataset() {
         let digest = |as_of| {
             let cast = cast(as_of);
-            let catalog = catalog(as_of, Vec::new());
-            let stories = stories(as_of, &cast, &catalog);
+            let classification = classification(as_of, Vec::new());
+            let stories = stories(as_of, &cast, &classification);
             stories
                 .iter()
                 .map(|s| format!("{}{}{}{}", s.ticket.id, s.ticket.subject, s.ticket.status, s.events.len()))
@@ -626,8 +625,8 @@ mod tests {
     fn the_dataset_looks_like_a_real_helpdesk() {
         let as_of = anchor();
         let cast = cast(as_of);
-        let catalog = catalog(as_of, Vec::new());
-        let stories = stories(as_of, &cast, &catalog);
+        let classification = classification(as_of, Vec::new());
+        let stories = stories(as_of, &cast, &classification);
         assert_eq!(stories.len(), TICKETS);
         let count = |status: &str| stories.iter().filter(|s| s.ticket.status == status).count();
         let open = count("new") + count("open") + count("pending");
@@ -644,7 +643,7 @@ mod tests {
             stories.iter().map(|s| (s.ticket.kind, s.ticket.number)).collect();
         assert_eq!(numbers.len(), TICKETS, "numbers are unique per kind");
         for dept in [Dept::It, Dept::Hr, Dept::Facilities] {
-            assert!(stories.iter().any(|s| s.department == catalog.department(dept)));
+            assert!(stories.iter().any(|s| s.department == classification.department(dept)));
         }
     }
 }

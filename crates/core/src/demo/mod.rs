@@ -1,11 +1,11 @@
-//! The public demo (DESIGN §8): one organisation with a generated, realistic dataset that any
+//! The public demo (docs/demo.md): one organisation with a generated, realistic dataset that any
 //! visitor enters as an admin without signing up, and that returns to its pristine state every
 //! night.
 //!
 //! - `reset` replaces the whole dataset in one transaction (readers see the old or the new one,
 //!   never a mix), only ever in the demo organisation, and is idempotent for a given anchor.
 //! - `start_session` gives a visitor a short-lived session as the demo admin, rate-limited per
-//!   address; the gateway caps what one demo session may write per hour (`WRITES_PER_HOUR`).
+//!   address; the gateway caps what one demo session may write per hour (`sandbox`).
 //! - The demo never sends mail (its outbound messages stay in the in-app outbox, see `mail`),
 //!   cannot add receiving aliases, and refuses billing.
 
@@ -19,9 +19,10 @@ use chrono::{DateTime, Duration, DurationRound, TimeZone, Utc};
 pub use ferrodesk_db::demo::Replace as When;
 use ferrodesk_db::demo::{self as repo, DemoOrganization, Work};
 use ferrodesk_db::{Db, TenantTx};
-use ferrodesk_domain::{DepartmentId, Email, OrgId, TicketId, UserId};
+use ferrodesk_domain::{DepartmentId, OrgId, TicketId, UserId};
 
-use crate::auth::{Lifetime, RateLimit, RateLimiter, SessionStore};
+use crate::auth::{RateLimit, RateLimiter, SessionStore};
+use crate::sandbox::Sandbox;
 use crate::sla::{SlaSetup, columns_of_trail};
 use crate::{AppError, Principal};
 
@@ -30,53 +31,15 @@ pub use scenarios::{COMPANY, EMAIL_DOMAIN};
 
 /// Demo sessions per client address per hour.
 pub const SESSIONS_PER_IP: RateLimit = RateLimit { max: 30, window_secs: 3600 };
-/// Mutations one demo session may make per hour: each writes at most a few records, so this caps
-/// what a visitor (or a script with a visitor's cookie) can add to the shared demo.
-pub const WRITES_PER_HOUR: RateLimit = RateLimit { max: 300, window_secs: 3600 };
-/// A demo session ends after two hours without use, and eight hours after it started in any case.
-pub const SESSION_LIFETIME: Lifetime = Lifetime { idle_secs: 2 * 3600, max_secs: Some(8 * 3600) };
-/// The largest message the demo's intake address accepts: the demo is not file storage.
-pub const MAX_MAIL_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn org_id() -> OrgId {
     OrgId::from_uuid(ORG_ID)
-}
-
-/// Whether this organisation is the demo.
-pub fn is_demo(org: OrgId) -> bool {
-    org.into_uuid() == ORG_ID
 }
 
 /// The member every visitor acts as.
 pub fn admin_id() -> UserId {
     static ADMIN: OnceLock<UserId> = OnceLock::new();
     *ADMIN.get_or_init(|| UserId::from_uuid(dataset::cast(Utc::now()).admin))
-}
-
-/// Whether an address is one the demo may hold: under the reserved `.invalid` top-level domain
-/// (RFC 2606), which reaches no mailbox. The database holds every such identity as the demo's
-/// (`users_demo_addresses`), and only those.
-pub fn is_demo_address(email: &Email) -> bool {
-    email.as_str().ends_with(".invalid")
-}
-
-/// The demo and real organisations never share a person (docs/SECURITY.md, "The demo is
-/// sealed"). In the demo, people a visitor adds (invitations, tickets on someone's behalf, mail)
-/// must have an address at the demo's own domain: the demo never contacts, or looks up, a real
-/// person. Everywhere else, the demo's addresses are refused. The database enforces the same on
-/// every membership; this says it in words first.
-pub fn check_new_person(org: OrgId, field: &'static str, email: &Email) -> Result<(), AppError> {
-    let demo_address = email.as_str().ends_with(&format!("@{EMAIL_DOMAIN}"));
-    if is_demo(org) && !demo_address {
-        return Err(AppError::bad_input(
-            field,
-            format!("in the demo, add people at @{EMAIL_DOMAIN} (e.g. sam.new@{EMAIL_DOMAIN})"),
-        ));
-    }
-    if !is_demo(org) && is_demo_address(email) {
-        return Err(AppError::bad_input(field, "addresses under .invalid belong to the public demo"));
-    }
-    Ok(())
 }
 
 /// The next reset after `now`, for a reset at `minute` minutes after midnight UTC.
@@ -122,15 +85,16 @@ pub async fn reset(db: &Db, as_of: DateTime<Utc>, when: When) -> Result<ResetRep
         return Ok(ResetReport { replaced: false, tickets: 0, messages: 0, events: 0, elapsed_ms: 0 });
     }
     let mut tx = TenantTx::system(tx, org_id()).await?;
-    let catalog = dataset::catalog(as_of, cast.memberships);
-    repo::load_structure(&mut tx, &catalog.structure).await?;
+    let classification = dataset::classification(as_of, cast.memberships);
+    repo::load_structure(&mut tx, &classification.structure).await?;
 
     let mut setups = Vec::new();
-    for (_, department) in &catalog.departments {
+    for (_, department) in &classification.departments {
         setups
             .push((*department, SlaSetup::load(&mut tx, Some(DepartmentId::from_uuid(*department))).await?));
     }
-    let stories = dataset::stories(as_of, &dataset::Cast { memberships: Vec::new(), ..cast }, &catalog);
+    let stories =
+        dataset::stories(as_of, &dataset::Cast { memberships: Vec::new(), ..cast }, &classification);
     let mut work = Work { tickets: Vec::new(), messages: Vec::new(), events: Vec::new() };
     for mut story in stories {
         if let Some((_, setup)) = setups.iter().find(|(d, _)| *d == story.department) {
@@ -172,7 +136,7 @@ pub async fn start_session(
         reset(db, Utc::now(), When::IfMissing).await?;
     }
     let principal = Principal { org_id: org_id(), user_id: admin_id() };
-    let token = sessions.create_with(principal, SESSION_LIFETIME).await?;
+    let token = sessions.create_with(principal, crate::sandbox::SESSION_LIFETIME).await?;
     Ok((principal, token))
 }
 
@@ -183,7 +147,7 @@ pub struct DemoState {
 }
 
 pub async fn state(tx: &mut TenantTx, reset_minute: u32) -> Result<Option<DemoState>, AppError> {
-    if !is_demo(tx.org_id()) {
+    if !Sandbox::of(tx.org_id()).is_on() {
         return Ok(None);
     }
     let Some(data_as_of) = repo::data_as_of(tx).await? else { return Ok(None) };

@@ -32,14 +32,13 @@ pub struct Scenario {
 
 pub const COMPANY: &str = "Northwind Logistics";
 pub const TIME_ZONE: &str = "Europe/London";
-/// Addresses that can never receive mail (RFC 2606), so nothing the demo does reaches a person.
-pub const EMAIL_DOMAIN: &str = "northwind.invalid";
+pub use crate::sandbox::DEMO_EMAIL_DOMAIN as EMAIL_DOMAIN;
 
 pub const DEPARTMENTS: &[(Dept, &str)] =
     &[(Dept::It, "IT"), (Dept::Hr, "HR"), (Dept::Facilities, "Facilities")];
 
 /// The other departments' categories; IT has every organisation's defaults
-/// (`accounts::DEFAULT_CATEGORIES`).
+/// (`classification::DEFAULT_CATEGORIES`).
 pub const OTHER_CATEGORIES: &[(Dept, &str, &[&str])] = &[
     (Dept::Hr, "People", &["Onboarding", "Offboarding", "Payroll & benefits", "Policies"]),
     (

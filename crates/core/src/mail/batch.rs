@@ -1,4 +1,4 @@
-//! The intake's batches (docs/ARCHITECTURE.md §Email, "Batches across organisations"): the
+//! The intake's batches (docs/email.md, "Batches across organisations"): the
 //! plain new tickets among messages that arrived together, from any organisations, written in one
 //! transaction by three statements for the whole batch (`ferrodesk_db::intake`). Everything else
 //! (replies, Cc'd people, duplicates, new configuration) is left to the single-message path.
@@ -19,9 +19,11 @@ use ferrodesk_mail::inbound::ParseError;
 use ferrodesk_mail::{InboundAddress, InboundMail, inbound};
 use uuid::Uuid;
 
-use super::{Ingested, MailService, Member, NOTIFY_JOB, Notice, Received, new_reply_token, notify_job};
+use super::{Ingested, MailService, Member, Received, new_reply_token};
 use crate::AppError;
 use crate::live::{ChangeKind, TicketChange};
+use crate::notices::{NOTIFY_JOB, Notice, notify_job};
+use crate::sandbox::Sandbox;
 use crate::sla::SlaSetup;
 use crate::tickets::{Checked, CreateTicket, plan};
 
@@ -169,14 +171,15 @@ impl MailService {
 
     /// The message as a plain new ticket: readable, from an outside person, threading onto
     /// nothing (no references, ticket tag, answer subject or tagged address), naming nobody else
-    /// (Cc'd people become participants one at a time), not to the demo (its own limits), and a
+    /// (Cc'd people become participants one at a time), not to a sandbox (its own limits), and a
     /// ticket the form would accept.
     fn plain(&self, incoming: &Incoming, mail: &InboundMail) -> Option<PlainParts> {
-        if crate::demo::is_demo(incoming.org) {
+        let sandbox = Sandbox::of(incoming.org);
+        if sandbox.is_on() {
             return None;
         }
         let (from, email) = self.sender_address(mail).ok()?;
-        crate::demo::check_new_person(incoming.org, "from", &email).ok()?;
+        sandbox.check_new_person("from", &email).ok()?;
         let from_name = from.display_name();
         if !mail.thread_ids.is_empty()
             || mail.ticket_tag.is_some()

@@ -1,4 +1,4 @@
-//! `ferrodesk bench-mail`: email intake end to end, from the SMTP client's `DATA` to the ticket
+//! `ferrodesk-dev bench-mail`: email intake end to end, from the SMTP client's `DATA` to the ticket
 //! committed with its acknowledgement queued, with 1, 8 and 32 concurrent senders. The worker
 //! (listener, job runner with the ingest and send handlers) runs in this process over a fresh
 //! database; senders are real SMTP clients on loopback.
@@ -104,8 +104,9 @@ const SENTENCES: [&str; 12] = [
 /// does autovacuum's part itself, between runs and outside the timing. Without it, every
 /// connection keeps the plans it made while the tables were empty, such as foreign-key checks
 /// that walk all of an organisation's tickets and a duplicate check that reads every message,
-/// and each run is slower than the one before (docs/ARCHITECTURE.md, §Email). Analyzing every
-/// table instead would be no better: a table analyzed while empty is planned as empty.
+/// and each run is slower than the one before (docs/performance.md, `ferrodesk-dev bench-mail`).
+/// Analyzing every table instead would be no better: a table analyzed while empty is planned as
+/// empty.
 async fn analyze_as_autovacuum_would(admin: &mut PgConnection) -> anyhow::Result<()> {
     let due: Vec<String> = sqlx::query_scalar(
         "select format('%I', s.relname) from pg_stat_user_tables s join pg_class c on c.oid = s.relid
@@ -207,7 +208,7 @@ pub async fn run(args: MailBenchArgs) -> anyhow::Result<()> {
         transport: Transport::File(scratch.join("outbox")),
         links,
         // Checked for every message as in production, but far above the bench's volume.
-        quota: ferrodesk_core::mail::MailQuota { per_day: i64::MAX, trial_per_day: i64::MAX },
+        quota: ferrodesk_core::notices::MailQuota { per_day: i64::MAX, trial_per_day: i64::MAX },
         // As in production: every ticket is announced to open screens through Redis.
         live: Some(LivePublisher::connect(&redis_url, "fdbench:").await.context("Redis for live updates")?),
     });

@@ -18,8 +18,9 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::auth::Caller;
+use super::transport::{client_ip, transport_error};
 use crate::admission::{self, Knock};
-use crate::http::{Caller, client_ip, transport_error};
 use crate::state::AppState;
 
 #[derive(Deserialize)]

@@ -1,17 +1,28 @@
-//! Output types and enums.
+//! Tickets: the queue and a ticket by number, creating, updating and answering them, and what a
+//! ticket shows (its SLA clock, conversation, attachments and audit trail).
 
 use async_graphql::connection::Connection;
-use async_graphql::{ComplexObject, Context, Enum, ID, Interface, Json, Object, SimpleObject};
+use async_graphql::{
+    ComplexObject, Context, Enum, ID, InputObject, Json, MaybeUndefined, Object, SimpleObject,
+};
 use chrono::{DateTime, Utc};
-use ferrodesk_db::accounts::{MemberRow, OrganizationRow};
-use ferrodesk_db::catalog::CategoryRow;
+use ferrodesk_core::AppError;
+use ferrodesk_core::live::{ChangeKind, TicketChange};
+use ferrodesk_core::tickets::{self as service, AddMessage, CreateTicket, UpdateTicket};
+use ferrodesk_db::events;
 use ferrodesk_db::events::EventRow;
-use ferrodesk_db::tickets::{MessageRow, TicketRow};
-use ferrodesk_db::{catalog, events, tickets};
-use ferrodesk_domain::TicketId;
+use ferrodesk_db::tickets::{
+    self as repo, MessageRow, TicketCursor, TicketFilter as DbFilter, TicketOrder as DbOrder,
+    TicketOrderField as DbField, TicketRow,
+};
+use ferrodesk_domain::{CategoryId, Channel as DomainChannel, TagName, TicketId, TicketNumber, UserId};
 use uuid::Uuid;
 
-use super::{OrGql, decode_cursor, global_id, keyset_page, page_size, tenant};
+use super::accounts::{Person, User};
+use super::classification::Category;
+use super::{
+    OrGql, app, decode_cursor, global_id, keyset_page, page_size, parse_global_id, principal, request, tenant,
+};
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(remote = "ferrodesk_domain::TicketKind")]
@@ -68,102 +79,6 @@ pub enum Channel {
     Email,
     Api,
     Phone,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(remote = "ferrodesk_domain::Role")]
-pub enum MemberRole {
-    Owner,
-    Admin,
-    Agent,
-    Stakeholder,
-    Requester,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum MemberStatus {
-    Active,
-    Invited,
-    Disabled,
-}
-
-#[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID"))]
-pub enum Node {
-    Ticket(Box<Ticket>),
-    Category(Category),
-    User(User),
-}
-
-/// Someone who asked for help (or anyone referred to by a ticket).
-#[derive(SimpleObject, Clone)]
-pub struct Person {
-    pub id: ID,
-    pub name: String,
-    pub email: String,
-}
-
-impl Person {
-    fn from_parts(id: Option<Uuid>, name: Option<String>, email: Option<String>) -> Option<Self> {
-        Some(Self { id: global_id("User", id?), name: name?, email: email? })
-    }
-}
-
-/// A member of the organisation.
-#[derive(SimpleObject, Clone)]
-pub struct User {
-    #[graphql(owned)]
-    pub id: ID,
-    pub name: String,
-    pub email: String,
-    /// The role in the current organisation, where known.
-    pub role: Option<MemberRole>,
-    pub status: Option<MemberStatus>,
-}
-
-impl From<MemberRow> for User {
-    fn from(m: MemberRow) -> Self {
-        Self {
-            id: global_id("User", m.user_id),
-            name: m.name,
-            email: m.email,
-            role: m.role.parse::<ferrodesk_domain::Role>().ok().map(Into::into),
-            status: Some(match m.status.as_str() {
-                "invited" => MemberStatus::Invited,
-                "disabled" => MemberStatus::Disabled,
-                _ => MemberStatus::Active,
-            }),
-        }
-    }
-}
-
-#[derive(SimpleObject, Clone)]
-pub struct Department {
-    pub id: ID,
-    pub name: String,
-}
-
-#[derive(SimpleObject, Clone)]
-pub struct Category {
-    #[graphql(owned)]
-    pub id: ID,
-    pub name: String,
-    /// The top-level category of a subcategory.
-    pub parent_id: Option<ID>,
-    pub department_id: ID,
-    pub position: i32,
-}
-
-impl From<CategoryRow> for Category {
-    fn from(c: CategoryRow) -> Self {
-        Self {
-            id: global_id("Category", c.id),
-            name: c.name,
-            parent_id: c.parent_id.map(|p| global_id("Category", p)),
-            department_id: global_id("Department", c.department_id),
-            position: c.position,
-        }
-    }
 }
 
 /// The SLA clock as of the ticket's last change (due times are null while paused or stopped).
@@ -294,7 +209,7 @@ pub struct Ticket(pub TicketRow);
 // (A plain comment: a doc comment here would become the type's description in the schema.)
 #[Object]
 impl Ticket {
-    async fn id(&self) -> ID {
+    pub(super) async fn id(&self) -> ID {
         global_id("Ticket", self.0.id)
     }
 
@@ -418,7 +333,7 @@ impl Ticket {
             let cursor: Option<(DateTime<Utc>, Uuid)> = decode_cursor(after.as_deref()).gql()?;
             let mut tx = tenant(ctx).await?;
             let rows =
-                tickets::messages(&mut tx, TicketId::from_uuid(self.0.id), cursor, limit + 1).await.gql()?;
+                repo::messages(&mut tx, TicketId::from_uuid(self.0.id), cursor, limit + 1).await.gql()?;
             tx.commit().await.gql()?;
             Ok(keyset_page(rows, limit, cursor.is_some(), |m| ((m.created_at, m.id), TicketMessage(m))))
         })
@@ -610,58 +525,321 @@ pub struct AuditActor {
     pub name: Option<String>,
 }
 
+#[derive(InputObject, Default)]
+pub struct TicketFilter {
+    pub status: Option<Vec<TicketStatus>>,
+    pub priority: Option<Vec<Priority>>,
+    pub kind: Option<TicketKind>,
+    pub assignee_id: Option<ID>,
+    /// Only tickets nobody is assigned to.
+    pub unassigned: Option<bool>,
+    pub requester_id: Option<ID>,
+    /// A top-level category also matches its subcategories.
+    pub category_id: Option<ID>,
+    pub tag: Option<String>,
+    /// Words to find in the subject, description and conversation (each word matches as a
+    /// prefix), or a ticket number such as INC-1042.
+    pub search: Option<String>,
+    /// Tickets whose response or resolution target is (true) or is not (false) breached.
+    pub sla_breached: Option<bool>,
+    /// Running clocks past 80% of a target and not yet breached.
+    pub sla_at_risk: Option<bool>,
+    /// Tickets whose resolution falls due before this instant.
+    pub sla_due_before: Option<DateTime<Utc>>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum TicketOrderField {
+    #[default]
+    Created,
+    Updated,
+    /// Priority, then age: the agent queue.
+    Priority,
+    /// Resolution due time, soonest first with ASC; tickets with no due time come last.
+    SlaDue,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum OrderDirection {
+    Asc,
+    #[default]
+    Desc,
+}
+
+#[derive(InputObject, Default)]
+pub struct TicketOrder {
+    #[graphql(default)]
+    pub field: TicketOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+/// Tells the page cache whether a page of `rows` may be kept, and until when: not when the
+/// filter compares with the clock or reads the conversation, and at most until the first due
+/// instant on the page, when a breach flag on it turns (a clock already past its due instant but
+/// read as running is not kept at all).
+fn vouch_for_page(fill: &crate::page_cache::PageFill, filter: &DbFilter, rows: &[repo::TicketRow]) {
+    if filter.search.is_some() || filter.sla_breached.is_some() || filter.sla_at_risk {
+        return fill.refuse();
+    }
+    let turns = rows.iter().flat_map(|row| {
+        let sla = &row.sla;
+        [
+            sla.response_due_at.filter(|_| !sla.response_breached),
+            sla.resolution_due_at.filter(|_| !sla.resolution_breached),
+        ]
+    });
+    fill.keep_until(turns.flatten().min());
+}
+
+fn to_db_filter(filter: TicketFilter) -> Result<DbFilter, AppError> {
+    Ok(DbFilter {
+        statuses: filter.status.unwrap_or_default().into_iter().map(Into::into).collect(),
+        priorities: filter.priority.unwrap_or_default().into_iter().map(Into::into).collect(),
+        kind: filter.kind.map(Into::into),
+        sla_breached: filter.sla_breached,
+        sla_at_risk: filter.sla_at_risk.unwrap_or(false),
+        sla_due_before: filter.sla_due_before,
+        assignee: filter
+            .assignee_id
+            .as_ref()
+            .map(|id| parse_global_id("User", id).map(UserId::from_uuid))
+            .transpose()?,
+        unassigned: filter.unassigned.unwrap_or(false),
+        requester: filter
+            .requester_id
+            .as_ref()
+            .map(|id| parse_global_id("User", id).map(UserId::from_uuid))
+            .transpose()?,
+        category: filter
+            .category_id
+            .as_ref()
+            .map(|id| parse_global_id("Category", id).map(CategoryId::from_uuid))
+            .transpose()?,
+        tag: filter.tag.as_deref().map(TagName::parse).transpose()?.map(|t| t.as_str().to_owned()),
+        search: filter
+            .search
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .map(|s| if s.chars().count() > 200 { s.chars().take(200).collect() } else { s }),
+    })
+}
+
+#[derive(InputObject)]
+pub struct CreateTicketInput {
+    pub kind: TicketKind,
+    pub subject: String,
+    #[graphql(default)]
+    pub description: String,
+    /// Set directly, or derived from impact × urgency (default P3).
+    pub priority: Option<Priority>,
+    pub impact: Option<Impact>,
+    pub urgency: Option<Urgency>,
+    pub category_id: Option<ID>,
+    /// On behalf of someone (agents): they become the requester, created if new.
+    pub requester_email: Option<String>,
+    pub requester_name: Option<String>,
+    pub assignee_id: Option<ID>,
+    pub tags: Option<Vec<String>>,
+    pub channel: Option<Channel>,
+}
+
 #[derive(SimpleObject)]
-#[graphql(complex)]
-pub struct Organization {
+pub struct CreateTicketPayload {
+    pub ticket: Ticket,
+}
+
+#[derive(InputObject)]
+pub struct UpdateTicketInput {
     pub id: ID,
-    pub slug: String,
-    pub name: String,
-    pub time_zone: String,
-    pub is_demo: bool,
-    pub created_at: DateTime<Utc>,
-    pub subscription: super::billing::Subscription,
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    /// null unassigns.
+    pub assignee_id: MaybeUndefined<ID>,
+    /// null clears the category.
+    pub category_id: MaybeUndefined<ID>,
+    /// Replaces the tags.
+    pub tags: Option<Vec<String>>,
 }
 
-impl From<OrganizationRow> for Organization {
-    fn from(o: OrganizationRow) -> Self {
-        Self {
-            subscription: super::billing::Subscription::from(&o),
-            id: global_id("Organization", o.id),
-            slug: o.slug,
-            name: o.name,
-            time_zone: o.time_zone,
-            is_demo: o.is_demo,
-            created_at: o.created_at,
+#[derive(SimpleObject)]
+pub struct UpdateTicketPayload {
+    pub ticket: Ticket,
+}
+
+#[derive(InputObject)]
+pub struct AddTicketMessageInput {
+    pub ticket_id: ID,
+    pub body: String,
+    /// An internal note (staff only) instead of a public reply.
+    pub internal: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct AddTicketMessagePayload {
+    pub ticket: Ticket,
+    pub message: TicketMessage,
+}
+
+fn optional_id<T>(
+    type_name: &'static str,
+    id: Option<&ID>,
+    wrap: fn(uuid::Uuid) -> T,
+) -> Result<Option<T>, AppError> {
+    id.map(|id| parse_global_id(type_name, id).map(wrap)).transpose()
+}
+
+fn patch_id<T>(
+    type_name: &'static str,
+    id: &MaybeUndefined<ID>,
+    wrap: fn(uuid::Uuid) -> T,
+) -> Result<Option<Option<T>>, AppError> {
+    Ok(match id {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(id) => Some(Some(wrap(parse_global_id(type_name, id)?))),
+    })
+}
+
+#[derive(Default)]
+pub struct TicketsQuery;
+
+#[Object]
+impl TicketsQuery {
+    /// Tickets visible to the caller (requesters: their own), filtered and ordered, in pages.
+    #[graphql(complexity = "first.unwrap_or(25).max(1) as usize * child_complexity")]
+    async fn tickets(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<TicketFilter>,
+        order_by: Option<TicketOrder>,
+    ) -> async_graphql::Result<Connection<String, Ticket>> {
+        let limit = page_size(first, 25).gql()?;
+        let order = order_by.unwrap_or_default();
+        let order = DbOrder {
+            field: match order.field {
+                TicketOrderField::Created => DbField::Created,
+                TicketOrderField::Updated => DbField::Updated,
+                TicketOrderField::Priority => DbField::Priority,
+                TicketOrderField::SlaDue => DbField::SlaDue,
+            },
+            descending: order.direction == OrderDirection::Desc,
+        };
+        let cursor: Option<TicketCursor> = decode_cursor(after.as_deref()).gql()?;
+        if order.field == DbField::Priority && cursor.as_ref().is_some_and(|c| c.priority.is_none()) {
+            return Err(super::gql_error(AppError::bad_input(
+                "after",
+                "this cursor belongs to another ordering",
+            )));
         }
+        let filter = to_db_filter(filter.unwrap_or_default()).gql()?;
+        let mut tx = tenant(ctx).await?;
+        let rows = repo::list(&mut tx, &filter, order, cursor.as_ref(), limit + 1).await.gql()?;
+        tx.commit().await.gql()?;
+        if let Some(fill) = &request(ctx).page_fill {
+            vouch_for_page(fill, &filter, &rows);
+        }
+        Ok(keyset_page(rows, limit, cursor.is_some(), |row| (TicketCursor::of(&row, order), Ticket(row))))
+    }
+
+    /// One ticket by its number, e.g. "INC-1042". Null when there is none visible to the caller.
+    async fn ticket(&self, ctx: &Context<'_>, number: String) -> async_graphql::Result<Option<Ticket>> {
+        let number = TicketNumber::parse(&number).gql()?;
+        let mut tx = tenant(ctx).await?;
+        let row = repo::by_number(&mut tx, number).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(row.map(Ticket))
     }
 }
 
-#[ComplexObject]
-impl Organization {
-    /// The demo's own facts (when its data was generated, when it next resets); null outside the
-    /// demo.
-    #[graphql(complexity = "super::TX + child_complexity")]
-    async fn demo(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<super::demo::DemoInfo>> {
-        if !self.is_demo {
-            return Ok(None);
-        }
-        super::demo::info(ctx).await
+#[derive(Default)]
+pub struct TicketsMutation;
+
+#[Object]
+impl TicketsMutation {
+    async fn create_ticket(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateTicketInput,
+    ) -> async_graphql::Result<CreateTicketPayload> {
+        let category_id = optional_id("Category", input.category_id.as_ref(), CategoryId::from_uuid).gql()?;
+        let assignee_id = optional_id("User", input.assignee_id.as_ref(), UserId::from_uuid).gql()?;
+        let principal = principal(ctx)?;
+        let row = service::create(
+            &app(ctx).db,
+            principal,
+            CreateTicket {
+                kind: input.kind.into(),
+                subject: input.subject,
+                description: input.description,
+                priority: input.priority.map(Into::into),
+                impact: input.impact.map(Into::into),
+                urgency: input.urgency.map(Into::into),
+                category_id,
+                requester_email: input.requester_email,
+                requester_name: input.requester_name,
+                assignee_id,
+                tags: input.tags.unwrap_or_default(),
+                channel: input.channel.map_or(DomainChannel::Web, Into::into),
+                source_inbound_id: None,
+                follow_up_of: None,
+            },
+        )
+        .await
+        .gql()?;
+        app(ctx).live.publish(principal.org_id, TicketChange::of(&row, ChangeKind::Created));
+        Ok(CreateTicketPayload { ticket: Ticket(row) })
     }
 
-    #[graphql(complexity = "super::TX + child_complexity")]
-    async fn departments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Department>> {
+    async fn update_ticket(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateTicketInput,
+    ) -> async_graphql::Result<UpdateTicketPayload> {
+        let id = TicketId::from_uuid(parse_global_id("Ticket", &input.id).gql()?);
+        let update = UpdateTicket {
+            status: input.status.map(Into::into),
+            priority: input.priority.map(Into::into),
+            assignee_id: patch_id("User", &input.assignee_id, UserId::from_uuid).gql()?,
+            category_id: patch_id("Category", &input.category_id, CategoryId::from_uuid).gql()?,
+            tags: input.tags,
+        };
         let mut tx = tenant(ctx).await?;
-        let rows = catalog::departments(&mut tx).await.gql()?;
+        let row = service::update_ticket(&mut tx, id, update).await.gql()?;
+        let org = tx.org_id();
         tx.commit().await.gql()?;
-        Ok(rows.into_iter().map(|d| Department { id: global_id("Department", d.id), name: d.name }).collect())
+        app(ctx).live.publish(org, TicketChange::of(&row, ChangeKind::Updated));
+        Ok(UpdateTicketPayload { ticket: Ticket(row) })
     }
 
-    /// All categories, top-level first; subcategories name their parent.
-    #[graphql(complexity = "super::TX + child_complexity")]
-    async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+    /// A public reply (visible to the requester) or an internal note.
+    async fn add_ticket_message(
+        &self,
+        ctx: &Context<'_>,
+        input: AddTicketMessageInput,
+    ) -> async_graphql::Result<AddTicketMessagePayload> {
+        let ticket_id = TicketId::from_uuid(parse_global_id("Ticket", &input.ticket_id).gql()?);
         let mut tx = tenant(ctx).await?;
-        let rows = catalog::categories(&mut tx).await.gql()?;
+        let (ticket, message) = service::add_message(
+            &mut tx,
+            AddMessage {
+                ticket_id,
+                body: input.body,
+                internal: input.internal,
+                channel: DomainChannel::Web,
+                email: None,
+                reopen_closed: false,
+                quota: app(ctx).mail_quota,
+            },
+        )
+        .await
+        .gql()?;
+        let org = tx.org_id();
         tx.commit().await.gql()?;
-        Ok(rows.into_iter().map(Category::from).collect())
+        let change = TicketChange::of(&ticket, ChangeKind::Message);
+        app(ctx).live.publish(org, if message.internal { change.staff_only() } else { change });
+        Ok(AddTicketMessagePayload { ticket: Ticket(ticket), message: TicketMessage(message) })
     }
 }

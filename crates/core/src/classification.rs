@@ -1,13 +1,33 @@
-//! Departments and their categories, as admins shape them. A new department starts with the
-//! default SLA calendars and targets, so its tickets have clocks from the first one. A category
-//! in use is never deleted: its tickets would lose their classification silently.
+//! Classification: departments and their categories, as admins shape them. A new department
+//! starts with the default SLA calendars and targets, so its tickets have clocks from the first
+//! one. A category in use is never deleted: its tickets would lose their classification silently.
 
-use ferrodesk_db::{TenantTx, catalog as repo, events};
+use ferrodesk_db::{TenantTx, classification as repo, events};
 use ferrodesk_domain::{CategoryId, DepartmentId};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::{AppError, require_admin};
+
+/// The categories every new organisation starts with, in its IT department.
+pub const DEFAULT_CATEGORIES: &[(&str, &[&str])] = &[
+    ("Hardware", &["Laptop", "Desktop", "Monitor & peripherals", "Printer", "Mobile device"]),
+    ("Software", &["Installation", "Licence", "Bug or error", "Email & calendar"]),
+    ("Access", &["New account", "Password reset", "Permissions", "Multi-factor authentication"]),
+    ("Network", &["Wi-Fi", "VPN", "Internet connectivity"]),
+];
+
+/// A new organisation's IT department with the default categories (its SLA comes separately).
+pub(crate) async fn seed_it_department(tx: &mut TenantTx) -> Result<DepartmentId, AppError> {
+    let it = repo::insert_department(tx, "IT").await?;
+    for (position, (parent, children)) in (0..).zip(DEFAULT_CATEGORIES) {
+        let parent_id = repo::insert_category(tx, it, None, parent, position).await?;
+        for (position, child) in (0..).zip(*children) {
+            repo::insert_category(tx, it, Some(parent_id), child, position).await?;
+        }
+    }
+    Ok(it)
+}
 
 fn name_of(field: &'static str, raw: &str) -> Result<String, AppError> {
     let name = raw.trim();

@@ -1,26 +1,111 @@
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+//! People and their accounts: signing up and in (every session starts here), the links mailed to
+//! prove an address, members and invitations, and personal API tokens.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use ferrodesk_core::auth::RateLimit;
-use ferrodesk_core::live::{ChangeKind, TicketChange};
-use ferrodesk_core::tickets::{self as service, AddMessage, CreateTicket, UpdateTicket};
 use ferrodesk_core::{AppError, Principal, accounts};
-use ferrodesk_db::accounts as repo;
-use ferrodesk_domain::{CategoryId, Channel as DomainChannel, TicketId, TokenId, UserId};
+use ferrodesk_db::accounts::{self as repo, MemberRow};
+use ferrodesk_domain::{Role, TokenId, UserId};
+use uuid::Uuid;
 
-use super::query::ApiToken;
-use super::types::{
-    Channel, Impact, MemberRole, Organization, Priority, Ticket, TicketKind, TicketMessage, TicketStatus,
-    User,
+use super::organization::Organization;
+use super::{
+    OrGql, app, decode_cursor, global_id, gql_error, keyset_page, page_size, parse_global_id, principal,
+    request, tenant,
 };
-use super::{OrGql, app, gql_error, parse_global_id, principal, request, tenant};
 
 const SIGN_UPS_PER_IP: RateLimit = RateLimit { max: 20, window_secs: 3600 };
 /// Mailed tokens tried from one client address per hour (each is 256 bits: this only keeps
 /// guessing from being free).
 const LINKS_PER_IP: RateLimit = RateLimit { max: 30, window_secs: 3600 };
 
-#[derive(Default)]
-pub struct CoreMutation;
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "ferrodesk_domain::Role")]
+pub enum MemberRole {
+    Owner,
+    Admin,
+    Agent,
+    Stakeholder,
+    Requester,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum MemberStatus {
+    Active,
+    Invited,
+    Disabled,
+}
+
+/// Someone who asked for help (or anyone referred to by a ticket).
+#[derive(SimpleObject, Clone)]
+pub struct Person {
+    pub id: ID,
+    pub name: String,
+    pub email: String,
+}
+
+impl Person {
+    pub(super) fn from_parts(id: Option<Uuid>, name: Option<String>, email: Option<String>) -> Option<Self> {
+        Some(Self { id: global_id("User", id?), name: name?, email: email? })
+    }
+}
+
+/// A member of the organisation.
+#[derive(SimpleObject, Clone)]
+pub struct User {
+    #[graphql(owned)]
+    pub id: ID,
+    pub name: String,
+    pub email: String,
+    /// The role in the current organisation, where known.
+    pub role: Option<MemberRole>,
+    pub status: Option<MemberStatus>,
+}
+
+impl From<MemberRow> for User {
+    fn from(m: MemberRow) -> Self {
+        Self {
+            id: global_id("User", m.user_id),
+            name: m.name,
+            email: m.email,
+            role: m.role.parse::<ferrodesk_domain::Role>().ok().map(Into::into),
+            status: Some(match m.status.as_str() {
+                "invited" => MemberStatus::Invited,
+                "disabled" => MemberStatus::Disabled,
+                _ => MemberStatus::Active,
+            }),
+        }
+    }
+}
+
+/// A person's own account, the same in every organisation they belong to.
+#[derive(SimpleObject)]
+pub struct Account {
+    pub email: String,
+    /// Confirmed with the link mailed to it.
+    pub email_confirmed: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct ApiToken {
+    pub id: ID,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<repo::ApiTokenRow> for ApiToken {
+    fn from(t: repo::ApiTokenRow) -> Self {
+        Self {
+            id: global_id("ApiToken", t.id),
+            name: t.name,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+        }
+    }
+}
 
 #[derive(InputObject)]
 pub struct SignUpInput {
@@ -49,64 +134,6 @@ pub struct AuthPayload {
     pub token: String,
     pub viewer: User,
     pub organization: Organization,
-}
-
-#[derive(InputObject)]
-pub struct CreateTicketInput {
-    pub kind: TicketKind,
-    pub subject: String,
-    #[graphql(default)]
-    pub description: String,
-    /// Set directly, or derived from impact × urgency (default P3).
-    pub priority: Option<Priority>,
-    pub impact: Option<Impact>,
-    pub urgency: Option<Urgency>,
-    pub category_id: Option<ID>,
-    /// On behalf of someone (agents): they become the requester, created if new.
-    pub requester_email: Option<String>,
-    pub requester_name: Option<String>,
-    pub assignee_id: Option<ID>,
-    pub tags: Option<Vec<String>>,
-    pub channel: Option<Channel>,
-}
-
-use super::types::Urgency;
-
-#[derive(SimpleObject)]
-pub struct CreateTicketPayload {
-    pub ticket: Ticket,
-}
-
-#[derive(InputObject)]
-pub struct UpdateTicketInput {
-    pub id: ID,
-    pub status: Option<TicketStatus>,
-    pub priority: Option<Priority>,
-    /// null unassigns.
-    pub assignee_id: MaybeUndefined<ID>,
-    /// null clears the category.
-    pub category_id: MaybeUndefined<ID>,
-    /// Replaces the tags.
-    pub tags: Option<Vec<String>>,
-}
-
-#[derive(SimpleObject)]
-pub struct UpdateTicketPayload {
-    pub ticket: Ticket,
-}
-
-#[derive(InputObject)]
-pub struct AddTicketMessageInput {
-    pub ticket_id: ID,
-    pub body: String,
-    /// An internal note (staff only) instead of a public reply.
-    pub internal: bool,
-}
-
-#[derive(SimpleObject)]
-pub struct AddTicketMessagePayload {
-    pub ticket: Ticket,
-    pub message: TicketMessage,
 }
 
 #[derive(InputObject)]
@@ -192,26 +219,6 @@ pub struct CreateApiTokenPayload {
     pub token: String,
 }
 
-fn optional_id<T>(
-    type_name: &'static str,
-    id: Option<&ID>,
-    wrap: fn(uuid::Uuid) -> T,
-) -> Result<Option<T>, AppError> {
-    id.map(|id| parse_global_id(type_name, id).map(wrap)).transpose()
-}
-
-fn patch_id<T>(
-    type_name: &'static str,
-    id: &MaybeUndefined<ID>,
-    wrap: fn(uuid::Uuid) -> T,
-) -> Result<Option<Option<T>>, AppError> {
-    Ok(match id {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(id) => Some(Some(wrap(parse_global_id(type_name, id)?))),
-    })
-}
-
 /// Starts a session for the principal: a token for API clients and a cookie for browsers.
 async fn start_session(ctx: &Context<'_>, principal: Principal) -> async_graphql::Result<AuthPayload> {
     let token = app(ctx).sessions.create(principal).await.gql()?;
@@ -232,13 +239,90 @@ pub(super) async fn signed_in(
         .ok_or_else(|| gql_error(AppError::Unauthenticated))?;
     let organization = repo::organization(&mut tx).await.gql()?;
     tx.commit().await.gql()?;
-    let persistent = !ferrodesk_core::demo::is_demo(principal.org_id);
+    let persistent = ferrodesk_core::sandbox::Sandbox::of(principal.org_id).keeps_sessions();
     request(ctx).set_session_cookie(Some(super::SessionCookie { token: token.clone(), persistent }));
     Ok(AuthPayload { token, viewer: viewer.into(), organization: organization.into() })
 }
 
+#[derive(Default)]
+pub struct AccountsQuery;
+
 #[Object]
-impl CoreMutation {
+impl AccountsQuery {
+    /// The signed-in person, or null.
+    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Some(principal) = request(ctx).principal else { return Ok(None) };
+        // A session whose membership has ended reads as signed out; other failures are errors.
+        let mut tx = match ferrodesk_core::enter(&app(ctx).db, principal).await {
+            Ok(tx) => tx,
+            Err(AppError::Unauthenticated) => return Ok(None),
+            Err(e) => return Err(gql_error(e)),
+        };
+        let member = repo::member(&mut tx, principal.user_id).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(member.map(User::from))
+    }
+
+    /// The signed-in person's own account: their address, and whether it is confirmed (a password
+    /// signs in only once it is).
+    async fn account(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Account>> {
+        let Some(principal) = request(ctx).principal else { return Ok(None) };
+        let mut conn = app(ctx).db.acquire().await.gql()?;
+        let identity = repo::identity(&mut conn, principal.user_id).await.gql()?;
+        conn.release();
+        Ok(identity.map(|i| Account { email: i.email, email_confirmed: i.verified }))
+    }
+
+    /// Members of the organisation by name; optionally only some roles. Requesters see staff.
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        roles: Option<Vec<MemberRole>>,
+    ) -> async_graphql::Result<Connection<String, User>> {
+        let limit = page_size(first, 50).gql()?;
+        let cursor: Option<(String, Uuid)> = decode_cursor(after.as_deref()).gql()?;
+        let roles: Vec<Role> = roles.unwrap_or_default().into_iter().map(Into::into).collect();
+        let mut tx = tenant(ctx).await?;
+        let rows = repo::members(&mut tx, &roles, cursor.clone(), limit + 1).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(keyset_page(rows, limit, cursor.is_some(), |m| ((m.name.clone(), m.user_id), User::from(m))))
+    }
+
+    /// The caller's personal API tokens (never their secrets).
+    async fn api_tokens(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiToken>> {
+        let mut tx = tenant(ctx).await?;
+        let user = tx.actor_id().ok_or_else(|| gql_error(AppError::Unauthenticated))?;
+        let rows = repo::api_tokens(&mut tx, user).await.gql()?;
+        tx.commit().await.gql()?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct AccountsMutation;
+
+#[Object]
+impl AccountsMutation {
+    /// Signs in to the public demo as its admin, without an account (as `GET /demo` does).
+    /// Rate-limited per address; the session ends after two idle hours.
+    async fn start_demo_session(&self, ctx: &Context<'_>) -> async_graphql::Result<AuthPayload> {
+        let state = app(ctx);
+        if !state.demo.enabled {
+            return Err(gql_error(AppError::NotFound("demo")));
+        }
+        let (principal, token) = ferrodesk_core::demo::start_session(
+            &state.db,
+            &state.sessions,
+            &state.limiter,
+            &request(ctx).client_ip,
+        )
+        .await
+        .gql()?;
+        signed_in(ctx, principal, token).await
+    }
+
     /// Creates an organisation (with a 14-day trial) and its owner, and signs the owner in.
     async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> async_graphql::Result<AuthPayload> {
         let state = app(ctx);
@@ -416,90 +500,6 @@ impl CoreMutation {
         Ok(member.into())
     }
 
-    async fn create_ticket(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateTicketInput,
-    ) -> async_graphql::Result<CreateTicketPayload> {
-        let category_id = optional_id("Category", input.category_id.as_ref(), CategoryId::from_uuid).gql()?;
-        let assignee_id = optional_id("User", input.assignee_id.as_ref(), UserId::from_uuid).gql()?;
-        let principal = principal(ctx)?;
-        let row = service::create(
-            &app(ctx).db,
-            principal,
-            CreateTicket {
-                kind: input.kind.into(),
-                subject: input.subject,
-                description: input.description,
-                priority: input.priority.map(Into::into),
-                impact: input.impact.map(Into::into),
-                urgency: input.urgency.map(Into::into),
-                category_id,
-                requester_email: input.requester_email,
-                requester_name: input.requester_name,
-                assignee_id,
-                tags: input.tags.unwrap_or_default(),
-                channel: input.channel.map_or(DomainChannel::Web, Into::into),
-                source_inbound_id: None,
-                follow_up_of: None,
-            },
-        )
-        .await
-        .gql()?;
-        app(ctx).live.publish(principal.org_id, TicketChange::of(&row, ChangeKind::Created));
-        Ok(CreateTicketPayload { ticket: Ticket(row) })
-    }
-
-    async fn update_ticket(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateTicketInput,
-    ) -> async_graphql::Result<UpdateTicketPayload> {
-        let id = TicketId::from_uuid(parse_global_id("Ticket", &input.id).gql()?);
-        let update = UpdateTicket {
-            status: input.status.map(Into::into),
-            priority: input.priority.map(Into::into),
-            assignee_id: patch_id("User", &input.assignee_id, UserId::from_uuid).gql()?,
-            category_id: patch_id("Category", &input.category_id, CategoryId::from_uuid).gql()?,
-            tags: input.tags,
-        };
-        let mut tx = tenant(ctx).await?;
-        let row = service::update_ticket(&mut tx, id, update).await.gql()?;
-        let org = tx.org_id();
-        tx.commit().await.gql()?;
-        app(ctx).live.publish(org, TicketChange::of(&row, ChangeKind::Updated));
-        Ok(UpdateTicketPayload { ticket: Ticket(row) })
-    }
-
-    /// A public reply (visible to the requester) or an internal note.
-    async fn add_ticket_message(
-        &self,
-        ctx: &Context<'_>,
-        input: AddTicketMessageInput,
-    ) -> async_graphql::Result<AddTicketMessagePayload> {
-        let ticket_id = TicketId::from_uuid(parse_global_id("Ticket", &input.ticket_id).gql()?);
-        let mut tx = tenant(ctx).await?;
-        let (ticket, message) = service::add_message(
-            &mut tx,
-            AddMessage {
-                ticket_id,
-                body: input.body,
-                internal: input.internal,
-                channel: DomainChannel::Web,
-                email: None,
-                reopen_closed: false,
-                quota: app(ctx).mail_quota,
-            },
-        )
-        .await
-        .gql()?;
-        let org = tx.org_id();
-        tx.commit().await.gql()?;
-        let change = TicketChange::of(&ticket, ChangeKind::Message);
-        app(ctx).live.publish(org, if message.internal { change.staff_only() } else { change });
-        Ok(AddTicketMessagePayload { ticket: Ticket(ticket), message: TicketMessage(message) })
-    }
-
     /// Invites a person (admins only): the acceptance link goes to their mailbox.
     async fn invite_member(
         &self,
@@ -520,7 +520,7 @@ impl CoreMutation {
         tx.commit().await.gql()?;
         Ok(InviteMemberPayload {
             invitation: Invitation {
-                id: super::global_id("Invitation", invitation.id),
+                id: global_id("Invitation", invitation.id),
                 email: invitation.email.to_string(),
                 role: invitation.role.into(),
                 expires_at: invitation.expires_at,

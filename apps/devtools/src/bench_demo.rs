@@ -1,4 +1,4 @@
-//! `ferrodesk bench-demo`: the two figures the demo promises. How long a prospect waits from
+//! `ferrodesk-dev bench-demo`: the two figures the demo promises. How long a prospect waits from
 //! `GET /demo` to an authenticated agent queue (the redirect, then the queue query the web app
 //! makes first), and how long the full reset takes (1,500 tickets with conversations and audit
 //! trails replaced in one transaction). The gateway runs in this process over a fresh database.

@@ -1,4 +1,4 @@
-//! `ferrodesk bench`: loads 1,000 organisations × 1,000 tickets with COPY, then measures over real
+//! `ferrodesk-dev bench`: loads 1,000 organisations × 1,000 tickets with COPY, then measures over real
 //! HTTP (16 concurrent clients) the agent queue query and `createTicket`, and compares the latter
 //! with PostgreSQL's own single-row insert rate measured by pgbench in the same run.
 
@@ -990,7 +990,7 @@ pub struct SlaBenchArgs {
     database: String,
 }
 
-/// `ferrodesk bench-sla`: one SLA sweep over 1M open tickets in 1,000 tenants with ~1% due for
+/// `ferrodesk-dev bench-sla`: one SLA sweep over 1M open tickets in 1,000 tenants with ~1% due for
 /// escalation, and recomputing every due time of a 100,000-ticket tenant after a calendar change.
 pub async fn run_sla(args: SlaBenchArgs) -> anyhow::Result<()> {
     let Urls { admin: admin_url, worker: worker_url, .. } = args.cluster.urls(&args.database);
