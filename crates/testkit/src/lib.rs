@@ -363,3 +363,56 @@ pub fn global_id(type_name: &str, id: uuid::Uuid) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{type_name}:{id}"))
 }
+
+/// The schema of `db` as `pg_dump --schema-only` prints it, less what differs between two dumps
+/// of the same schema: pg_dump's comments, its session settings and its random `\restrict` key.
+/// Owners are left out (every object is the owner role's); grants are kept, since who may run
+/// what is part of the design.
+pub fn schema_dump(db: &TestDb) -> anyhow::Result<String> {
+    let su = superuser_url();
+    let (server, _) = su.rsplit_once('/').context("the superuser URL names a database")?;
+    let output = std::process::Command::new("pg_dump")
+        .args(["--schema-only", "--no-owner", "--dbname"])
+        .arg(format!("{server}/{}", db.name))
+        .output()
+        .context("running pg_dump (Debian's postgresql-client)")?;
+    anyhow::ensure!(output.status.success(), "pg_dump: {}", String::from_utf8_lossy(&output.stderr));
+    Ok(normalise_schema_dump(&String::from_utf8(output.stdout)?))
+}
+
+fn normalise_schema_dump(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut blank = true;
+    for line in raw.lines().map(str::trim_end) {
+        let noise = line.starts_with("--")
+            || line.starts_with("SET ")
+            || line.starts_with("SELECT pg_catalog.set_config(")
+            || line.starts_with("\\restrict")
+            || line.starts_with("\\unrestrict");
+        if noise || (line.is_empty() && blank) {
+            continue;
+        }
+        blank = line.is_empty();
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_dump_loses_its_comments_settings_and_restrict_key_and_keeps_its_statements() {
+        let raw = "--\n-- PostgreSQL database dump\n--\n\n\\restrict abc123\n\nSET statement_timeout = 0;\n\
+                   SELECT pg_catalog.set_config('search_path', '', false);\n\n\n\
+                   CREATE TABLE public.t (\n    id uuid   \n);\n\n\n\n\
+                   GRANT SELECT ON TABLE public.t TO ferrodesk_runtime;\n\n\\unrestrict abc123\n\n";
+        assert_eq!(
+            super::normalise_schema_dump(raw),
+            "CREATE TABLE public.t (\n    id uuid\n);\n\nGRANT SELECT ON TABLE public.t TO ferrodesk_runtime;\n"
+        );
+    }
+}

@@ -89,38 +89,40 @@ async fn the_gateway_refuses_a_member_of_the_owner_role() {
     assert!(format!("{err:#}").contains("bypass row-level security"), "{err:#}");
 }
 
-/// The SECURITY DEFINER functions that cross tenants: the worker's login alone may call them.
-const WORKER_FUNCTIONS: [&str; 13] = [
-    "fd_billing_trial_reminders_due",
-    "fd_claim_jobs",
-    "fd_complete_job",
-    "fd_fail_job",
-    "fd_intake_acknowledgements",
-    "fd_intake_senders",
-    "fd_intake_tickets",
-    "fd_link_mail",
-    "fd_link_mail_sent",
-    "fd_notices_sent",
-    "fd_route_inbound",
-    "fd_sla_sweep",
-    "fd_stored_notices",
-];
+/// The SECURITY DEFINER functions as `docs/ARCHITECTURE.md` lists them (§Definer functions):
+/// each name with who may call it (`gateway`, `worker`, `definers` or `trigger`).
+fn documented_definers() -> std::collections::BTreeMap<String, String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/ARCHITECTURE.md");
+    let doc = std::fs::read_to_string(path).unwrap();
+    let section =
+        doc.split("\n## Definer functions\n").nth(1).expect("docs/ARCHITECTURE.md §Definer functions");
+    let section = section.split("\n## ").next().unwrap();
+    section
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            (cells[1].trim_matches('`').to_owned(), cells[2].to_owned())
+        })
+        .collect()
+}
 
+/// Every definer function is listed in the architecture guide with who may call it, and the
+/// database agrees: nobody through PUBLIC, the gateway's login exactly the `gateway` ones, the
+/// worker's login alone the `worker` ones (those that cross tenants), and neither the helpers
+/// only other definer functions call.
 #[tokio::test]
-async fn the_functions_that_cross_tenants_are_the_workers_alone() {
+async fn the_definer_functions_are_the_documented_ones_callable_by_the_documented_role() {
     let db = ferrodesk_testkit::test_db().await;
     let mut admin = db.admin_conn().await;
-    // Every definer function but the triggers' (which no one calls), who may call it: nobody
-    // through PUBLIC, and the worker's login alone exactly the worker's functions.
-    let rows: Vec<(String, bool, bool, bool)> = sqlx::query_as(
-        "select p.proname::text,
+    let rows: Vec<(String, bool, bool, bool, bool)> = sqlx::query_as(
+        "select p.proname::text, p.prorettype = 'trigger'::regtype,
                 exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
                         where a.grantee = 0 and a.privilege_type = 'EXECUTE'),
                 has_function_privilege($1, p.oid, 'EXECUTE'),
                 has_function_privilege($2, p.oid, 'EXECUTE')
          from pg_proc p
          where p.pronamespace = 'public'::regnamespace and p.prosecdef
-           and p.prorettype <> 'trigger'::regtype
          order by 1",
     )
     .bind(ferrodesk_testkit::APP_ROLE)
@@ -128,18 +130,23 @@ async fn the_functions_that_cross_tenants_are_the_workers_alone() {
     .fetch_all(&mut admin)
     .await
     .unwrap();
-    assert!(rows.len() > WORKER_FUNCTIONS.len(), "expected the gateway's definer functions too");
-    let mut workers_alone = Vec::new();
-    for (name, public, gateway, worker) in rows {
-        assert!(!public, "{name}: a SECURITY DEFINER function is executable by PUBLIC");
-        // Neither: a helper only other definer functions call (such as fd_bump_config_version).
-        if worker && !gateway {
-            workers_alone.push(name);
-        }
+    let mut in_database = std::collections::BTreeMap::new();
+    for (name, trigger, public, gateway, worker) in rows {
+        let caller = match (trigger, public, gateway, worker) {
+            (true, ..) => "trigger",
+            (false, true, ..) => panic!("{name}: a SECURITY DEFINER function is executable by PUBLIC"),
+            (false, false, true, _) => "gateway",
+            (false, false, false, true) => "worker",
+            (false, false, false, false) => "definers",
+        };
+        let previous = in_database.insert(name.clone(), caller.to_owned());
+        assert!(previous.is_none_or(|p| p == caller), "{name}: its overloads differ in who may call them");
     }
+    assert!(in_database.values().any(|c| c == "worker"), "expected the worker's definer functions");
     assert_eq!(
-        workers_alone, WORKER_FUNCTIONS,
-        "the worker's functions, and no other, are out of the gateway's reach"
+        documented_definers(),
+        in_database,
+        "docs/ARCHITECTURE.md §Definer functions and the database disagree (left: the guide)"
     );
 
     // Called as the gateway's login, one of them is refused by the database itself.
@@ -256,4 +263,32 @@ async fn every_tenant_table_refuses_a_read_only_organisations_writes() {
     .await
     .unwrap();
     assert!(unguarded.is_empty(), "tenant tables without the read-only guard: {unguarded:?}");
+}
+
+/// `crates/db/schema.sql` is what replaying `migrations/` makes, so the current definition of any
+/// table, policy or function can be read in one place. `bash infra/schema.sh` rewrites it.
+#[tokio::test]
+async fn the_schema_snapshot_is_what_the_migrations_make() {
+    let db = ferrodesk_testkit::test_db().await;
+    let dump = ferrodesk_testkit::schema_dump(&db).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/db/schema.sql");
+    if std::env::var_os("FERRODESK_WRITE_SCHEMA").is_some() {
+        std::fs::write(&path, &dump).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if let Some((n, (want, got))) = committed
+        .lines()
+        .chain(std::iter::repeat(""))
+        .zip(dump.lines().chain(std::iter::repeat("")))
+        .take(committed.lines().count().max(dump.lines().count()))
+        .enumerate()
+        .find(|(_, (want, got))| want != got)
+    {
+        panic!(
+            "crates/db/schema.sql differs from the migrated database at line {}:\n  committed: {want}\n  migrated:  {got}\n\
+             run `bash infra/schema.sh` and commit crates/db/schema.sql with the migration",
+            n + 1
+        );
+    }
 }
