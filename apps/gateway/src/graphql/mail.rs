@@ -5,7 +5,7 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use ferrodesk_core::mail::{self, UpdateMailSettings};
+use ferrodesk_core::mail::settings::{self as mail, UpdateMailSettings};
 use ferrodesk_core::require_admin;
 use ferrodesk_db::mail::{self as repo, AliasRow, InboundSummary, OutboundRow};
 use uuid::Uuid;
