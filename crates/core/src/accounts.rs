@@ -124,9 +124,9 @@ pub async fn log_in(db: &Db, limiter: &RateLimiter, input: LogIn<'_>) -> Result<
     let account_bucket = format!("login-account:{email}");
     limiter.hit(&account_bucket, LOGIN_PER_ACCOUNT).await?;
 
-    let mut conn = db.pool().acquire().await.map_err(ferrodesk_db::DbError::from)?;
+    let mut conn = db.acquire().await?;
     let candidates = repo::login_candidates(&mut conn, &email).await?;
-    drop(conn);
+    conn.release();
     let stored = candidates.first().and_then(|c| c.password_hash.as_deref());
     if !verify_password(input.password, stored).await? {
         return Err(wrong());

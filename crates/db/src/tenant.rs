@@ -77,8 +77,18 @@ impl Db {
         Self { lane: Lane::new(pool.clone()), pool, gate, config: Arc::default() }
     }
 
-    pub fn pool(&self) -> &PgPool {
+    /// The pool itself stays inside this crate: the doors are the tenant and system transactions,
+    /// the named cross-tenant functions, and a connection from the lane.
+    pub(crate) fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Whether the database answers (the readiness probe).
+    pub async fn ping(&self) -> Result<(), DbError> {
+        let mut conn = self.lane.acquire().await?;
+        sqlx::query("select 1").execute(&mut *conn).await?;
+        conn.release();
+        Ok(())
     }
 
     pub(crate) fn config_cache(&self) -> &ConfigCache {

@@ -284,17 +284,21 @@ impl Runner {
             Err(error) => {
                 let retry_at = Utc::now() + backoff(job.attempts);
                 tracing::warn!(error = format!("{error:#}"), %retry_at, "job failed");
-                sqlx::query_scalar!(
-                    "select fd_fail_job($1, $2, $3, $4)",
-                    job.id,
-                    &*self.worker_id,
-                    format!("{error:#}"),
-                    retry_at
-                )
-                .fetch_one(self.db.pool())
-                .await
-                .map_err(DbError::from)
-                .map(|status| {
+                let failed = async {
+                    let mut conn = self.db.acquire().await?;
+                    let status = sqlx::query_scalar!(
+                        "select fd_fail_job($1, $2, $3, $4)",
+                        job.id,
+                        &*self.worker_id,
+                        format!("{error:#}"),
+                        retry_at
+                    )
+                    .fetch_one(&mut *conn)
+                    .await?;
+                    conn.release();
+                    Ok::<_, DbError>(status)
+                };
+                failed.await.map(|status| {
                     if status.as_deref() == Some("dead") {
                         tracing::error!("job parked as dead after its last attempt");
                     }

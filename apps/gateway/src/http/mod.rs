@@ -175,8 +175,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
-    let db =
-        tokio::time::timeout(Duration::from_secs(2), sqlx::query("select 1").execute(state.db.pool())).await;
+    let db = tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await;
     let mut redis = state.redis.clone();
     let ping =
         tokio::time::timeout(Duration::from_secs(2), redis::cmd("PING").query_async::<String>(&mut redis))
