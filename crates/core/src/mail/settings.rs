@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::INGEST_JOB;
 use crate::AppError;
-use crate::auth::LinkPurpose;
+use crate::auth::{LinkPurpose, constant_time_eq};
 use crate::notices::{MailQuota, QuotaState, quota_state};
 use crate::sandbox::Sandbox;
 
@@ -179,10 +179,6 @@ pub async fn verify_alias_with_code(
     )
     .await?;
     repo::aliases(tx).await?.into_iter().find(|a| a.id == id).ok_or(AppError::NotFound("alias"))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub async fn remove_alias(tx: &mut TenantTx, id: Uuid) -> Result<(), AppError> {
