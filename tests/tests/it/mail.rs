@@ -1693,3 +1693,83 @@ async fn a_place_against_the_quota_is_counted_no_further_than_the_quota() {
     let boundless = ferrodesk_core::notices::MailQuota { per_day: i64::MAX, trial_per_day: i64::MAX };
     assert_eq!(rank(boundless.cap()).await, stored, "a quota no count reaches: the exact place");
 }
+
+/// A send batch ranks its stored notices per organisation (one bounded count, one numbered walk);
+/// each notice must get the place the plain one-notice count gives it, whatever the quota, with
+/// failures, day-old messages, ties on the clock and two organisations interleaved.
+#[tokio::test]
+async fn a_batchs_quota_places_are_the_ones_each_notice_counts_alone() {
+    let test_db = ferrodesk_testkit::test_db().await;
+    let worker = Db::from_pool(sqlx::PgPool::connect(&test_db.worker_url).await.unwrap());
+    let mut admin = test_db.admin_conn().await;
+    let mut orgs = Vec::new();
+    for slug in ["rank-a", "rank-b"] {
+        let id: uuid::Uuid = sqlx::query_scalar(
+            "insert into organizations (id, slug, name) values (gen_random_uuid(), $1, $1) returning id",
+        )
+        .bind(slug)
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+        orgs.push(id);
+    }
+    // Forty messages per organisation over the last thirty hours, some sharing a clock tick, every
+    // seventh failed; every third one waits in a claimed job.
+    let mut jobs = Vec::new();
+    for (o, org) in orgs.iter().enumerate() {
+        for n in 0..40i32 {
+            let minutes_ago = (40 - n / 2 * 2) * 45 + o as i32;
+            let status = if n % 7 == 3 { "failed" } else { "queued" };
+            let source = uuid::Uuid::new_v4();
+            sqlx::query(
+                "insert into outbound_messages (org_id, id, kind, source_id, message_id, recipients, mail, status, created_at)
+                 values ($1, gen_random_uuid(), 'acknowledgement', $2, $3, array['r@example.com'], '{}', $4,
+                         now() - make_interval(mins => $5))",
+            )
+            .bind(org)
+            .bind(source)
+            .bind(format!("<{source}@test>"))
+            .bind(status)
+            .bind(minutes_ago)
+            .execute(&mut admin)
+            .await
+            .unwrap();
+            if n % 3 == 0 {
+                let job: uuid::Uuid = sqlx::query_scalar(
+                    "insert into jobs (id, org_id, kind, payload, status, locked_by, locked_until)
+                     values (gen_random_uuid(), $1, 'mail.notify',
+                             jsonb_build_object('notice', 'acknowledgement', 'source_id', $2::text),
+                             'running', 'w1', now() + interval '5 minutes')
+                     returning id",
+                )
+                .bind(org)
+                .bind(source)
+                .fetch_one(&mut admin)
+                .await
+                .unwrap();
+                jobs.push(job);
+            }
+        }
+    }
+    for cap in [None, Some(0), Some(1), Some(4), Some(9), Some(25), Some(2_000)] {
+        let batch = ferrodesk_db::mail::stored_notices(&worker, "w1", &jobs, cap).await.unwrap();
+        assert_eq!(batch.len(), jobs.len(), "every claimed job's message is found");
+        for notice in batch {
+            let alone: i64 = sqlx::query_scalar(
+                "select fd_quota_rank(o.org_id, o.created_at, o.id, $2) from outbound_messages o where o.id = $1",
+            )
+            .bind(notice.outbound_id)
+            .bind(cap)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+            assert_eq!(
+                notice.quota_rank, alone,
+                "cap {cap:?}, message {} ({})",
+                notice.outbound_id, notice.status
+            );
+        }
+    }
+    let other = ferrodesk_db::mail::stored_notices(&worker, "w2", &jobs, None).await.unwrap();
+    assert!(other.is_empty(), "another worker's jobs are not its to send");
+}
