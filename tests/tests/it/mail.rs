@@ -1720,7 +1720,7 @@ async fn a_batchs_quota_places_are_the_ones_each_notice_counts_alone() {
         for n in 0..40i32 {
             let minutes_ago = (40 - n / 2 * 2) * 45 + o as i32;
             let status = if n % 7 == 3 { "failed" } else { "queued" };
-            let source = uuid::Uuid::new_v4();
+            let source = uuid::Uuid::now_v7();
             sqlx::query(
                 "insert into outbound_messages (org_id, id, kind, source_id, message_id, recipients, mail, status, created_at)
                  values ($1, gen_random_uuid(), 'acknowledgement', $2, $3, array['r@example.com'], '{}', $4,
