@@ -6,6 +6,43 @@ CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public;
 
 COMMENT ON EXTENSION citext IS 'data type for case-insensitive character strings';
 
+CREATE TYPE public.new_ticket AS (
+	org_id uuid,
+	id uuid,
+	kind text,
+	subject text,
+	description text,
+	status text,
+	priority smallint,
+	impact text,
+	urgency text,
+	channel text,
+	department_id uuid,
+	category_id uuid,
+	requester_id uuid,
+	assignee_id uuid,
+	created_by uuid,
+	tags text[],
+	event_id uuid,
+	event_changes jsonb,
+	response_due_at timestamp with time zone,
+	resolution_due_at timestamp with time zone,
+	response_at_risk_at timestamp with time zone,
+	resolution_at_risk_at timestamp with time zone,
+	sla_paused boolean,
+	source_inbound_id uuid,
+	follow_up_of uuid,
+	reply_token text,
+	created_at timestamp with time zone,
+	updated_at timestamp with time zone,
+	first_response_at timestamp with time zone,
+	resolved_at timestamp with time zone,
+	closed_at timestamp with time zone,
+	reopen_count integer,
+	response_breached boolean,
+	resolution_breached boolean
+);
+
 CREATE TYPE public.ticket_view AS (
 	id uuid,
 	kind text,
@@ -318,12 +355,12 @@ begin
             return;
         end if;
     end if;
-    return query select * from fd_insert_ticket(
+    return query select * from fd_insert_tickets(array[row(
         p_org_id, p_id, p_kind, p_subject, p_description, p_status, p_priority, p_impact, p_urgency,
         p_channel, p_department_id, p_category_id, p_requester_id, p_assignee_id, p_created_by,
         p_tags, p_event_id, p_event_changes, p_response_due_at, p_resolution_due_at,
         p_response_at_risk_at, p_resolution_at_risk_at, p_sla_paused, p_source_inbound_id,
-        p_follow_up_of);
+        p_follow_up_of, null, null, null, null, null, null, null, null, null)::new_ticket]);
 end
 $$;
 
@@ -454,33 +491,47 @@ CREATE FUNCTION public.fd_identity(p_user_id uuid) RETURNS TABLE(email public.ci
     select u.email, u.password_hash, u.email_verified_at is not null from users u where u.id = p_user_id
 $$;
 
-CREATE FUNCTION public.fd_insert_ticket(p_org_id uuid, p_id uuid, p_kind text, p_subject text, p_description text, p_status text, p_priority smallint, p_impact text, p_urgency text, p_channel text, p_department_id uuid, p_category_id uuid, p_requester_id uuid, p_assignee_id uuid, p_created_by uuid, p_tags text[], p_event_id uuid, p_event_changes jsonb, p_response_due_at timestamp with time zone, p_resolution_due_at timestamp with time zone, p_response_at_risk_at timestamp with time zone, p_resolution_at_risk_at timestamp with time zone, p_sla_paused boolean, p_source_inbound_id uuid, p_follow_up_of uuid, p_reply_token text DEFAULT NULL::text) RETURNS SETOF public.ticket_view
+CREATE FUNCTION public.fd_insert_tickets(p_tickets public.new_ticket[]) RETURNS SETOF public.ticket_view
     LANGUAGE plpgsql
     AS $$
 begin
     return query
-    with counter as (
-        insert into ticket_counters (org_id, kind, last_number) values (p_org_id, p_kind, 1)
-        on conflict (org_id, kind) do update set last_number = ticket_counters.last_number + 1
-        returning last_number
+    with batch as (
+        select b.*, row_number() over (partition by b.org_id, b.kind order by b.ord) as nth
+        from (select (p_tickets[i]).*, i as ord from generate_subscripts(p_tickets, 1) as i) b
+    ), taken as (
+        select b.org_id, b.kind, count(*)::integer as n from batch b group by b.org_id, b.kind
+    ), counter as (
+        insert into ticket_counters (org_id, kind, last_number)
+        select k.org_id, k.kind, k.n from taken k order by k.org_id, k.kind
+        on conflict (org_id, kind) do update set last_number = ticket_counters.last_number + excluded.last_number
+        returning ticket_counters.org_id, ticket_counters.kind, ticket_counters.last_number
     ), t as (
         insert into tickets (org_id, id, kind, number, subject, description, status, priority, impact,
                              urgency, channel, department_id, category_id, requester_id, assignee_id,
                              created_by, tags, response_due_at, resolution_due_at, response_at_risk_at,
                              resolution_at_risk_at, sla_paused, source_inbound_id, follow_up_of,
-                             reply_token)
-        select p_org_id, p_id, p_kind, counter.last_number, p_subject, p_description, p_status,
-               p_priority, p_impact, p_urgency, p_channel, p_department_id, p_category_id,
-               p_requester_id, p_assignee_id, p_created_by, p_tags, p_response_due_at,
-               p_resolution_due_at, p_response_at_risk_at, p_resolution_at_risk_at, p_sla_paused,
-               p_source_inbound_id, p_follow_up_of, coalesce(p_reply_token, fd_new_reply_token())
-        from counter
+                             reply_token, created_at, updated_at, first_response_at, resolved_at,
+                             closed_at, reopen_count, response_breached, resolution_breached)
+        select b.org_id, b.id, b.kind, (c.last_number - k.n + b.nth)::integer, b.subject, b.description,
+               b.status, b.priority, b.impact, b.urgency, b.channel, b.department_id, b.category_id,
+               b.requester_id, b.assignee_id, b.created_by, coalesce(b.tags, '{}'), b.response_due_at,
+               b.resolution_due_at, b.response_at_risk_at, b.resolution_at_risk_at,
+               coalesce(b.sla_paused, false), b.source_inbound_id, b.follow_up_of,
+               coalesce(b.reply_token, fd_new_reply_token()), coalesce(b.created_at, now()),
+               coalesce(b.updated_at, b.created_at, now()), b.first_response_at, b.resolved_at,
+               b.closed_at, coalesce(b.reopen_count, 0), coalesce(b.response_breached, false),
+               coalesce(b.resolution_breached, false)
+        from batch b
+        join counter c on c.org_id = b.org_id and c.kind = b.kind
+        join taken k on k.org_id = b.org_id and k.kind = b.kind
+        order by b.org_id, b.kind, b.nth
         returning *
     ), created as (
-        insert into events (org_id, id, subject_type, subject_id, actor_id, action, changes)
-        select t.org_id, p_event_id, 'ticket', t.id, p_created_by, 'ticket.created',
-               p_event_changes || jsonb_build_object('number', t.number)
-        from t
+        insert into events (org_id, id, subject_type, subject_id, actor_id, action, changes, created_at)
+        select t.org_id, b.event_id, 'ticket', t.id, t.created_by, 'ticket.created',
+               b.event_changes || jsonb_build_object('number', t.number), t.created_at
+        from t join batch b on b.id = t.id
     )
     select t.id, t.kind, t.number, t.subject, t.description, t.status, t.priority,
            t.impact, t.urgency, t.channel, t.department_id, t.tags, t.created_at, t.updated_at,
@@ -607,50 +658,19 @@ begin
     from unnest(p_file_ords, p_file_ids, p_file_names, p_file_types, p_file_sizes, p_file_sha256,
                 p_file_content_ids, p_file_inline) as f(ord, id, n, ct, sz, sha, cid, inl);
     return query
-    with batch as (
-        select u.*, row_number() over (partition by u.o order by u.ord) as nth
+    select * from fd_insert_tickets(array(
+        select row(u.o, u.id, 'incident', u.subject, u.description, 'new', u.priority, null, null, 'email',
+                   u.department_id, null, u.requester_id, null, u.requester_id, '{}', u.event_id,
+                   u.event_changes, u.response_due, u.resolution_due, u.response_risk, u.resolution_risk,
+                   u.paused, u.inbound_id, null, u.reply_token, null, null, null, null, null, null, null,
+                   null)::new_ticket
         from unnest(p_org_ids, p_ids, p_subjects, p_descriptions, p_priorities, p_department_ids,
                     p_requester_ids, p_event_ids, p_event_changes, p_response_due, p_resolution_due,
                     p_response_risk, p_resolution_risk, p_paused, p_inbound_ids, p_reply_tokens)
              with ordinality as u(o, id, subject, description, priority, department_id, requester_id,
                                   event_id, event_changes, response_due, resolution_due, response_risk,
                                   resolution_risk, paused, inbound_id, reply_token, ord)
-    ), taken as (
-        select b.o, count(*)::integer as n from batch b group by b.o
-    ), counter as (
-        insert into ticket_counters (org_id, kind, last_number)
-        select k.o, 'incident', k.n from taken k order by k.o
-        on conflict (org_id, kind) do update set last_number = ticket_counters.last_number + excluded.last_number
-        returning ticket_counters.org_id, ticket_counters.last_number
-    ), t as (
-        insert into tickets (org_id, id, kind, number, subject, description, status, priority, channel,
-                             department_id, requester_id, created_by, tags, response_due_at, resolution_due_at,
-                             response_at_risk_at, resolution_at_risk_at, sla_paused, source_inbound_id,
-                             reply_token)
-        select b.o, b.id, 'incident', (c.last_number - k.n + b.nth)::integer, b.subject, b.description, 'new',
-               b.priority, 'email', b.department_id, b.requester_id, b.requester_id, '{}', b.response_due,
-               b.resolution_due, b.response_risk, b.resolution_risk, b.paused, b.inbound_id, b.reply_token
-        from batch b join counter c on c.org_id = b.o join taken k on k.o = b.o
-        order by b.o, b.nth
-        returning *
-    ), created as (
-        insert into events (org_id, id, subject_type, subject_id, actor_id, action, changes)
-        select t.org_id, b.event_id, 'ticket', t.id, t.created_by, 'ticket.created',
-               b.event_changes || jsonb_build_object('number', t.number)
-        from t join batch b on b.id = t.id
-    )
-    select t.id, t.kind, t.number, t.subject, t.description, t.status, t.priority,
-           t.impact, t.urgency, t.channel, t.department_id, t.tags, t.created_at, t.updated_at,
-           t.first_response_at, t.resolved_at, t.closed_at, t.reopen_count, t.response_due_at,
-           t.resolution_due_at,
-           (t.response_breached or coalesce(t.response_due_at <= now(), false)),
-           (t.resolution_breached or coalesce(t.resolution_due_at <= now(), false)),
-           t.response_at_risk_at, t.resolution_at_risk_at, t.sla_paused,
-           t.category_id, null::text, null::uuid,
-           t.requester_id, r.name, r.email::text,
-           t.assignee_id, null::text, null::text
-    from t
-    left join memberships r on r.org_id = t.org_id and r.user_id = t.requester_id;
+        order by u.ord));
 end
 $$;
 
@@ -2280,8 +2300,9 @@ REVOKE ALL ON FUNCTION public.fd_guard_read_only(p_table regclass) FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.fd_identity(p_user_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.fd_identity(p_user_id uuid) TO ferrodesk_runtime;
 
-REVOKE ALL ON FUNCTION public.fd_insert_ticket(p_org_id uuid, p_id uuid, p_kind text, p_subject text, p_description text, p_status text, p_priority smallint, p_impact text, p_urgency text, p_channel text, p_department_id uuid, p_category_id uuid, p_requester_id uuid, p_assignee_id uuid, p_created_by uuid, p_tags text[], p_event_id uuid, p_event_changes jsonb, p_response_due_at timestamp with time zone, p_resolution_due_at timestamp with time zone, p_response_at_risk_at timestamp with time zone, p_resolution_at_risk_at timestamp with time zone, p_sla_paused boolean, p_source_inbound_id uuid, p_follow_up_of uuid, p_reply_token text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.fd_insert_ticket(p_org_id uuid, p_id uuid, p_kind text, p_subject text, p_description text, p_status text, p_priority smallint, p_impact text, p_urgency text, p_channel text, p_department_id uuid, p_category_id uuid, p_requester_id uuid, p_assignee_id uuid, p_created_by uuid, p_tags text[], p_event_id uuid, p_event_changes jsonb, p_response_due_at timestamp with time zone, p_resolution_due_at timestamp with time zone, p_response_at_risk_at timestamp with time zone, p_resolution_at_risk_at timestamp with time zone, p_sla_paused boolean, p_source_inbound_id uuid, p_follow_up_of uuid, p_reply_token text) TO ferrodesk_runtime;
+REVOKE ALL ON FUNCTION public.fd_insert_tickets(p_tickets public.new_ticket[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.fd_insert_tickets(p_tickets public.new_ticket[]) TO ferrodesk_runtime;
+GRANT ALL ON FUNCTION public.fd_insert_tickets(p_tickets public.new_ticket[]) TO ferrodesk_worker;
 
 REVOKE ALL ON FUNCTION public.fd_intake_acknowledgements(p_org_ids uuid[], p_ids uuid[], p_ticket_ids uuid[], p_source_ids uuid[], p_message_ids text[], p_recipients jsonb, p_mails jsonb[], p_sent boolean[], p_notes text[], p_job_ids uuid[], p_job_kinds text[], p_job_payloads jsonb[], p_job_keys text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.fd_intake_acknowledgements(p_org_ids uuid[], p_ids uuid[], p_ticket_ids uuid[], p_source_ids uuid[], p_message_ids text[], p_recipients jsonb, p_mails jsonb[], p_sent boolean[], p_notes text[], p_job_ids uuid[], p_job_kinds text[], p_job_payloads jsonb[], p_job_keys text[]) TO ferrodesk_worker;

@@ -136,6 +136,10 @@ pub struct Ticket {
     pub closed_at: Option<DateTime<Utc>>,
     pub reopen_count: i32,
     pub sla: SlaColumns,
+    /// Its `ticket.created` event, written with it (the number in its details is the one the
+    /// ticket is given, which must be `number`).
+    pub event_id: Uuid,
+    pub event_changes: Value,
 }
 
 pub struct Message {
@@ -256,74 +260,74 @@ pub async fn load_structure(tx: &mut TenantTx, s: &Structure) -> Result<(), DbEr
     Ok(())
 }
 
-/// Writes tickets, their messages and audit trails, and the number counters that follow them.
+/// Writes tickets through the one writer of ticket rows, in the order of their numbers (which it
+/// gives them again, from the counters the wipe emptied), then their messages and the rest of
+/// their audit trails.
 pub async fn load_work(tx: &mut TenantTx, w: &Work) -> Result<(), DbError> {
     let org = tx.org_id().into_uuid();
-    let t = &w.tickets;
-    sqlx::query(
-        "insert into tickets (org_id, id, kind, number, subject, description, status, priority, impact, urgency,
-                              channel, department_id, category_id, requester_id, assignee_id, created_by, tags,
-                              created_at, updated_at, first_response_at, resolved_at, closed_at, reopen_count,
-                              response_due_at, resolution_due_at, response_breached, resolution_breached,
-                              response_at_risk_at, resolution_at_risk_at, sla_paused, reply_token)
-         select $1, id, kind, number, subject, description, status, priority, impact, urgency, channel,
-                department_id, category_id, requester_id, assignee_id, created_by,
-                coalesce(string_to_array(nullif(tags, ''), ','), '{}'),
-                created_at, updated_at, first_response_at, resolved_at, closed_at, reopen_count,
-                response_due_at, resolution_due_at, response_breached, resolution_breached,
-                response_at_risk_at, resolution_at_risk_at, sla_paused, reply_token
-         from unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::smallint[],
-                     $9::text[], $10::text[], $11::text[], $12::uuid[], $13::uuid[], $14::uuid[], $15::uuid[],
-                     $16::uuid[], $17::text[], $18::timestamptz[], $19::timestamptz[], $20::timestamptz[],
-                     $21::timestamptz[], $22::timestamptz[], $23::int[], $24::timestamptz[], $25::timestamptz[],
-                     $26::bool[], $27::bool[], $28::timestamptz[], $29::timestamptz[], $30::bool[],
-                     $31::text[])
-              as x(id, kind, number, subject, description, status, priority, impact, urgency, channel,
-                   department_id, category_id, requester_id, assignee_id, created_by, tags, created_at,
-                   updated_at, first_response_at, resolved_at, closed_at, reopen_count, response_due_at,
-                   resolution_due_at, response_breached, resolution_breached, response_at_risk_at,
-                   resolution_at_risk_at, sla_paused, reply_token)",
+    let mut t: Vec<&Ticket> = w.tickets.iter().collect();
+    t.sort_by_key(|t| (t.kind, t.number));
+    let numbered: Vec<(Uuid, i32)> = sqlx::query_as(
+        "select id, number from fd_insert_tickets(array(
+             select row($1, id, kind, subject, description, status, priority, impact, urgency, channel,
+                        department_id, category_id, requester_id, assignee_id, created_by,
+                        coalesce(string_to_array(nullif(tags, ''), ','), '{}'), event_id, event_changes,
+                        response_due_at, resolution_due_at, response_at_risk_at, resolution_at_risk_at,
+                        sla_paused, null, null, reply_token, created_at, updated_at, first_response_at,
+                        resolved_at, closed_at, reopen_count, response_breached, resolution_breached)::new_ticket
+             from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[],
+                         $8::text[], $9::text[], $10::text[], $11::uuid[], $12::uuid[], $13::uuid[], $14::uuid[],
+                         $15::uuid[], $16::text[], $17::uuid[], $18::jsonb[], $19::timestamptz[],
+                         $20::timestamptz[], $21::timestamptz[], $22::timestamptz[], $23::bool[], $24::text[],
+                         $25::timestamptz[], $26::timestamptz[], $27::timestamptz[], $28::timestamptz[],
+                         $29::timestamptz[], $30::int[], $31::bool[], $32::bool[])
+                  with ordinality
+                  as x(id, kind, subject, description, status, priority, impact, urgency, channel,
+                       department_id, category_id, requester_id, assignee_id, created_by, tags, event_id,
+                       event_changes, response_due_at, resolution_due_at, response_at_risk_at,
+                       resolution_at_risk_at, sla_paused, reply_token, created_at, updated_at,
+                       first_response_at, resolved_at, closed_at, reopen_count, response_breached,
+                       resolution_breached, ord)
+             order by ord))",
     )
     .bind(org)
-    .bind(column(t, |t| t.id))
-    .bind(column(t, |t| t.kind))
-    .bind(column(t, |t| t.number))
-    .bind(column(t, |t| t.subject.clone()))
-    .bind(column(t, |t| t.description.clone()))
-    .bind(column(t, |t| t.status))
-    .bind(column(t, |t| t.priority))
-    .bind(column(t, |t| t.impact))
-    .bind(column(t, |t| t.urgency))
-    .bind(column(t, |t| t.channel))
-    .bind(column(t, |t| t.department_id))
-    .bind(column(t, |t| t.category_id))
-    .bind(column(t, |t| t.requester_id))
-    .bind(column(t, |t| t.assignee_id))
-    .bind(column(t, |t| t.created_by))
-    .bind(column(t, |t| t.tags.join(",")))
-    .bind(column(t, |t| t.created_at))
-    .bind(column(t, |t| t.updated_at))
-    .bind(column(t, |t| t.first_response_at))
-    .bind(column(t, |t| t.resolved_at))
-    .bind(column(t, |t| t.closed_at))
-    .bind(column(t, |t| t.reopen_count))
-    .bind(column(t, |t| t.sla.response_due_at))
-    .bind(column(t, |t| t.sla.resolution_due_at))
-    .bind(column(t, |t| t.sla.response_breached))
-    .bind(column(t, |t| t.sla.resolution_breached))
-    .bind(column(t, |t| t.sla.response_at_risk_at))
-    .bind(column(t, |t| t.sla.resolution_at_risk_at))
-    .bind(column(t, |t| t.sla.paused))
-    .bind(column(t, |t| t.reply_token.clone()))
-    .execute(&mut **tx)
+    .bind(column(&t, |t| t.id))
+    .bind(column(&t, |t| t.kind))
+    .bind(column(&t, |t| t.subject.clone()))
+    .bind(column(&t, |t| t.description.clone()))
+    .bind(column(&t, |t| t.status))
+    .bind(column(&t, |t| t.priority))
+    .bind(column(&t, |t| t.impact))
+    .bind(column(&t, |t| t.urgency))
+    .bind(column(&t, |t| t.channel))
+    .bind(column(&t, |t| t.department_id))
+    .bind(column(&t, |t| t.category_id))
+    .bind(column(&t, |t| t.requester_id))
+    .bind(column(&t, |t| t.assignee_id))
+    .bind(column(&t, |t| t.created_by))
+    .bind(column(&t, |t| t.tags.join(",")))
+    .bind(column(&t, |t| t.event_id))
+    .bind(column(&t, |t| t.event_changes.clone()))
+    .bind(column(&t, |t| t.sla.response_due_at))
+    .bind(column(&t, |t| t.sla.resolution_due_at))
+    .bind(column(&t, |t| t.sla.response_at_risk_at))
+    .bind(column(&t, |t| t.sla.resolution_at_risk_at))
+    .bind(column(&t, |t| t.sla.paused))
+    .bind(column(&t, |t| t.reply_token.clone()))
+    .bind(column(&t, |t| t.created_at))
+    .bind(column(&t, |t| t.updated_at))
+    .bind(column(&t, |t| t.first_response_at))
+    .bind(column(&t, |t| t.resolved_at))
+    .bind(column(&t, |t| t.closed_at))
+    .bind(column(&t, |t| t.reopen_count))
+    .bind(column(&t, |t| t.sla.response_breached))
+    .bind(column(&t, |t| t.sla.resolution_breached))
+    .fetch_all(&mut **tx)
     .await?;
-    sqlx::query(
-        "insert into ticket_counters (org_id, kind, last_number)
-         select $1, kind, max(number) from tickets where org_id = $1 group by kind",
-    )
-    .bind(org)
-    .execute(&mut **tx)
-    .await?;
+    let given: std::collections::HashMap<Uuid, i32> = numbered.into_iter().collect();
+    if t.iter().any(|t| given.get(&t.id) != Some(&t.number)) {
+        return Err(DbError::Invariant("the demo's tickets are numbered as the dataset numbers them"));
+    }
     let m = &w.messages;
     sqlx::query(
         "insert into ticket_messages (org_id, id, ticket_id, author_id, internal, body, channel, created_at)

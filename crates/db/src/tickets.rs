@@ -73,7 +73,7 @@ impl TicketRow {
 /// columns. A breach is stored when a change stops or re-targets a clock past its target; one
 /// that time brings is read from the due instant (`BREACHED`), so the sweep never rewrites tickets. Names come through joins, under the same row-level security as everything else (a
 /// requester never sees other requesters' names). A macro so that it can be `concat!`ed.
-/// Ticket creation returns the same columns from SQL (`fd_insert_ticket` and its `ticket_view`
+/// Ticket creation returns the same columns from SQL (`fd_insert_tickets` and its `ticket_view`
 /// type): a column added here goes there too, in a migration.
 macro_rules! ticket_projection {
     () => {
@@ -281,15 +281,16 @@ pub struct NewTicket<'a> {
     pub reply_token: Option<&'a str>,
 }
 
-/// Creates a ticket in one statement (one round trip): takes the organisation's next number for
-/// its kind, inserts the ticket, appends its `ticket.created` event and returns it as reads do
-/// (`fd_insert_ticket`, migration `…create_in_one_statement`, the one text of that statement).
-/// The counter row stays locked until commit, so concurrent creates in one organisation get
-/// distinct, consecutive numbers.
+/// Creates a ticket in one statement (one round trip) through the one writer of ticket rows
+/// (`fd_insert_tickets`): it takes the organisation's next number for the kind, inserts the
+/// ticket, appends its `ticket.created` event and returns it as reads do. The counter row stays
+/// locked until commit, so concurrent creates in one organisation get distinct, consecutive
+/// numbers.
 pub async fn insert(tx: &mut TenantTx, t: NewTicket<'_>) -> Result<TicketRow, DbError> {
     let query = sqlx::query_as::<_, TicketRow>(
-        "select * from fd_insert_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
+        "select * from fd_insert_tickets(array[row($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+         $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, \
+         null, null, null, null, null, null, null, null)::new_ticket])",
     );
     let (org_id, created_by, reply_token) = (tx.org_id(), tx.actor_id(), t.reply_token);
     Ok(bind_new_ticket(query, org_id, created_by, t).bind(reply_token).fetch_one(&mut **tx).await?)
@@ -343,7 +344,7 @@ pub async fn create_as_member(
     Ok(row)
 }
 
-/// Binds the arguments `fd_insert_ticket` takes, in its order, after any already bound.
+/// Binds a `new_ticket`'s fields in their order (up to the reply token), after any already bound.
 fn bind_new_ticket<'q>(
     query: QueryAs<'q, Postgres, TicketRow, PgArguments>,
     org_id: OrgId,

@@ -253,3 +253,146 @@ async fn a_changed_role_or_category_reaches_the_next_ticket() {
     let body = create(&owner, with_category).await;
     assert_eq!(body["data"]["createTicket"]["ticket"]["category"]["departmentId"], hr, "{body}");
 }
+
+/// Every way a ticket comes to be (a transaction, a member's one statement, the intake's batch,
+/// the demo's load) goes through the one writer of ticket rows: the same ticket written each way
+/// is the same row with the same creation event, numbered in turn.
+#[tokio::test]
+async fn every_way_of_creating_a_ticket_writes_the_same_row_and_event() {
+    use ferrodesk_db::{demo, intake, mail::NewInbound, tickets::SlaColumns};
+
+    let app = TestApp::spawn().await;
+    app.sign_up("acme").await;
+    let mut admin = app.db.admin_conn().await;
+    let (acme, owner) = app.db.owner_of("acme").await;
+    let db = Db::from_pool(sqlx::PgPool::connect(&app.db.app_url).await.unwrap());
+    let worker = Db::from_pool(sqlx::PgPool::connect(&app.db.worker_url).await.unwrap());
+    let (org, user) = (OrgId::from_uuid(acme), UserId::from_uuid(owner));
+    // A first ticket, so that this process has seen what the one statement assumes.
+    service::create(&db, Principal { org_id: org, user_id: user }, input("Printer jams")).await.unwrap();
+    let assumed = repo::assumed(&db, org, user, None).expect("seen by the first creation");
+    let department = assumed.sla.department_id;
+    let at = |minutes| Some(chrono::Utc::now() + chrono::Duration::minutes(minutes));
+    let sla = SlaColumns {
+        response_due_at: at(60),
+        resolution_due_at: at(480),
+        response_at_risk_at: at(45),
+        resolution_at_risk_at: at(384),
+        ..Default::default()
+    };
+    let same = || NewTicket {
+        description: "It jams on every page.",
+        channel: Channel::Email,
+        event_changes: json!({ "kind": "incident", "subject": "Scanner offline", "channel": "email" }),
+        sla: sla.clone(),
+        ..ticket(department, owner)
+    };
+
+    let mut tx = db.enter(org, user).await.unwrap();
+    repo::insert(&mut tx, same()).await.unwrap();
+    tx.commit().await.unwrap();
+
+    repo::create_as_member(&db, org, user, &assumed, same()).await.unwrap().expect("one statement");
+
+    let inbound = Uuid::now_v7();
+    let token: String =
+        sqlx::query_scalar("select fd_new_reply_token()").fetch_one(&mut admin).await.unwrap();
+    let recipients = vec!["acme@inbound.localhost".to_owned()];
+    let mut batch = worker.begin_system_hot().await.unwrap();
+    let from_mail = intake::TicketIn {
+        org_id: org,
+        ticket: same(),
+        reply_token: &token,
+        raw: intake::RawIn {
+            inbound: NewInbound {
+                id: inbound,
+                mail_from: "owner@acme.test",
+                rcpt_to: &recipients,
+                peer: "127.0.0.1",
+                raw: b"Subject: Scanner offline\r\n\r\nIt jams on every page.\r\n",
+                auth: None,
+            },
+            dedupe_key: "same-row",
+            message_id: None,
+            from_address: "owner@acme.test",
+            subject: "Scanner offline",
+        },
+    };
+    let written = intake::tickets(&mut batch, &[from_mail], &[]).await.unwrap();
+    batch.commit().await.unwrap();
+    assert_eq!(written[0].number, 4);
+
+    let mut tx = db.system_in(org).await.unwrap();
+    let loaded = same();
+    let created_at = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let work = demo::Work {
+        tickets: vec![demo::Ticket {
+            id: Uuid::now_v7(),
+            reply_token: token.chars().rev().collect(),
+            kind: "incident",
+            number: 5,
+            subject: loaded.subject.to_owned(),
+            description: loaded.description.to_owned(),
+            status: "new",
+            priority: 2,
+            impact: None,
+            urgency: None,
+            channel: "email",
+            department_id: department.into_uuid(),
+            category_id: None,
+            requester_id: owner,
+            assignee_id: None,
+            created_by: Some(owner),
+            tags: Vec::new(),
+            created_at,
+            updated_at: created_at,
+            first_response_at: None,
+            resolved_at: None,
+            closed_at: None,
+            reopen_count: 0,
+            sla: sla.clone(),
+            event_id: Uuid::now_v7(),
+            event_changes: loaded.event_changes,
+        }],
+        messages: Vec::new(),
+        events: Vec::new(),
+    };
+    demo::load_work(&mut tx, &work).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let rows: Vec<(i32, serde_json::Value, serde_json::Value, bool)> = sqlx::query_as(
+        "select t.number,
+                to_jsonb(t) - array['id', 'number', 'created_at', 'updated_at', 'reply_token',
+                                    'source_inbound_id', 'search'],
+                jsonb_build_object('actor', e.actor_id, 'action', e.action, 'changes', e.changes - 'number'),
+                (e.changes->>'number')::int = t.number and e.created_at = t.created_at
+         from tickets t join events e on e.org_id = t.org_id and e.subject_id = t.id
+         where t.org_id = $1 and t.number > 1 order by t.number",
+    )
+    .bind(acme)
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        [2, 3, 4, 5],
+        "numbered in turn, one event each"
+    );
+    for (number, row, event, stamped) in &rows {
+        assert_eq!((row, event), (&rows[0].1, &rows[0].2), "ticket {number} as the transaction wrote it");
+        assert!(stamped, "ticket {number}: its event carries its number and its time");
+    }
+    let source: Option<Uuid> =
+        sqlx::query_scalar("select source_inbound_id from tickets where org_id = $1 and number = 4")
+            .bind(acme)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+    assert_eq!(source, Some(inbound), "the mailed-in ticket points at its message");
+    let counter: i32 = sqlx::query_scalar("select last_number from ticket_counters where org_id = $1")
+        .bind(acme)
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(counter, 5);
+}

@@ -320,7 +320,14 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    fn event(&mut self, at: DateTime<Utc>, actor: Option<Uuid>, action: &'static str, changes: Value) {
+    /// Appends an event to the trail; returns its id.
+    fn event(
+        &mut self,
+        at: DateTime<Utc>,
+        actor: Option<Uuid>,
+        action: &'static str,
+        changes: Value,
+    ) -> Uuid {
         let id = self.rng.uuid_at(at);
         self.events.push(Event {
             id,
@@ -331,6 +338,7 @@ impl Writer<'_> {
             changes,
             created_at: at,
         });
+        id
     }
 
     /// A message and its audit event; `status` is the change the message brings, if any.
@@ -422,16 +430,12 @@ fn story(
     let mut w = Writer { rng, ticket: id, channel, messages: Vec::new(), events: Vec::new() };
 
     let creator = if by_agent { agent.0 } else { requester };
-    w.event(
-        created,
-        Some(creator),
-        "ticket.created",
-        json!({
-            "kind": s.kind, "subject": subject, "status": TicketStatus::New, "priority": priority.to_string(),
-            "requester": requester, "assignee": null, "category": category, "tags": tags, "channel": channel,
-            "number": numbers[kind_index],
-        }),
-    );
+    let created_changes = json!({
+        "kind": s.kind, "subject": subject, "status": TicketStatus::New, "priority": priority.to_string(),
+        "requester": requester, "assignee": null, "category": category, "tags": tags, "channel": channel,
+        "number": numbers[kind_index],
+    });
+    let created_event = w.event(created, Some(creator), "ticket.created", created_changes.clone());
 
     let (response, resolution) = delays(w.rng, priority);
     // Most stories run to their end; a few stall waiting on the requester or on the team.
@@ -577,6 +581,8 @@ fn story(
             closed_at,
             reopen_count,
             sla: SlaColumns::default(),
+            event_id: created_event,
+            event_changes: created_changes,
         },
         department,
         messages,

@@ -101,9 +101,11 @@ pub async fn reset(db: &Db, as_of: DateTime<Utc>, when: When) -> Result<ResetRep
             story.ticket.sla =
                 columns_of_trail(setup, TicketId::from_uuid(story.ticket.id), &story.trail(), as_of);
         }
+        // The creation event is written with its ticket.
+        let created = story.ticket.event_id;
+        work.events.extend(story.events.into_iter().filter(|e| e.id != created));
         work.tickets.push(story.ticket);
         work.messages.append(&mut story.messages);
-        work.events.append(&mut story.events);
     }
     repo::load_work(&mut tx, &work).await?;
     tx.commit().await?;
@@ -111,7 +113,7 @@ pub async fn reset(db: &Db, as_of: DateTime<Utc>, when: When) -> Result<ResetRep
         replaced: true,
         tickets: work.tickets.len(),
         messages: work.messages.len(),
-        events: work.events.len(),
+        events: work.events.len() + work.tickets.len(),
         elapsed_ms: started.elapsed().as_millis(),
     };
     tracing::info!(as_of = %as_of, tickets = report.tickets, messages = report.messages,
