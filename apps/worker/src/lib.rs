@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use ferrodesk_config::{MailConfig, SecurityConfig, WorkerConfig};
 use ferrodesk_core::auth::LinkKey;
+use ferrodesk_core::jobs::{AccountMail, ApplyStripeEvent, IngestMail, Notify, RecomputeSla};
 use ferrodesk_core::live::LivePublisher;
 use ferrodesk_core::mail::MailService;
 use ferrodesk_core::notices::MailQuota;
@@ -42,71 +43,45 @@ pub fn mail_service(
     })
 }
 
-/// The job kinds this worker knows, with their handlers.
+/// The job kinds this worker knows (`ferrodesk_core::jobs`), each with the use case that runs it.
 pub fn runner(db: Db, concurrency: usize, mail: Arc<MailService>) -> Runner {
-    let ingest = mail.clone();
+    let (links, ingest) = (mail.clone(), mail.clone());
     Runner::new(db, concurrency)
-        .register("system.ping", |_db, job| async move {
-            tracing::info!(payload = %job.payload, "ping");
-            Ok(())
-        })
-        .register(ferrodesk_core::sla::RECOMPUTE_JOB, |db, job| async move {
+        .handle(|db, job, _: RecomputeSla| async move {
             let org = job.org_id.ok_or_else(|| anyhow::anyhow!("an SLA recompute needs an organisation"))?;
             let count =
                 ferrodesk_core::sla::recompute_open(&db, org).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
             tracing::info!(org_id = %org, tickets = count, "SLA clocks recomputed");
             Ok(())
         })
-        .register(ferrodesk_core::mail::LINK_MAIL_JOB, {
-            let mail = mail.clone();
-            move |_db, job| {
-                let mail = mail.clone();
-                async move {
-                    let id = job
-                        .payload
-                        .get("link_id")
-                        .and_then(|v| v.as_str())
-                        .and_then(|v| v.parse().ok())
-                        .ok_or_else(|| anyhow::anyhow!("no link id in {}", job.payload))?;
-                    mail.send_link_mail(id).await
-                }
-            }
+        .handle(move |_db, _job, AccountMail { link_id }| {
+            let mail = links.clone();
+            async move { mail.send_link_mail(link_id).await }
         })
-        .register(ferrodesk_core::mail::INGEST_JOB, move |_db, job| {
+        .handle(move |_db, job, IngestMail { id }| {
             let mail = ingest.clone();
             async move {
                 let org =
                     job.org_id.ok_or_else(|| anyhow::anyhow!("an inbound message needs an organisation"))?;
-                let id = job
-                    .payload
-                    .get("id")
-                    .and_then(|v| v.as_str())
-                    .and_then(|v| v.parse().ok())
-                    .ok_or_else(|| anyhow::anyhow!("no inbound message id in {}", job.payload))?;
                 let outcome = mail.ingest(org, id).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
                 tracing::debug!(org_id = %org, inbound_id = %id, ?outcome, "inbound message processed");
                 Ok(())
             }
         })
         // In batches: stored messages go out together, marked sent in one statement.
-        .register_batch(ferrodesk_core::notices::NOTIFY_JOB, move |_db, jobs| {
+        .handle_batch::<Notify, _, _>(move |_db, jobs| {
             let mail = mail.clone();
             async move { mail.notify_batch(&jobs).await }
         })
 }
 
-/// Registers `billing.apply` (docs/ARCHITECTURE.md §Billing): only with `BILLING=stripe`.
+/// Registers the application of Stripe events (docs/billing.md): only with `BILLING=stripe`.
 pub fn billing_jobs(runner: Runner, billing: Arc<ferrodesk_billing::Billing>) -> Runner {
-    runner.register(ferrodesk_core::billing::APPLY_JOB, move |_db, job| {
+    runner.handle(move |_db, job, ApplyStripeEvent { event_id }| {
         let billing = billing.clone();
         async move {
             let org = job.org_id.ok_or_else(|| anyhow::anyhow!("a Stripe event needs an organisation"))?;
-            let event = job
-                .payload
-                .get("event_id")
-                .and_then(|v| v.as_str())
-                .ok_or_else(|| anyhow::anyhow!("no event id in {}", job.payload))?;
-            billing.apply(org, event).await
+            billing.apply(org, &event_id).await
         }
     })
 }

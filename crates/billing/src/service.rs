@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use ferrodesk_config::{BillingConfig, BillingMode};
-use ferrodesk_core::billing::{APPLY_JOB, SubscriptionStatus, grace_end};
+use ferrodesk_core::billing::{SubscriptionStatus, grace_end};
+use ferrodesk_core::jobs::ApplyStripeEvent;
 use ferrodesk_core::notices::{Notice, queue_billing_notice};
 use ferrodesk_core::{AppError, Principal, require_admin};
 use ferrodesk_db::billing::{self as repo, BillingRow, SubscriptionUpdate};
@@ -281,7 +282,7 @@ impl Billing {
             return Ok(Received::UnknownCustomer);
         };
         let mut tx = TenantTx::system(tx, org).await?;
-        ferrodesk_jobs::enqueue(&mut tx, APPLY_JOB, json!({ "event_id": id }), Some(id)).await?;
+        ferrodesk_jobs::enqueue(&mut tx, &ApplyStripeEvent { event_id: id.to_owned() }).await?;
         tx.commit().await?;
         Ok(Received::Queued(org))
     }

@@ -12,8 +12,6 @@ use serde_json::json;
 use crate::AppError;
 use crate::notices::Notice;
 
-/// Applies one received Stripe event (payload `{"event_id": "evt_…"}`).
-pub const APPLY_JOB: &str = "billing.apply";
 /// Owners hear that the trial is ending this long before it does.
 pub const TRIAL_REMINDER_DAYS: i64 = 3;
 

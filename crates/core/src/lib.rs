@@ -8,6 +8,7 @@ pub mod billing;
 pub mod classification;
 pub mod demo;
 mod error;
+pub mod jobs;
 pub mod live;
 pub mod mail;
 pub mod notices;

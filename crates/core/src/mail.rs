@@ -9,7 +9,7 @@ use ferrodesk_db::mail::{
 use ferrodesk_db::tickets::{self as tickets_repo, MessageEmail};
 use ferrodesk_db::{Actor, Db, DbError, TenantTx, events};
 use ferrodesk_domain::{Channel, Email, OrgId, Role, TicketId, TicketKind, TicketStatus, UserId};
-use ferrodesk_jobs::Job;
+use ferrodesk_jobs::{Job, Payload};
 use ferrodesk_mail::auth::MailAuth;
 use ferrodesk_mail::inbound::{self, ParseError, normalize_subject};
 use ferrodesk_mail::outbound::{
@@ -24,8 +24,9 @@ use uuid::Uuid;
 
 use crate::AppError;
 use crate::auth::LinkPurpose;
+use crate::jobs::{IngestMail, Notify};
 use crate::live::{ChangeKind, LivePublisher, TicketChange};
-use crate::notices::{MailQuota, NOTIFY_JOB, Notice, NotifyPayload, notify_job};
+use crate::notices::{MailQuota, Notice, notify_job};
 use crate::sandbox::Sandbox;
 use crate::tickets::{AddMessage, CreateTicket};
 
@@ -33,11 +34,6 @@ mod batch;
 pub mod settings;
 
 pub use batch::{Incoming, Prepared};
-
-/// Processes one stored inbound message.
-pub const INGEST_JOB: &str = "mail.ingest";
-/// Mails a link about a person's own account (`email_links`): not an organisation's mail.
-pub const LINK_MAIL_JOB: &str = "account.mail";
 
 /// Why a demo tenant's mail never left: it stays in the in-app outbox.
 const DEMO_OUTBOX: &str = "demo outbox: not delivered";
@@ -164,7 +160,7 @@ impl MailService {
         let id = Uuid::now_v7();
         let mut tx = self.db.system_in(org).await?;
         record(&mut tx, &Inbound::Received(id, &received), InboundOutcome::RECEIVED).await?;
-        ferrodesk_jobs::enqueue(&mut tx, INGEST_JOB, json!({ "id": id }), None).await?;
+        ferrodesk_jobs::enqueue(&mut tx, &IngestMail { id }).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -352,7 +348,7 @@ impl MailService {
             address: email.as_str(),
             since: Utc::now() - Duration::hours(1),
             limit: self.ack_limit_per_hour,
-            job: job.as_ref().map(|(payload, key)| AckJob { kind: NOTIFY_JOB, payload, dedupe_key: key }),
+            job: job.as_ref().map(|(payload, key)| AckJob { kind: Notify::KIND, payload, dedupe_key: key }),
         });
         let made = Made::Ticket(ticket_id);
         let acknowledge = self.file(tx, row, mail, made, check).await?;
@@ -691,7 +687,7 @@ impl MailService {
     /// message to the transport. A transient failure returns an error so the job retries; the
     /// same Message-ID goes out on every attempt, and a message marked sent is never sent again.
     pub async fn notify(&self, org: OrgId, job: &Job) -> anyhow::Result<()> {
-        let payload: NotifyPayload = serde_json::from_value(job.payload.clone())?;
+        let payload: Notify = job.payload()?;
         let kind = payload.notice.as_str();
         let mut tx = self.db.system_in(org).await?;
         let settings = repo::settings(&mut tx).await?;
@@ -928,7 +924,7 @@ impl MailService {
     async fn compose(
         &self,
         tx: &mut TenantTx,
-        payload: &NotifyPayload,
+        payload: &Notify,
         settings: &repo::MailSettings,
     ) -> anyhow::Result<Option<OutboundMail>> {
         let domain = &self.inbound_domain;
@@ -1112,7 +1108,7 @@ impl MailService {
 }
 
 impl MailService {
-    /// Mails a link about a person's own account (job [`LINK_MAIL_JOB`]): confirming their
+    /// Mails a link about a person's own account (job [`crate::jobs::AccountMail`]): confirming their
     /// address, setting a password, taking a new address; or a notice, to the address the account
     /// had, that its password or its address changed. Not an organisation's mail: nothing is
     /// stored but that it went, and a link is in the sent message only. A link already used,
@@ -1174,7 +1170,7 @@ impl MailService {
     async fn compose_billing(
         &self,
         tx: &mut TenantTx,
-        payload: &NotifyPayload,
+        payload: &Notify,
         settings: &repo::MailSettings,
         message_id: String,
         loop_tag: String,

@@ -4,56 +4,14 @@
 
 use ferrodesk_db::TenantTx;
 use ferrodesk_db::mail as repo;
+pub use ferrodesk_domain::Notice;
 use ferrodesk_domain::TicketId;
-use serde::{Deserialize, Serialize};
+use ferrodesk_jobs::Payload;
 use uuid::Uuid;
 
 use crate::AppError;
+use crate::jobs::Notify;
 use crate::sandbox::Sandbox;
-
-/// Renders (once) and sends one outbound message.
-pub const NOTIFY_JOB: &str = "mail.notify";
-
-/// Why we write to someone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Notice {
-    /// "We have your request" (`source` = the inbound message).
-    Acknowledgement,
-    /// An agent's public reply (`source` = the ticket message).
-    Reply,
-    /// Resolved or closed (`source` = the audit event).
-    Status,
-    /// The code that verifies a forwarding alias (`source` = the alias).
-    AliasVerification,
-    /// To the owners: the free trial ends soon (`source` = the organisation).
-    TrialEnding,
-    /// To the owners: a subscription payment failed (`source` = derived from the invoice id).
-    PaymentFailed,
-    /// An invitation to join (`source` = the invitation); its link is filled in only as it is sent.
-    Invitation,
-}
-
-impl Notice {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Acknowledgement => "acknowledgement",
-            Self::Reply => "reply",
-            Self::Status => "status",
-            Self::AliasVerification => "alias_verification",
-            Self::TrialEnding => "trial_ending",
-            Self::PaymentFailed => "payment_failed",
-            Self::Invitation => "invitation",
-        }
-    }
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct NotifyPayload {
-    pub notice: Notice,
-    pub ticket_id: Option<Uuid>,
-    pub source_id: Uuid,
-}
 
 /// Queues a notification in the caller's transaction: it exists exactly when the change does.
 pub async fn queue_notification(
@@ -137,20 +95,21 @@ async fn queue(
     ticket_id: Option<TicketId>,
     source_id: Uuid,
 ) -> Result<(), AppError> {
-    let (payload, key) = notify_job(notice, ticket_id, source_id)?;
-    ferrodesk_jobs::enqueue(tx, NOTIFY_JOB, payload, Some(&key)).await?;
+    let job = Notify { notice, ticket_id: ticket_id.map(TicketId::into_uuid), source_id };
+    ferrodesk_jobs::enqueue(tx, &job).await?;
     Ok(())
 }
 
-/// A `mail.notify` job's payload and its dedupe key: one job per notice and cause.
+/// A [`Notify`] job's payload and its dedupe key, for statements that write the job row with
+/// what causes it (the intake's acknowledgements).
 pub(crate) fn notify_job(
     notice: Notice,
     ticket_id: Option<TicketId>,
     source_id: Uuid,
 ) -> Result<(serde_json::Value, String), AppError> {
-    let payload = NotifyPayload { notice, ticket_id: ticket_id.map(TicketId::into_uuid), source_id };
-    let payload = serde_json::to_value(&payload).map_err(|e| AppError::Internal(e.into()))?;
-    Ok((payload, format!("{}:{source_id}", notice.as_str())))
+    let job = Notify { notice, ticket_id: ticket_id.map(TicketId::into_uuid), source_id };
+    let (payload, _) = job.to_row()?;
+    Ok((payload, job.key()))
 }
 
 #[cfg(test)]

@@ -518,8 +518,6 @@ pub async fn recompute_open(db: &Db, org_id: OrgId) -> Result<usize, AppError> {
 
 /// Asks the worker to recompute the organisation's open tickets (once, however many changes).
 async fn schedule_recompute(tx: &mut TenantTx) -> Result<(), AppError> {
-    ferrodesk_jobs::enqueue(tx, RECOMPUTE_JOB, json!({}), Some("open-tickets")).await?;
+    ferrodesk_jobs::enqueue(tx, &crate::jobs::RecomputeSla {}).await?;
     Ok(())
 }
-
-pub const RECOMPUTE_JOB: &str = "sla.recompute";

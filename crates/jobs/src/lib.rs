@@ -1,7 +1,9 @@
 //! Durable jobs in Postgres (docs/ARCHITECTURE.md §Jobs).
 //!
-//! A job is enqueued with [`enqueue`] inside the transaction of the change that causes it, so it
-//! exists exactly when the change does. Workers claim due jobs through `fd_claim_jobs` (FOR
+//! A kind of job is one type: a [`Payload`] names the kind, shapes what its jobs carry and says
+//! when two are the same. A job is enqueued with [`enqueue`] inside the transaction of the change
+//! that causes it, so it exists exactly when the change does, and its handler
+//! ([`Runner::handle`]) receives the payload read back. Workers claim due jobs through `fd_claim_jobs` (FOR
 //! UPDATE SKIP LOCKED, with a lease so a crashed worker's jobs come back), run them, and either
 //! delete them or schedule a retry with exponential backoff; a job out of attempts is parked as
 //! `dead` for an operator.
@@ -19,26 +21,43 @@ use std::time::Duration;
 use chrono::Utc;
 use ferrodesk_db::{Db, DbError, TenantTx};
 use ferrodesk_domain::OrgId;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::watch;
 use tracing::Instrument;
 use uuid::Uuid;
 
-/// Enqueues a job for the transaction's organisation. With a `dedupe_key`, a second job of the
-/// same kind and key is not added while the first exists. Returns whether it was added.
-pub async fn enqueue(
-    tx: &mut TenantTx,
-    kind: &str,
-    payload: Value,
-    dedupe_key: Option<&str>,
-) -> Result<bool, DbError> {
+/// What the jobs of one kind carry: one type per kind, in its own file beside the use case it
+/// runs, so the kind's name, its payload's shape and its dedupe rule live together.
+pub trait Payload: Serialize + DeserializeOwned + Send + 'static {
+    /// The kind, as stored in `jobs.kind`.
+    const KIND: &'static str;
+
+    /// While a job of this kind with this key exists, another with the same key is not added.
+    fn dedupe_key(&self) -> Option<String> {
+        None
+    }
+
+    /// The payload as stored, with its dedupe key: for statements that write job rows
+    /// themselves (the intake's batch), as [`enqueue`] would.
+    fn to_row(&self) -> Result<(Value, Option<String>), DbError> {
+        let payload = serde_json::to_value(self).map_err(|_| DbError::Invariant("a job payload is JSON"))?;
+        Ok((payload, self.dedupe_key()))
+    }
+}
+
+/// Enqueues a job for the transaction's organisation. A job with a dedupe key is not added while
+/// one of its kind with that key exists. Returns whether it was added.
+pub async fn enqueue<P: Payload>(tx: &mut TenantTx, job: &P) -> Result<bool, DbError> {
     let org_id = tx.org_id();
+    let (payload, dedupe_key) = job.to_row()?;
     let added = sqlx::query!(
         "insert into jobs (id, org_id, kind, payload, dedupe_key) values ($1, $2, $3, $4, $5)
          on conflict do nothing",
         Uuid::now_v7(),
         org_id.as_uuid(),
-        kind,
+        P::KIND,
         payload,
         dedupe_key
     )
@@ -63,6 +82,12 @@ pub struct Job {
 }
 
 impl Job {
+    /// The payload, read as its kind's type.
+    pub fn payload<P: Payload>(&self) -> anyhow::Result<P> {
+        serde_json::from_value(self.payload.clone())
+            .map_err(|e| anyhow::anyhow!("a {} job's payload {} is not readable: {e}", P::KIND, self.payload))
+    }
+
     /// The worker holding this job's lease, for system functions that complete several jobs in
     /// one statement (a batch handler's), checked as `fd_complete_job` checks it.
     pub fn worker(&self) -> &str {
@@ -158,25 +183,34 @@ impl Runner {
         if self.batch_handlers.is_empty() { self.concurrency } else { self.concurrency.max(BATCH_CLAIM) }
     }
 
-    pub fn register<F, Fut>(mut self, kind: &str, handler: F) -> Self
+    /// Registers the handler of a kind: it receives each claimed job with its payload read. A
+    /// job whose payload does not read fails as a handler's error would.
+    pub fn handle<P, F, Fut>(mut self, handler: F) -> Self
     where
-        F: Fn(Db, Job) -> Fut + Send + Sync + 'static,
+        P: Payload,
+        F: Fn(Db, Job, P) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
     {
-        self.handlers.insert(kind.to_owned(), Arc::new(move |db, job| Box::pin(handler(db, job))));
+        let handler: Handler = Arc::new(move |db, job| match job.payload::<P>() {
+            Ok(payload) => Box::pin(handler(db, job, payload)),
+            Err(error) => Box::pin(std::future::ready(Err(error))),
+        });
+        self.handlers.insert(P::KIND.to_owned(), handler);
         self
     }
 
     /// Registers a handler that runs all the claimed jobs of its kind in one call, for work that
     /// costs less done together (sending stored mail: one statement for the whole batch). It
-    /// returns one outcome per job, in order; the runner records each as for a single job, except
-    /// for jobs the handler completed itself ([`Job::mark_completed`]).
-    pub fn register_batch<F, Fut>(mut self, kind: &str, handler: F) -> Self
+    /// reads each job's payload ([`Job::payload`]) and returns one outcome per job, in order; the
+    /// runner records each as for a single job, except for jobs the handler completed itself
+    /// ([`Job::mark_completed`]).
+    pub fn handle_batch<P, F, Fut>(mut self, handler: F) -> Self
     where
+        P: Payload,
         F: Fn(Db, Vec<Job>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Vec<anyhow::Result<()>>> + Send + 'static,
     {
-        self.batch_handlers.insert(kind.to_owned(), Arc::new(move |db, jobs| Box::pin(handler(db, jobs))));
+        self.batch_handlers.insert(P::KIND.to_owned(), Arc::new(move |db, jobs| Box::pin(handler(db, jobs))));
         self
     }
 

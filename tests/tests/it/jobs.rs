@@ -3,9 +3,40 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ferrodesk_db::Db;
-use ferrodesk_jobs::Runner;
-use serde_json::json;
+use ferrodesk_jobs::{Payload, Runner};
+use serde::{Deserialize, Serialize};
 use sqlx::Connection;
+
+/// The kinds these tests run.
+macro_rules! kind {
+    ($name:ident = $kind:literal { $($field:ident: $ty:ty),* }) => {
+        #[derive(Debug, Default, Serialize, Deserialize)]
+        struct $name { $($field: $ty),* }
+        impl Payload for $name {
+            const KIND: &'static str = $kind;
+        }
+    };
+}
+kind!(Flaky = "flaky" {});
+kind!(Once = "once" {});
+kind!(Rename = "rename" { name: String });
+kind!(Batch = "batch" { i: i64 });
+kind!(Single = "single" {});
+
+/// Counted, and kept once per key when it has one.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Count {
+    i: Option<i64>,
+    key: Option<String>,
+}
+
+impl Payload for Count {
+    const KIND: &'static str = "count";
+
+    fn dedupe_key(&self) -> Option<String> {
+        self.key.clone()
+    }
+}
 
 async fn org_tx(db: &Db, admin: &mut sqlx::PgConnection) -> ferrodesk_db::TenantTx {
     let id: uuid::Uuid = sqlx::query_scalar(
@@ -24,7 +55,7 @@ async fn jobs_exist_only_if_their_transaction_commits_and_run_once_across_worker
     let mut admin = test_db.admin_conn().await;
 
     let mut tx = org_tx(&db, &mut admin).await;
-    ferrodesk_jobs::enqueue(&mut tx, "count", json!({}), None).await.unwrap();
+    ferrodesk_jobs::enqueue(&mut tx, &Count::default()).await.unwrap();
     drop(tx); // rolled back: the job must not exist
     let n: i64 = sqlx::query_scalar("select count(*) from jobs").fetch_one(&mut admin).await.unwrap();
     assert_eq!(n, 0);
@@ -33,20 +64,17 @@ async fn jobs_exist_only_if_their_transaction_commits_and_run_once_across_worker
         sqlx::query_scalar("select id from organizations").fetch_one(&mut admin).await.unwrap();
     let mut tx = db.system_in(ferrodesk_domain::OrgId::from_uuid(org)).await.unwrap();
     for i in 0..50 {
-        ferrodesk_jobs::enqueue(&mut tx, "count", json!({ "i": i }), None).await.unwrap();
+        ferrodesk_jobs::enqueue(&mut tx, &Count { i: Some(i), key: None }).await.unwrap();
     }
-    assert!(ferrodesk_jobs::enqueue(&mut tx, "count", json!({}), Some("k")).await.unwrap());
-    assert!(
-        !ferrodesk_jobs::enqueue(&mut tx, "count", json!({}), Some("k")).await.unwrap(),
-        "deduplicated by key"
-    );
+    let keyed = Count { i: None, key: Some("k".into()) };
+    assert!(ferrodesk_jobs::enqueue(&mut tx, &keyed).await.unwrap());
+    assert!(!ferrodesk_jobs::enqueue(&mut tx, &keyed).await.unwrap(), "deduplicated by key");
     tx.commit().await.unwrap();
 
     let runs = Arc::new(AtomicUsize::new(0));
     let make = |runs: Arc<AtomicUsize>| {
-        Runner::new(db.clone(), 4).with_poll_interval(Duration::from_millis(20)).register(
-            "count",
-            move |_, _| {
+        Runner::new(db.clone(), 4).with_poll_interval(Duration::from_millis(20)).handle(
+            move |_, _, _: Count| {
                 let runs = runs.clone();
                 async move {
                     runs.fetch_add(1, Ordering::SeqCst);
@@ -70,12 +98,12 @@ async fn failing_jobs_back_off_and_end_up_dead_with_their_error() {
     let db = Db::from_pool(sqlx::PgPool::connect(&test_db.worker_url).await.unwrap());
     let mut admin = test_db.admin_conn().await;
     let mut tx = org_tx(&db, &mut admin).await;
-    ferrodesk_jobs::enqueue(&mut tx, "flaky", json!({}), None).await.unwrap();
+    ferrodesk_jobs::enqueue(&mut tx, &Flaky::default()).await.unwrap();
     tx.commit().await.unwrap();
     sqlx::query("update jobs set max_attempts = 2").execute(&mut admin).await.unwrap();
 
     let runner =
-        Runner::new(db.clone(), 1).register("flaky", |_, _| async { anyhow::bail!("mail relay refused") });
+        Runner::new(db.clone(), 1).handle(|_, _, _: Flaky| async { anyhow::bail!("mail relay refused") });
     assert_eq!(runner.run_once().await.unwrap(), 1);
     let (status, run_at_in): (String, f64) =
         sqlx::query_as("select status, extract(epoch from run_at - now())::float8 from jobs")
@@ -99,7 +127,7 @@ async fn a_crashed_workers_job_comes_back_after_its_lease() {
     let db = Db::from_pool(sqlx::PgPool::connect(&test_db.worker_url).await.unwrap());
     let mut admin = test_db.admin_conn().await;
     let mut tx = org_tx(&db, &mut admin).await;
-    ferrodesk_jobs::enqueue(&mut tx, "once", json!({}), None).await.unwrap();
+    ferrodesk_jobs::enqueue(&mut tx, &Once::default()).await.unwrap();
     tx.commit().await.unwrap();
     // A worker claimed it and died: the lease ran out.
     sqlx::query("update jobs set status = 'running', locked_by = 'dead-worker', locked_until = now() - interval '1 second', attempts = 1")
@@ -108,7 +136,7 @@ async fn a_crashed_workers_job_comes_back_after_its_lease() {
         .unwrap();
     let runs = Arc::new(AtomicUsize::new(0));
     let counter = runs.clone();
-    let runner = Runner::new(db, 1).register("once", move |_, _| {
+    let runner = Runner::new(db, 1).handle(move |_, _, _: Once| {
         let counter = counter.clone();
         async move {
             counter.fetch_add(1, Ordering::SeqCst);
@@ -128,19 +156,19 @@ async fn a_job_completed_in_the_handlers_transaction_commits_with_its_work() {
     let mut admin = test_db.admin_conn().await;
     let mut tx = org_tx(&db, &mut admin).await;
     let org = tx.org_id();
-    ferrodesk_jobs::enqueue(&mut tx, "rename", json!({ "name": "Renamed" }), None).await.unwrap();
-    ferrodesk_jobs::enqueue(&mut tx, "rename", json!({ "name": "Never" }), None).await.unwrap();
+    ferrodesk_jobs::enqueue(&mut tx, &Rename { name: "Renamed".into() }).await.unwrap();
+    ferrodesk_jobs::enqueue(&mut tx, &Rename { name: "Never".into() }).await.unwrap();
     tx.commit().await.unwrap();
 
-    let runner = Runner::new(db.clone(), 1).register("rename", move |db, job| async move {
+    let runner = Runner::new(db.clone(), 1).handle(move |db, job, Rename { name }| async move {
         let mut tx = db.system_in(org).await?;
         sqlx::query("update organizations set name = $1 where id = $2")
-            .bind(job.payload["name"].as_str())
+            .bind(&name)
             .bind(org.into_uuid())
             .execute(&mut *tx)
             .await?;
         assert!(ferrodesk_jobs::complete(&mut tx, &job).await?, "the claim is ours");
-        if job.payload["name"] == "Never" {
+        if name == "Never" {
             anyhow::bail!("failed after completing, before the commit"); // tx rolls back
         }
         tx.commit().await?;
@@ -169,22 +197,22 @@ async fn a_batch_handler_runs_its_jobs_together_with_one_outcome_each() {
     let mut admin = test_db.admin_conn().await;
     let mut tx = org_tx(&db, &mut admin).await;
     for i in 0..10 {
-        ferrodesk_jobs::enqueue(&mut tx, "batch", json!({ "i": i }), None).await.unwrap();
+        ferrodesk_jobs::enqueue(&mut tx, &Batch { i }).await.unwrap();
     }
-    ferrodesk_jobs::enqueue(&mut tx, "single", json!({}), None).await.unwrap();
+    ferrodesk_jobs::enqueue(&mut tx, &Single::default()).await.unwrap();
     tx.commit().await.unwrap();
 
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
-    let runner = Runner::new(db.clone(), 2).register("single", |_, _| async { Ok(()) }).register_batch(
-        "batch",
-        move |db, jobs| {
+    let runner = Runner::new(db.clone(), 2)
+        .handle(|_, _, _: Single| async { Ok(()) })
+        .handle_batch::<Batch, _, _>(move |db, jobs| {
             let counter = counter.clone();
             async move {
                 counter.fetch_add(1, Ordering::SeqCst);
                 let mut outcomes = Vec::new();
                 for job in &jobs {
-                    let i = job.payload["i"].as_i64().unwrap();
+                    let i = job.payload::<Batch>().unwrap().i;
                     outcomes.push(match i {
                         // Completed by the handler in its own statement, as a sender batch does.
                         0 => {
@@ -205,8 +233,7 @@ async fn a_batch_handler_runs_its_jobs_together_with_one_outcome_each() {
                 }
                 outcomes
             }
-        },
-    );
+        });
     assert_eq!(
         runner.run_once().await.unwrap(),
         11,
@@ -224,7 +251,7 @@ async fn a_batch_handler_runs_its_jobs_together_with_one_outcome_each() {
 
     // A batch handler that panics fails every job it was given; the runner lives on.
     sqlx::query("update jobs set run_at = now()").execute(&mut admin).await.unwrap();
-    let runner = Runner::new(db.clone(), 2).register_batch("batch", |_, _| async { panic!("boom") });
+    let runner = Runner::new(db.clone(), 2).handle_batch::<Batch, _, _>(|_, _| async { panic!("boom") });
     assert_eq!(runner.run_once().await.unwrap(), 5);
     let failed: Vec<(i32, String)> =
         sqlx::query_as("select attempts, last_error from jobs").fetch_all(&mut admin).await.unwrap();
@@ -316,7 +343,7 @@ async fn jobs_enqueued_during_the_linger_are_claimed_together() {
         async move {
             for i in 0..n {
                 let mut tx = db.system_in(org).await.unwrap();
-                ferrodesk_jobs::enqueue(&mut tx, "batch", json!({ "i": i }), None).await.unwrap();
+                ferrodesk_jobs::enqueue(&mut tx, &Batch { i: i64::try_from(i).unwrap() }).await.unwrap();
                 tx.commit().await.unwrap();
             }
         }
@@ -325,7 +352,7 @@ async fn jobs_enqueued_during_the_linger_are_claimed_together() {
     let runner = Runner::new(db.clone(), 2)
         .with_poll_interval(Duration::from_secs(30))
         .with_linger(Duration::from_millis(400))
-        .register_batch("batch", move |_, jobs| {
+        .handle_batch::<Batch, _, _>(move |_, jobs| {
             let ran_tx = ran_tx.clone();
             async move {
                 let _ = ran_tx.send(jobs.len());
@@ -415,4 +442,39 @@ async fn a_claim_shares_the_workers_among_organisations() {
             .await
             .unwrap();
     assert_eq!(kinds, ["flood", "flood", "quiet", "quiet"]);
+}
+
+/// A job whose payload does not read as its kind's type fails, with what was wrong, as a
+/// handler's error would: retried, then parked as dead, never handed over half-read.
+#[tokio::test]
+async fn a_payload_that_does_not_read_fails_its_job_with_the_reason() {
+    let test_db = ferrodesk_testkit::test_db().await;
+    let db = Db::from_pool(sqlx::PgPool::connect(&test_db.worker_url).await.unwrap());
+    let mut admin = test_db.admin_conn().await;
+    let org = org_tx(&db, &mut admin).await.org_id();
+    sqlx::query(
+        "insert into jobs (id, org_id, kind, payload, max_attempts) values (gen_random_uuid(), $1, 'rename', '{\"nom\": 1}', 1)",
+    )
+    .bind(org.into_uuid())
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let handled = Arc::new(AtomicUsize::new(0));
+    let counter = handled.clone();
+    let runner = Runner::new(db, 1).handle(move |_, _, _: Rename| {
+        let counter = counter.clone();
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    });
+    assert_eq!(runner.run_once().await.unwrap(), 1);
+    assert_eq!(handled.load(Ordering::SeqCst), 0, "the handler never saw it");
+    let (status, error): (String, String) =
+        sqlx::query_as("select status, last_error from jobs").fetch_one(&mut admin).await.unwrap();
+    assert_eq!(status, "dead");
+    assert!(
+        error.starts_with("a rename job's payload {\"nom\":1} is not readable: missing field `name`"),
+        "{error}"
+    );
 }

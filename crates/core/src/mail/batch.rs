@@ -21,11 +21,13 @@ use uuid::Uuid;
 
 use super::{Ingested, MailService, Member, Received, new_reply_token};
 use crate::AppError;
+use crate::jobs::Notify;
 use crate::live::{ChangeKind, TicketChange};
-use crate::notices::{NOTIFY_JOB, Notice, notify_job};
+use crate::notices::{Notice, notify_job};
 use crate::sandbox::Sandbox;
 use crate::sla::SlaSetup;
 use crate::tickets::{Checked, CreateTicket, plan};
+use ferrodesk_jobs::Payload;
 
 /// A message as the intake received it for one organisation, owned, so that a batch can hold it.
 #[derive(Clone)]
@@ -368,7 +370,7 @@ impl MailService {
                 message_id,
                 recipients,
                 mail: mail.clone(),
-                job_kind: NOTIFY_JOB,
+                job_kind: Notify::KIND,
                 job_payload: payload,
                 job_key: key,
             })

@@ -7,7 +7,6 @@ use ferrodesk_domain::Email;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::INGEST_JOB;
 use crate::AppError;
 use crate::auth::{LinkPurpose, constant_time_eq};
 use crate::notices::{MailQuota, QuotaState, quota_state};
@@ -216,7 +215,7 @@ pub async fn leave_quarantine(
         });
     }
     if release {
-        ferrodesk_jobs::enqueue(tx, INGEST_JOB, json!({ "id": id }), None).await?;
+        ferrodesk_jobs::enqueue(tx, &crate::jobs::IngestMail { id }).await?;
     }
     events::append(
         tx,
