@@ -8,6 +8,8 @@
 //! delete them or schedule a retry with exponential backoff; a job out of attempts is parked as
 //! `dead` for an operator.
 
+pub mod dead;
+
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;

@@ -478,3 +478,65 @@ async fn a_payload_that_does_not_read_fails_its_job_with_the_reason() {
         "{error}"
     );
 }
+
+/// Admins read their organisation's dead jobs with the last error and put one back in the queue;
+/// agents may not, and no organisation learns of another's.
+#[tokio::test]
+async fn admins_read_and_requeue_their_own_dead_jobs_only() {
+    let app = ferrodesk_testkit::TestApp::spawn().await;
+    let owner = app.sign_up("acme").await;
+    let globex = app.sign_up("globex").await;
+    let agent = app.add_member(&owner, "agent@acme.test", "AGENT").await;
+    let (acme, _) = app.db.owner_of("acme").await;
+    let mut admin = app.db.admin_conn().await;
+    let job: uuid::Uuid = sqlx::query_scalar(
+        "insert into jobs (id, org_id, kind, payload, status, attempts, last_error)
+         values (gen_random_uuid(), $1, 'mail.ingest', '{\"id\": \"0190b7a2-0000-7000-8000-000000000000\"}', 'dead', 8,
+                 'the inbound message is gone') returning id",
+    )
+    .bind(acme)
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    let list = "{ deadJobs { id kind attempts lastError } }";
+    let body = app.gql(Some(&owner.token), list, serde_json::json!({})).await;
+    let dead = &body["data"]["deadJobs"];
+    assert_eq!(dead.as_array().map(Vec::len), Some(1), "{body}");
+    assert_eq!(
+        (&dead[0]["kind"], &dead[0]["attempts"], &dead[0]["lastError"]),
+        (
+            &serde_json::json!("mail.ingest"),
+            &serde_json::json!(8),
+            &serde_json::json!("the inbound message is gone")
+        )
+    );
+    let id = dead[0]["id"].clone();
+
+    let body = app.gql(Some(&agent.token), list, serde_json::json!({})).await;
+    assert_eq!(ferrodesk_testkit::error_code(&body), Some("FORBIDDEN"), "{body}");
+    let body = app.gql(Some(&globex.token), list, serde_json::json!({})).await;
+    assert_eq!(body["data"]["deadJobs"], serde_json::json!([]), "{body}");
+
+    let retry = "mutation($id: ID!) { retryDeadJob(id: $id) }";
+    for (who, code) in [(&agent, "FORBIDDEN"), (&globex, "NOT_FOUND")] {
+        let body = app.gql(Some(&who.token), retry, serde_json::json!({ "id": id })).await;
+        assert_eq!(ferrodesk_testkit::error_code(&body), Some(code), "{body}");
+    }
+    let (status, attempts): (String, i32) = sqlx::query_as("select status, attempts from jobs where id = $1")
+        .bind(job)
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!((status.as_str(), attempts), ("dead", 8), "refused retries change nothing");
+
+    let body = app.gql(Some(&owner.token), retry, serde_json::json!({ "id": id })).await;
+    assert_eq!(body["data"]["retryDeadJob"], true, "{body}");
+    let (status, attempts): (String, i32) = sqlx::query_as("select status, attempts from jobs where id = $1")
+        .bind(job)
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!((status.as_str(), attempts), ("queued", 0));
+    let body = app.gql(Some(&owner.token), retry, serde_json::json!({ "id": id })).await;
+    assert_eq!(ferrodesk_testkit::error_code(&body), Some("NOT_FOUND"), "only a dead job comes back: {body}");
+}

@@ -3,7 +3,7 @@
 //! and dead jobs. Owners and admins only.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use ferrodesk_core::mail::settings::{self as mail, UpdateMailSettings};
 use ferrodesk_core::require_admin;
@@ -263,16 +263,6 @@ impl From<OutboundRow> for OutboundMessage {
     }
 }
 
-#[derive(SimpleObject)]
-pub struct DeadJob {
-    pub id: ID,
-    pub kind: String,
-    pub payload: Json<serde_json::Value>,
-    pub attempts: i32,
-    pub last_error: Option<String>,
-    pub failed_at: DateTime<Utc>,
-}
-
 #[derive(Default)]
 pub struct MailQuery;
 
@@ -318,26 +308,6 @@ impl MailQuery {
         let rows = repo::outbound_list(&mut tx, cursor, limit + 1).await.gql()?;
         tx.commit().await.gql()?;
         Ok(keyset_page(rows, limit, cursor.is_some(), |m| ((m.created_at, m.id), OutboundMessage::from(m))))
-    }
-
-    /// Jobs that failed on every attempt (a mail that could not be processed or sent), newest
-    /// first.
-    async fn dead_jobs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DeadJob>> {
-        let mut tx = tenant(ctx).await?;
-        require_admin(&tx).gql()?;
-        let rows = repo::dead_jobs(&mut tx, 100).await.gql()?;
-        tx.commit().await.gql()?;
-        Ok(rows
-            .into_iter()
-            .map(|j| DeadJob {
-                id: global_id("Job", j.id),
-                kind: j.kind,
-                payload: Json(j.payload),
-                attempts: j.attempts,
-                last_error: j.last_error,
-                failed_at: j.updated_at,
-            })
-            .collect())
     }
 }
 
@@ -428,15 +398,6 @@ impl MailMutation {
         id: ID,
     ) -> async_graphql::Result<InboundMessage> {
         leave_quarantine(ctx, &id, false).await
-    }
-
-    /// Puts a dead job back in the queue with fresh attempts.
-    async fn retry_dead_job(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
-        let id = parse_global_id("Job", &id).gql()?;
-        let mut tx = tenant(ctx).await?;
-        mail::retry_job(&mut tx, id).await.gql()?;
-        tx.commit().await.gql()?;
-        Ok(true)
     }
 }
 

@@ -6,6 +6,7 @@ mod accounts;
 mod billing;
 mod classification;
 mod demo;
+mod jobs;
 pub(crate) mod live;
 pub(crate) mod mail;
 mod node;
@@ -43,6 +44,7 @@ pub struct Query(
     notifications::NotificationsQuery,
     reports::ReportsQuery,
     mail::MailQuery,
+    jobs::JobsQuery,
     demo::DemoQuery,
 );
 
@@ -53,6 +55,7 @@ pub struct Mutation(
     sla::SlaMutation,
     notifications::NotificationsMutation,
     mail::MailMutation,
+    jobs::JobsMutation,
     billing::BillingMutation,
     classification::ClassificationMutation,
 );

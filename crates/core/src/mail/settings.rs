@@ -229,11 +229,3 @@ pub async fn leave_quarantine(
     .await?;
     repo::inbound_summary(tx, id).await?.ok_or(AppError::NotFound("message"))
 }
-
-pub async fn retry_job(tx: &mut TenantTx, id: Uuid) -> Result<(), AppError> {
-    crate::require_admin(tx)?;
-    if !repo::retry_dead_job(tx, id).await? {
-        return Err(AppError::NotFound("dead job"));
-    }
-    Ok(())
-}
