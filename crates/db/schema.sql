@@ -502,10 +502,10 @@ begin
     ), taken as (
         select b.org_id, b.kind, count(*)::integer as n from batch b group by b.org_id, b.kind
     ), counter as (
-        insert into ticket_counters (org_id, kind, last_number)
+        insert into record_counters (org_id, kind, last_number)
         select k.org_id, k.kind, k.n from taken k order by k.org_id, k.kind
-        on conflict (org_id, kind) do update set last_number = ticket_counters.last_number + excluded.last_number
-        returning ticket_counters.org_id, ticket_counters.kind, ticket_counters.last_number
+        on conflict (org_id, kind) do update set last_number = record_counters.last_number + excluded.last_number
+        returning record_counters.org_id, record_counters.kind, record_counters.last_number
     ), t as (
         insert into tickets (org_id, id, kind, number, subject, description, status, priority, impact,
                              urgency, channel, department_id, category_id, requester_id, assignee_id,
@@ -779,6 +779,15 @@ begin
     end loop;
     return token;
 end
+$$;
+
+CREATE FUNCTION public.fd_next_number(p_kind text) RETURNS integer
+    LANGUAGE sql
+    AS $$
+    insert into record_counters (org_id, kind, last_number)
+    values (nullif(current_setting('app.org_id', true), '')::uuid, p_kind, 1)
+    on conflict (org_id, kind) do update set last_number = record_counters.last_number + 1
+    returning last_number
 $$;
 
 CREATE FUNCTION public.fd_notices_sent(p_worker text, p_jobs uuid[]) RETURNS SETOF uuid
@@ -1255,7 +1264,7 @@ begin
 end
 $$;
 
-CREATE FUNCTION public.ticket_counters_page_version_first() RETURNS trigger
+CREATE FUNCTION public.ticket_numbers_page_version_first() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -1517,6 +1526,15 @@ CREATE TABLE public.page_versions (
 
 ALTER TABLE ONLY public.page_versions FORCE ROW LEVEL SECURITY;
 
+CREATE TABLE public.record_counters (
+    org_id uuid NOT NULL,
+    kind text NOT NULL,
+    last_number integer DEFAULT 0 NOT NULL,
+    CONSTRAINT record_counters_last_number_check CHECK ((last_number >= 0))
+);
+
+ALTER TABLE ONLY public.record_counters FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE public.sla_escalations (
     org_id uuid NOT NULL,
     id uuid NOT NULL,
@@ -1556,14 +1574,6 @@ CREATE TABLE public.stripe_events (
 );
 
 ALTER TABLE ONLY public.stripe_events FORCE ROW LEVEL SECURITY;
-
-CREATE TABLE public.ticket_counters (
-    org_id uuid NOT NULL,
-    kind text NOT NULL,
-    last_number integer DEFAULT 0 NOT NULL
-);
-
-ALTER TABLE ONLY public.ticket_counters FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE public.ticket_mail_ids (
     org_id uuid NOT NULL,
@@ -1757,6 +1767,9 @@ ALTER TABLE ONLY public.outbound_messages
 ALTER TABLE ONLY public.page_versions
     ADD CONSTRAINT page_versions_pkey PRIMARY KEY (org_id);
 
+ALTER TABLE ONLY public.record_counters
+    ADD CONSTRAINT record_counters_pkey PRIMARY KEY (org_id, kind);
+
 ALTER TABLE ONLY public.sla_escalations
     ADD CONSTRAINT sla_escalations_once UNIQUE (org_id, ticket_id, kind, due_at);
 
@@ -1771,9 +1784,6 @@ ALTER TABLE ONLY public.sla_policies
 
 ALTER TABLE ONLY public.stripe_events
     ADD CONSTRAINT stripe_events_pkey PRIMARY KEY (id);
-
-ALTER TABLE ONLY public.ticket_counters
-    ADD CONSTRAINT ticket_counters_pkey PRIMARY KEY (org_id, kind);
 
 ALTER TABLE ONLY public.ticket_mail_ids
     ADD CONSTRAINT ticket_mail_ids_pkey PRIMARY KEY (org_id, message_id);
@@ -1945,13 +1955,13 @@ CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON
 
 CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.page_versions FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
 
+CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.record_counters FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
+
 CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.sla_escalations FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
 
 CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.sla_policies FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
 
 CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.stripe_events FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
-
-CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.ticket_counters FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
 
 CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.ticket_mail_ids FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
 
@@ -1965,7 +1975,7 @@ CREATE TRIGGER sla_policies_config_version AFTER INSERT OR DELETE OR UPDATE ON p
 
 CREATE TRIGGER sla_policies_updated_at BEFORE UPDATE ON public.sla_policies FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
-CREATE TRIGGER ticket_counters_page_version_first BEFORE INSERT ON public.ticket_counters FOR EACH ROW EXECUTE FUNCTION public.ticket_counters_page_version_first();
+CREATE TRIGGER ticket_numbers_page_version_first BEFORE INSERT ON public.record_counters FOR EACH ROW WHEN ((new.kind = ANY (ARRAY['incident'::text, 'service_request'::text]))) EXECUTE FUNCTION public.ticket_numbers_page_version_first();
 
 CREATE TRIGGER tickets_page_version_delete AFTER DELETE ON public.tickets REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.page_versions_bump();
 
@@ -2051,6 +2061,9 @@ ALTER TABLE ONLY public.outbound_messages
 ALTER TABLE ONLY public.outbound_messages
     ADD CONSTRAINT outbound_messages_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY public.record_counters
+    ADD CONSTRAINT record_counters_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY public.sla_escalations
     ADD CONSTRAINT sla_escalations_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
 
@@ -2065,9 +2078,6 @@ ALTER TABLE ONLY public.sla_policies
 
 ALTER TABLE ONLY public.stripe_events
     ADD CONSTRAINT stripe_events_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
-
-ALTER TABLE ONLY public.ticket_counters
-    ADD CONSTRAINT ticket_counters_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.ticket_mail_ids
     ADD CONSTRAINT ticket_mail_ids_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
@@ -2165,6 +2175,8 @@ ALTER TABLE public.page_versions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY participants_follow_tickets ON public.ticket_participants AS RESTRICTIVE USING ((public.fd_is_staff() OR (public.fd_role() = 'stakeholder'::text) OR (user_id = public.fd_user_id())));
 
+ALTER TABLE public.record_counters ENABLE ROW LEVEL SECURITY;
+
 CREATE POLICY requesters_see_own ON public.tickets AS RESTRICTIVE USING (((public.fd_role() = ANY (ARRAY['owner'::text, 'admin'::text, 'agent'::text, 'stakeholder'::text, 'system'::text])) OR ((public.fd_role() = 'requester'::text) AND ((requester_id = public.fd_user_id()) OR (EXISTS ( SELECT 1
    FROM public.ticket_participants p
   WHERE ((p.org_id = tickets.org_id) AND (p.ticket_id = tickets.id) AND (p.user_id = public.fd_user_id()))))))));
@@ -2211,13 +2223,13 @@ CREATE POLICY tenant_isolation ON public.outbound_messages USING ((org_id = (NUL
 
 CREATE POLICY tenant_isolation ON public.page_versions USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
 
+CREATE POLICY tenant_isolation ON public.record_counters USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
+
 CREATE POLICY tenant_isolation ON public.sla_escalations USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
 
 CREATE POLICY tenant_isolation ON public.sla_policies USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
 
 CREATE POLICY tenant_isolation ON public.stripe_events USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
-
-CREATE POLICY tenant_isolation ON public.ticket_counters USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
 
 CREATE POLICY tenant_isolation ON public.ticket_mail_ids USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
 
@@ -2226,8 +2238,6 @@ CREATE POLICY tenant_isolation ON public.ticket_messages USING ((org_id = (NULLI
 CREATE POLICY tenant_isolation ON public.ticket_participants USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
 
 CREATE POLICY tenant_isolation ON public.tickets USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
-
-ALTER TABLE public.ticket_counters ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.ticket_mail_ids ENABLE ROW LEVEL SECURITY;
 
@@ -2336,6 +2346,9 @@ GRANT ALL ON FUNCTION public.fd_mail_person(p_org_id uuid, p_new_user_id uuid, p
 REVOKE ALL ON FUNCTION public.fd_new_reply_token() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.fd_new_reply_token() TO ferrodesk_runtime;
 
+REVOKE ALL ON FUNCTION public.fd_next_number(p_kind text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.fd_next_number(p_kind text) TO ferrodesk_runtime;
+
 REVOKE ALL ON FUNCTION public.fd_notices_sent(p_worker text, p_jobs uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.fd_notices_sent(p_worker text, p_jobs uuid[]) TO ferrodesk_worker;
 
@@ -2397,7 +2410,7 @@ REVOKE ALL ON FUNCTION public.organizations_config_version_bump() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION public.page_versions_bump() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION public.ticket_counters_page_version_first() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.ticket_numbers_page_version_first() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION public.users_address_to_memberships() FROM PUBLIC;
 
@@ -2435,6 +2448,8 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.outbound_messages TO ferrodesk_runtim
 
 GRANT SELECT ON TABLE public.page_versions TO ferrodesk_runtime;
 
+GRANT SELECT,INSERT,UPDATE ON TABLE public.record_counters TO ferrodesk_runtime;
+
 GRANT SELECT ON TABLE public.sla_escalations TO ferrodesk_runtime;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.sla_policies TO ferrodesk_runtime;
@@ -2442,8 +2457,6 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.sla_policies TO ferrodesk_runt
 GRANT SELECT ON TABLE public.stripe_events TO ferrodesk_runtime;
 
 GRANT UPDATE(processed_at) ON TABLE public.stripe_events TO ferrodesk_runtime;
-
-GRANT SELECT,INSERT,UPDATE ON TABLE public.ticket_counters TO ferrodesk_runtime;
 
 GRANT SELECT,INSERT ON TABLE public.ticket_mail_ids TO ferrodesk_runtime;
 

@@ -954,9 +954,9 @@ async fn load(admin_url: &str, args: &BenchArgs) -> anyhow::Result<()> {
             out(&format!("  {} / {} organisations loaded", i + 1, all.len()));
         }
     }
-    copy(&mut conn, "ticket_counters (org_id, kind, last_number)", counters).await?;
+    copy(&mut conn, "record_counters (org_id, kind, last_number)", counters).await?;
     sqlx::raw_sql(
-        "analyze organizations, users, memberships, departments, categories, tickets, ticket_counters",
+        "analyze organizations, users, memberships, departments, categories, tickets, record_counters",
     )
     .execute(&mut conn)
     .await?;
@@ -1142,7 +1142,7 @@ async fn load_sla(admin_url: &str, args: &SlaBenchArgs) -> anyhow::Result<OrgId>
             }
         }
         let counter = format!("{org}\tincident\t{count}\n");
-        copy(&mut conn, "ticket_counters (org_id, kind, last_number)", counter).await?;
+        copy(&mut conn, "record_counters (org_id, kind, last_number)", counter).await?;
     }
     copy(&mut conn, columns, tickets).await?;
     copy(&mut conn, "events (org_id, id, subject_type, subject_id, action, changes, created_at)", events)

@@ -17,6 +17,7 @@ pub mod intake;
 mod lane;
 pub mod mail;
 pub mod notifications;
+pub mod numbering;
 pub mod reports;
 pub mod sla;
 mod tenant;

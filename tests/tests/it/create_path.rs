@@ -52,7 +52,7 @@ fn ticket(department: DepartmentId, requester: Uuid) -> NewTicket<'static> {
 async fn written(admin: &mut PgConnection, org: Uuid) -> (i64, i32, i64) {
     sqlx::query_as(
         "select (select count(*) from tickets where org_id = $1),
-                (select coalesce(max(last_number), 0) from ticket_counters where org_id = $1),
+                (select coalesce(max(last_number), 0) from record_counters where org_id = $1),
                 (select count(*) from events where org_id = $1 and action = 'ticket.created')",
     )
     .bind(org)
@@ -389,7 +389,7 @@ async fn every_way_of_creating_a_ticket_writes_the_same_row_and_event() {
             .await
             .unwrap();
     assert_eq!(source, Some(inbound), "the mailed-in ticket points at its message");
-    let counter: i32 = sqlx::query_scalar("select last_number from ticket_counters where org_id = $1")
+    let counter: i32 = sqlx::query_scalar("select last_number from record_counters where org_id = $1")
         .bind(acme)
         .fetch_one(&mut admin)
         .await

@@ -126,7 +126,7 @@ async fn sql_as_the_runtime_role_sees_nothing_without_the_right_tenant() {
         "ticket_messages",
         "events",
         "jobs",
-        "ticket_counters",
+        "record_counters",
     ];
     // No app.org_id at all: every table is empty.
     for table in tables {

@@ -14,6 +14,7 @@ mod jobs;
 mod live;
 mod mail;
 mod mail_batch;
+mod numbering;
 mod page_cache;
 mod pool;
 mod rate_limits;
