@@ -725,6 +725,20 @@ CREATE FUNCTION public.fd_link_mail_sent(p_link_id uuid) RETURNS void
     update email_links set sent_at = now() where id = p_link_id and sent_at is null
 $$;
 
+CREATE FUNCTION public.fd_lock_record(p_org_id uuid, p_kind text, p_id uuid) RETURNS boolean
+    LANGUAGE plpgsql
+    AS $$
+begin
+    case p_kind
+        when 'ticket' then
+            perform 1 from tickets t where t.org_id = p_org_id and t.id = p_id for key share;
+        else
+            return false;
+    end case;
+    return found;
+end
+$$;
+
 CREATE FUNCTION public.fd_login_candidates(p_email public.citext) RETURNS TABLE(user_id uuid, password_hash text, org_id uuid, org_slug text, role text)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
@@ -1255,6 +1269,33 @@ begin
 end
 $$;
 
+CREATE FUNCTION public.record_links_ends_exist() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if not fd_lock_record(new.org_id, new.source_kind, new.source_id)
+       or not fd_lock_record(new.org_id, new.target_kind, new.target_id) then
+        raise exception 'a link joins two records of its organisation'
+            using errcode = '23503', constraint = 'record_links_ends_exist';
+    end if;
+    return new;
+end
+$$;
+
+CREATE FUNCTION public.record_links_go_with_their_records() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    delete from record_links l
+    using gone g
+    where l.org_id = g.org_id and l.source_kind = tg_argv[0] and l.source_id = g.id;
+    delete from record_links l
+    using gone g
+    where l.org_id = g.org_id and l.target_kind = tg_argv[0] and l.target_id = g.id;
+    return null;
+end
+$$;
+
 CREATE FUNCTION public.set_updated_at() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -1535,6 +1576,23 @@ CREATE TABLE public.record_counters (
 
 ALTER TABLE ONLY public.record_counters FORCE ROW LEVEL SECURITY;
 
+CREATE TABLE public.record_links (
+    org_id uuid NOT NULL,
+    id uuid NOT NULL,
+    source_kind text NOT NULL,
+    source_id uuid NOT NULL,
+    target_kind text NOT NULL,
+    target_id uuid NOT NULL,
+    relation text NOT NULL,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT record_links_kind_check CHECK (((source_kind = 'ticket'::text) AND (target_kind = 'ticket'::text))),
+    CONSTRAINT record_links_not_to_itself CHECK (((source_kind <> target_kind) OR (source_id <> target_id))),
+    CONSTRAINT record_links_relation_check CHECK ((relation = ANY (ARRAY['relates_to'::text, 'duplicates'::text, 'caused_by'::text])))
+);
+
+ALTER TABLE ONLY public.record_links FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE public.sla_escalations (
     org_id uuid NOT NULL,
     id uuid NOT NULL,
@@ -1770,6 +1828,12 @@ ALTER TABLE ONLY public.page_versions
 ALTER TABLE ONLY public.record_counters
     ADD CONSTRAINT record_counters_pkey PRIMARY KEY (org_id, kind);
 
+ALTER TABLE ONLY public.record_links
+    ADD CONSTRAINT record_links_once UNIQUE (org_id, source_kind, source_id, target_kind, target_id, relation);
+
+ALTER TABLE ONLY public.record_links
+    ADD CONSTRAINT record_links_pkey PRIMARY KEY (org_id, id);
+
 ALTER TABLE ONLY public.sla_escalations
     ADD CONSTRAINT sla_escalations_once UNIQUE (org_id, ticket_id, kind, due_at);
 
@@ -1851,6 +1915,8 @@ CREATE INDEX outbound_messages_org_created_idx ON public.outbound_messages USING
 
 CREATE INDEX outbound_messages_ticket_idx ON public.outbound_messages USING btree (org_id, ticket_id);
 
+CREATE INDEX record_links_target_idx ON public.record_links USING btree (org_id, target_kind, target_id);
+
 CREATE INDEX stripe_events_org_idx ON public.stripe_events USING btree (org_id, received_at);
 
 CREATE INDEX ticket_mail_ids_ticket_idx ON public.ticket_mail_ids USING btree (org_id, ticket_id);
@@ -1923,6 +1989,8 @@ CREATE TRIGGER organizations_config_version AFTER UPDATE ON public.organizations
 
 CREATE TRIGGER organizations_updated_at BEFORE UPDATE ON public.organizations FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
+CREATE TRIGGER record_links_ends_exist BEFORE INSERT OR UPDATE ON public.record_links FOR EACH ROW EXECUTE FUNCTION public.record_links_ends_exist();
+
 CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.api_tokens FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
 
 CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.attachments FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
@@ -1957,6 +2025,8 @@ CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON
 
 CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.record_counters FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
 
+CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.record_links FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
+
 CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.sla_escalations FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
 
 CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON public.sla_policies FOR EACH STATEMENT WHEN (((current_setting('app.billing'::text, true) = 'on'::text) AND (current_setting('app.write_state'::text, true) IS DISTINCT FROM 'writable'::text))) EXECUTE FUNCTION public.fd_refuse_writes_when_read_only();
@@ -1974,6 +2044,8 @@ CREATE TRIGGER refuse_writes_when_read_only BEFORE INSERT OR DELETE OR UPDATE ON
 CREATE TRIGGER sla_policies_config_version AFTER INSERT OR DELETE OR UPDATE ON public.sla_policies FOR EACH ROW EXECUTE FUNCTION public.config_versions_bump();
 
 CREATE TRIGGER sla_policies_updated_at BEFORE UPDATE ON public.sla_policies FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+CREATE TRIGGER ticket_links_go_with_them AFTER DELETE ON public.tickets REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION public.record_links_go_with_their_records('ticket');
 
 CREATE TRIGGER ticket_numbers_page_version_first BEFORE INSERT ON public.record_counters FOR EACH ROW WHEN ((new.kind = ANY (ARRAY['incident'::text, 'service_request'::text]))) EXECUTE FUNCTION public.ticket_numbers_page_version_first();
 
@@ -2063,6 +2135,9 @@ ALTER TABLE ONLY public.outbound_messages
 
 ALTER TABLE ONLY public.record_counters
     ADD CONSTRAINT record_counters_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.record_links
+    ADD CONSTRAINT record_links_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.sla_escalations
     ADD CONSTRAINT sla_escalations_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
@@ -2177,6 +2252,8 @@ CREATE POLICY participants_follow_tickets ON public.ticket_participants AS RESTR
 
 ALTER TABLE public.record_counters ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE public.record_links ENABLE ROW LEVEL SECURITY;
+
 CREATE POLICY requesters_see_own ON public.tickets AS RESTRICTIVE USING (((public.fd_role() = ANY (ARRAY['owner'::text, 'admin'::text, 'agent'::text, 'stakeholder'::text, 'system'::text])) OR ((public.fd_role() = 'requester'::text) AND ((requester_id = public.fd_user_id()) OR (EXISTS ( SELECT 1
    FROM public.ticket_participants p
   WHERE ((p.org_id = tickets.org_id) AND (p.ticket_id = tickets.id) AND (p.user_id = public.fd_user_id()))))))));
@@ -2224,6 +2301,8 @@ CREATE POLICY tenant_isolation ON public.outbound_messages USING ((org_id = (NUL
 CREATE POLICY tenant_isolation ON public.page_versions USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
 
 CREATE POLICY tenant_isolation ON public.record_counters USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
+
+CREATE POLICY tenant_isolation ON public.record_links USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
 
 CREATE POLICY tenant_isolation ON public.sla_escalations USING ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)) WITH CHECK ((org_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid));
 
@@ -2449,6 +2528,8 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.outbound_messages TO ferrodesk_runtim
 GRANT SELECT ON TABLE public.page_versions TO ferrodesk_runtime;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.record_counters TO ferrodesk_runtime;
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.record_links TO ferrodesk_runtime;
 
 GRANT SELECT ON TABLE public.sla_escalations TO ferrodesk_runtime;
 

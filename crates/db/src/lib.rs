@@ -15,6 +15,7 @@ pub mod events;
 mod gate;
 pub mod intake;
 mod lane;
+pub mod links;
 pub mod mail;
 pub mod notifications;
 pub mod numbering;

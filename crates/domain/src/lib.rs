@@ -6,9 +6,11 @@
 mod ids;
 mod input;
 mod notice;
+mod records;
 mod ticket;
 
 pub use ids::{CategoryId, DepartmentId, EventId, MessageId, OrgId, TicketId, TokenId, UserId};
 pub use input::{Email, FieldError, OrgName, Password, PersonName, Slug, Subject, TagName};
 pub use notice::Notice;
+pub use records::{LinkRelation, RecordKind, RecordRef};
 pub use ticket::{Channel, Impact, Priority, Role, TicketKind, TicketNumber, TicketStatus, Urgency};

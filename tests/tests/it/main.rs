@@ -11,6 +11,7 @@ mod demo;
 mod errors;
 mod isolation;
 mod jobs;
+mod links;
 mod live;
 mod mail;
 mod mail_batch;
