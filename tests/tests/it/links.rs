@@ -45,7 +45,7 @@ async fn links_join_records_of_one_organisation_and_go_with_them() {
     assert!(links::add(&mut tx, again, vpn, LinkRelation::Duplicates).await.unwrap().is_none(), "once");
     links::add(&mut tx, wifi, vpn, LinkRelation::RelatesTo).await.unwrap().expect("linked");
     assert_eq!(links::of(&mut tx, vpn).await.unwrap().len(), 2, "from either end");
-    assert_eq!(links::of(&mut tx, again).await.unwrap(), [link.clone()]);
+    assert_eq!(links::of(&mut tx, again).await.unwrap(), std::slice::from_ref(&link));
     tx.commit().await.unwrap();
 
     // Refused whole: to itself, to another organisation's record, to nothing.
