@@ -3,6 +3,9 @@
 -- cover, instead of one count per notice: in a flood each of those counts read up to the quota's
 -- worth of rows, so a batch of fifty cost fifty times what it needs.
 --
+-- PL/pgSQL, not SQL: a SQL function's statement is planned for unknown arguments on every call
+-- and joined the batch's jobs to their messages by scanning both (90 ms a batch instead of 5).
+--
 -- fd_quota_rank stays the plain definition (and the one-notice path); a notice the span does not
 -- number (failed, stored more than a day ago, or past a span longer than the quota) falls back to
 -- it, so the two agree on every notice.
@@ -12,7 +15,9 @@ drop function fd_stored_notices(text, uuid[], bigint);
 create function fd_stored_notices(p_worker text, p_jobs uuid[], p_cap bigint)
 returns table (job_id uuid, org_id uuid, outbound_id uuid, ticket_id uuid, status text, recipients text[],
                mail jsonb, quota_rank bigint, trialing boolean)
-language sql stable security definer set search_path = public, pg_temp as $$
+language plpgsql stable security definer set search_path = public, pg_temp as $$
+begin
+    return query
     with batch as (
         select j.id as job_id, o.org_id, o.id, o.created_at, o.ticket_id, o.status, o.recipients, o.mail
         from jobs j
@@ -58,7 +63,8 @@ language sql stable security definer set search_path = public, pg_temp as $$
            g.subscription_status = 'trialing' and g.stripe_subscription_id is null
     from batch b
     join organizations g on g.id = b.org_id
-    left join numbered n on n.org_id = b.org_id and n.id = b.id
+    left join numbered n on n.org_id = b.org_id and n.id = b.id;
+end
 $$;
 revoke all on function fd_stored_notices(text, uuid[], bigint) from public;
 grant execute on function fd_stored_notices(text, uuid[], bigint) to ferrodesk_worker;

@@ -1117,9 +1117,11 @@ end
 $$;
 
 CREATE FUNCTION public.fd_stored_notices(p_worker text, p_jobs uuid[], p_cap bigint) RETURNS TABLE(job_id uuid, org_id uuid, outbound_id uuid, ticket_id uuid, status text, recipients text[], mail jsonb, quota_rank bigint, trialing boolean)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
+begin
+    return query
     with batch as (
         select j.id as job_id, o.org_id, o.id, o.created_at, o.ticket_id, o.status, o.recipients, o.mail
         from jobs j
@@ -1165,7 +1167,8 @@ CREATE FUNCTION public.fd_stored_notices(p_worker text, p_jobs uuid[], p_cap big
            g.subscription_status = 'trialing' and g.stripe_subscription_id is null
     from batch b
     join organizations g on g.id = b.org_id
-    left join numbered n on n.org_id = b.org_id and n.id = b.id
+    left join numbered n on n.org_id = b.org_id and n.id = b.id;
+end
 $$;
 
 CREATE FUNCTION public.fd_tell_account(p_user_id uuid, p_purpose text, p_email public.citext) RETURNS void
