@@ -1139,7 +1139,7 @@ begin
         select distinct on (b.org_id) b.org_id, b.created_at, b.id from batch b
         order by b.org_id, b.created_at desc, b.id desc
     ),
-    numbered as (
+    numbered as materialized (
         select f.org_id, s.id, before.n + s.place as rank
         from firsts f
         join lasts l on l.org_id = f.org_id
