@@ -43,6 +43,8 @@ create type new_ticket as (
     resolution_breached boolean
 );
 
+-- The array is read with `unnest … with ordinality`, which expands each element once: reading
+-- `(p_tickets[i]).*` fetched the element again for every column, a tenth of a single create.
 -- Numbers follow the array's order within each organisation and kind. The counter rows are
 -- taken in (organisation, kind) order and stay locked until commit, so concurrent writers never
 -- deadlock on them and never share a number.
@@ -51,8 +53,8 @@ returns setof ticket_view language plpgsql as $$
 begin
     return query
     with batch as (
-        select b.*, row_number() over (partition by b.org_id, b.kind order by b.ord) as nth
-        from (select (p_tickets[i]).*, i as ord from generate_subscripts(p_tickets, 1) as i) b
+        select b.*, row_number() over (partition by b.org_id, b.kind order by b.ordinality) as nth
+        from unnest(p_tickets) with ordinality as b
     ), taken as (
         select b.org_id, b.kind, count(*)::integer as n from batch b group by b.org_id, b.kind
     ), counter as (

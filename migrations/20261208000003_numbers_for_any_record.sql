@@ -31,8 +31,8 @@ returns setof ticket_view language plpgsql as $$
 begin
     return query
     with batch as (
-        select b.*, row_number() over (partition by b.org_id, b.kind order by b.ord) as nth
-        from (select (p_tickets[i]).*, i as ord from generate_subscripts(p_tickets, 1) as i) b
+        select b.*, row_number() over (partition by b.org_id, b.kind order by b.ordinality) as nth
+        from unnest(p_tickets) with ordinality as b
     ), taken as (
         select b.org_id, b.kind, count(*)::integer as n from batch b group by b.org_id, b.kind
     ), counter as (
