@@ -1,6 +1,6 @@
 -- One writer of ticket rows. Every way a ticket comes to be (a member's one statement, a
 -- transaction, the mail intake's batch, the demo's dataset) hands `fd_insert_tickets` an array of
--- `new_ticket`: it numbers them per organisation and kind from `ticket_counters`, inserts them and
+-- `new_ticket`: it numbers them per organisation and kind from `record_counters`, inserts them and
 -- appends each one's `ticket.created` event, and returns them as reads project them.
 
 create type new_ticket as (
@@ -58,10 +58,10 @@ begin
     ), taken as (
         select b.org_id, b.kind, count(*)::integer as n from batch b group by b.org_id, b.kind
     ), counter as (
-        insert into ticket_counters (org_id, kind, last_number)
+        insert into record_counters (org_id, kind, last_number)
         select k.org_id, k.kind, k.n from taken k order by k.org_id, k.kind
-        on conflict (org_id, kind) do update set last_number = ticket_counters.last_number + excluded.last_number
-        returning ticket_counters.org_id, ticket_counters.kind, ticket_counters.last_number
+        on conflict (org_id, kind) do update set last_number = record_counters.last_number + excluded.last_number
+        returning record_counters.org_id, record_counters.kind, record_counters.last_number
     ), t as (
         insert into tickets (org_id, id, kind, number, subject, description, status, priority, impact,
                              urgency, channel, department_id, category_id, requester_id, assignee_id,
