@@ -95,8 +95,7 @@ async fn queue(
     ticket_id: Option<TicketId>,
     source_id: Uuid,
 ) -> Result<(), AppError> {
-    let job = Notify { notice, ticket_id: ticket_id.map(TicketId::into_uuid), source_id };
-    ferrodesk_jobs::enqueue(tx, &job).await?;
+    ferrodesk_jobs::enqueue(tx, &Notify::new(notice, ticket_id, source_id)).await?;
     Ok(())
 }
 
@@ -107,7 +106,7 @@ pub(crate) fn notify_job(
     ticket_id: Option<TicketId>,
     source_id: Uuid,
 ) -> Result<(serde_json::Value, String), AppError> {
-    let job = Notify { notice, ticket_id: ticket_id.map(TicketId::into_uuid), source_id };
+    let job = Notify::new(notice, ticket_id, source_id);
     let (payload, _) = job.to_row()?;
     Ok((payload, job.key()))
 }

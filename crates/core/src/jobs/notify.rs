@@ -2,7 +2,7 @@ use ferrodesk_jobs::Payload;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use ferrodesk_domain::Notice;
+use ferrodesk_domain::{Notice, TicketId};
 
 /// Renders (once) and sends one outbound message (`MailService::notify_batch`). One job per
 /// notice and cause: the same change never mails twice. `fd_stored_notices` reads `notice` and
@@ -17,6 +17,11 @@ pub struct Notify {
 }
 
 impl Notify {
+    pub fn new(notice: Notice, ticket_id: Option<TicketId>, source_id: Uuid) -> Self {
+        Self { notice, ticket_id: ticket_id.map(TicketId::into_uuid), source_id }
+    }
+
+    /// One job per notice and cause.
     pub fn key(&self) -> String {
         format!("{}:{}", self.notice.as_str(), self.source_id)
     }
